@@ -1,0 +1,18 @@
+package dev.genie.core;
+
+/** Every error a caller of Genie can see; the HTTP layer maps each to one status. */
+public enum ErrorCode {
+  INVALID_JSON,
+  INVALID_PROMPT,
+  PROMPT_TOO_LONG,
+  INVALID_PARAMETER,
+  NOT_FOUND,
+  METHOD_NOT_ALLOWED,
+  BODY_TOO_LARGE,
+  UNSUPPORTED_MEDIA_TYPE,
+  GENERATION_FAILED,
+  STORAGE_UNAVAILABLE,
+  OVERLOADED,
+  SHUTTING_DOWN,
+  INTERNAL
+}

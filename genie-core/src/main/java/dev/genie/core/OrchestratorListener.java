@@ -1,0 +1,32 @@
+package dev.genie.core;
+
+import java.time.Duration;
+
+/** What the orchestrator reports as it works, for metrics. Every method must return quickly. */
+public interface OrchestratorListener {
+  OrchestratorListener NONE = new OrchestratorListener() {};
+
+  /** How a generation ended. */
+  enum GenerationOutcome {
+    COMPLETED,
+    FAILED,
+    /** Its lease had been taken over: the envelope was rejected by the fencing token. */
+    FENCED_OUT,
+    /** Interrupted (shutdown): the lease was released for another caller. */
+    ABANDONED
+  }
+
+  /** This caller was granted the lease of a new prompt. */
+  default void claimWon() {}
+
+  /** The prompt existed already: this caller reads or waits. */
+  default void claimLost() {}
+
+  /** This caller took over an expired or failed lease. */
+  default void tookOver() {}
+
+  /** A wait for another caller's result ended, settled or not. */
+  default void waited(Duration duration, boolean settled) {}
+
+  default void generated(GenerationOutcome outcome, Duration duration) {}
+}

@@ -1,0 +1,111 @@
+package dev.genie.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How the orchestrator waits, leases and limits. The environment names of each setting are in
+ * parentheses in its validation message.
+ *
+ * @param waitTimeout how long a submit waits for a pending result before answering pending
+ * @param lease how long a generation lease lasts before another caller may take over
+ * @param maxAttempts how many generations a prompt may start before it stays failed
+ * @param maxPromptChars the longest normalized prompt, in code points
+ * @param pollInitial the first pause of a waiter, doubled up to {@code pollMax}
+ * @param pollMax the longest pause of a waiter between two reads of the store
+ * @param instanceId this instance's name in leases, for diagnostics
+ */
+public record OrchestratorSettings(
+    Duration waitTimeout,
+    Duration lease,
+    int maxAttempts,
+    int maxPromptChars,
+    Duration pollInitial,
+    Duration pollMax,
+    String instanceId) {
+
+  public OrchestratorSettings {
+    requireBetween("waitTimeout (GENIE_WAIT_TIMEOUT_MS)", waitTimeout, Duration.ZERO, HOUR);
+    requireBetween("lease (GENIE_LEASE_MS)", lease, Duration.ofMillis(1), Duration.ofDays(1));
+    requireBetween("pollInitial", pollInitial, Duration.ofMillis(1), Duration.ofMinutes(1));
+    requireBetween("pollMax", pollMax, pollInitial, Duration.ofMinutes(1));
+    if (maxAttempts < 1 || maxAttempts > 100) {
+      throw new IllegalArgumentException(
+          "maxAttempts (GENIE_MAX_ATTEMPTS) must be between 1 and 100: " + maxAttempts);
+    }
+    if (maxPromptChars < 1 || maxPromptChars > 1_000_000) {
+      throw new IllegalArgumentException(
+          "maxPromptChars (GENIE_MAX_PROMPT_CHARS) must be between 1 and 1000000: "
+              + maxPromptChars);
+    }
+    Objects.requireNonNull(instanceId, "instanceId");
+  }
+
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static void requireBetween(String name, Duration value, Duration min, Duration max) {
+    Objects.requireNonNull(value, name);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be between " + min.toMillis() + " and " + max.toMillis() + " ms: " + value);
+    }
+  }
+
+  /** Defaults as documented for the environment keys. */
+  public static final class Builder {
+    private Duration waitTimeout = Duration.ofSeconds(30);
+    private Duration lease = Duration.ofSeconds(60);
+    private int maxAttempts = 3;
+    private int maxPromptChars = 8000;
+    private Duration pollInitial = Duration.ofMillis(5);
+    private Duration pollMax = Duration.ofMillis(250);
+    private String instanceId = "genie-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private Builder() {}
+
+    public Builder waitTimeout(Duration waitTimeout) {
+      this.waitTimeout = waitTimeout;
+      return this;
+    }
+
+    public Builder lease(Duration lease) {
+      this.lease = lease;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder maxPromptChars(int maxPromptChars) {
+      this.maxPromptChars = maxPromptChars;
+      return this;
+    }
+
+    public Builder pollInitial(Duration pollInitial) {
+      this.pollInitial = pollInitial;
+      return this;
+    }
+
+    public Builder pollMax(Duration pollMax) {
+      this.pollMax = pollMax;
+      return this;
+    }
+
+    public Builder instanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    public OrchestratorSettings build() {
+      return new OrchestratorSettings(
+          waitTimeout, lease, maxAttempts, maxPromptChars, pollInitial, pollMax, instanceId);
+    }
+  }
+}

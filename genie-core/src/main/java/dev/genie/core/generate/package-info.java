@@ -1,0 +1,2 @@
+/** The generator port, the pages it produces, and the built-in deterministic sample generator. */
+package dev.genie.core.generate;

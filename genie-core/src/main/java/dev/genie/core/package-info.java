@@ -1,0 +1,2 @@
+/** The orchestrator: normalize, claim, generate once, complete, answer. */
+package dev.genie.core;

@@ -1,0 +1,223 @@
+package dev.genie.core;
+
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PageCursor;
+import dev.genie.persistence.Prompt;
+import dev.genie.persistence.PromptKeyCollisionException;
+import dev.genie.persistence.PromptPage;
+import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.ResultWatch;
+import dev.genie.persistence.ResultWatchers;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.StoredPrompt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An in-memory store for core's tests, held to the same contract as the real ones. */
+final class FakePromptStore implements PromptStore {
+  private final Map<String, Prompt> promptsByKey = new HashMap<>();
+  private final Map<String, Prompt> promptsById = new HashMap<>();
+  private final Map<String, Result> resultsByPromptId = new HashMap<>();
+  private final ResultWatchers watchers = new ResultWatchers();
+  final AtomicInteger claims = new AtomicInteger();
+  final AtomicBoolean unavailable = new AtomicBoolean();
+
+  @Override
+  public String name() {
+    return "fake";
+  }
+
+  @Override
+  public synchronized Claim claim(NewPrompt text, LeaseTerms terms) {
+    checkAvailable();
+    claims.incrementAndGet();
+    Prompt existing = promptsByKey.get(text.key());
+    if (existing != null) {
+      if (!existing.normalizedText().equals(text.normalizedText())) {
+        throw new PromptKeyCollisionException(text.key());
+      }
+      return Claim.existing(state(existing));
+    }
+    Prompt prompt =
+        new Prompt(
+            UUID.randomUUID().toString(),
+            text.key(),
+            text.rawText(),
+            text.normalizedText(),
+            text.normalizerVersion(),
+            terms.now());
+    Result result =
+        new Result(
+            UUID.randomUUID().toString(),
+            prompt.id(),
+            ResultStatus.PENDING,
+            null,
+            null,
+            1,
+            terms.owner(),
+            terms.expiresAt(),
+            1,
+            terms.now(),
+            terms.now(),
+            null);
+    promptsByKey.put(prompt.key(), prompt);
+    promptsById.put(prompt.id(), prompt);
+    resultsByPromptId.put(prompt.id(), result);
+    return Claim.granted(new StoredPrompt(prompt, result), true);
+  }
+
+  @Override
+  public synchronized Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
+    checkAvailable();
+    Optional<Result> current = current(observed);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Result r = current.get();
+    boolean expired = r.status() == ResultStatus.PENDING && !r.leaseLiveAt(terms.now());
+    boolean retryable = r.status() == ResultStatus.FAILED && r.attempts() < terms.maxAttempts();
+    if (!expired && !retryable) {
+      return Optional.empty();
+    }
+    Result taken =
+        replace(
+            new Result(
+                r.id(),
+                r.promptId(),
+                ResultStatus.PENDING,
+                null,
+                null,
+                r.attempts() + 1,
+                terms.owner(),
+                terms.expiresAt(),
+                r.fencingToken() + 1,
+                r.createdAt(),
+                terms.now(),
+                null));
+    return Optional.of(Claim.granted(new StoredPrompt(promptsById.get(r.promptId()), taken), false));
+  }
+
+  @Override
+  public synchronized Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
+    checkAvailable();
+    return current(fence)
+        .filter(r -> r.status() == ResultStatus.PENDING)
+        .map(
+            r ->
+                replace(
+                    new Result(
+                        r.id(), r.promptId(), ResultStatus.COMPLETED, envelopeJson, null,
+                        r.attempts(), null, null, r.fencingToken(), r.createdAt(), now, now)));
+  }
+
+  @Override
+  public synchronized Optional<Result> fail(Fence fence, String error, Instant now) {
+    checkAvailable();
+    return current(fence)
+        .filter(r -> r.status() == ResultStatus.PENDING)
+        .map(
+            r ->
+                replace(
+                    new Result(
+                        r.id(), r.promptId(), ResultStatus.FAILED, null, error, r.attempts(),
+                        null, null, r.fencingToken(), r.createdAt(), now, null)));
+  }
+
+  @Override
+  public synchronized boolean release(Fence fence, Instant now) {
+    return current(fence)
+        .filter(r -> r.status() == ResultStatus.PENDING)
+        .map(
+            r ->
+                replace(
+                    new Result(
+                        r.id(), r.promptId(), r.status(), null, null, r.attempts(), r.leaseOwner(),
+                        now, r.fencingToken(), r.createdAt(), now, null)))
+        .isPresent();
+  }
+
+  @Override
+  public synchronized Optional<StoredPrompt> find(String promptId) {
+    checkAvailable();
+    return Optional.ofNullable(promptsById.get(promptId)).map(this::state);
+  }
+
+  @Override
+  public synchronized PromptPage list(int limit, Optional<PageCursor> after) {
+    Comparator<Prompt> newestFirst =
+        Comparator.comparing(Prompt::createdAt).thenComparing(Prompt::id).reversed();
+    List<Prompt> sorted = new ArrayList<>(promptsById.values());
+    sorted.sort(newestFirst);
+    List<StoredPrompt> items = new ArrayList<>();
+    for (Prompt p : sorted) {
+      boolean past =
+          after.isEmpty()
+              || newestFirst.compare(
+                      p,
+                      new Prompt(after.get().promptId(), "", "", "", 1, after.get().createdAt()))
+                  > 0;
+      if (past && items.size() <= limit) {
+        items.add(state(p));
+      }
+    }
+    if (items.size() <= limit) {
+      return new PromptPage(items, Optional.empty());
+    }
+    List<StoredPrompt> page = items.subList(0, limit);
+    return new PromptPage(page, Optional.of(PageCursor.after(page.get(limit - 1).prompt())));
+  }
+
+  @Override
+  public ResultWatch watch(String resultId) {
+    return watchers.open(resultId);
+  }
+
+  @Override
+  public void ping(Duration timeout) {
+    checkAvailable();
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    return Map.of("store", "in-memory fake");
+  }
+
+  @Override
+  public void close() {}
+
+  private void checkAvailable() {
+    if (unavailable.get()) {
+      throw new StoreUnavailableException("the fake store was told to be unavailable");
+    }
+  }
+
+  private Optional<Result> current(Fence fence) {
+    return resultsByPromptId.values().stream()
+        .filter(r -> r.id().equals(fence.resultId()) && r.fencingToken() == fence.token())
+        .findFirst();
+  }
+
+  private Result replace(Result result) {
+    resultsByPromptId.put(result.promptId(), result);
+    watchers.signal(result.id());
+    return result;
+  }
+
+  private StoredPrompt state(Prompt prompt) {
+    return new StoredPrompt(prompt, resultsByPromptId.get(prompt.id()));
+  }
+}

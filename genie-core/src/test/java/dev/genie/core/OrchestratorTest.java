@@ -1,0 +1,217 @@
+package dev.genie.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genie.core.Answer.Outcome;
+import dev.genie.core.ScriptedGenerator.Step;
+import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.StoredPrompt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class OrchestratorTest {
+  private final FakePromptStore store = new FakePromptStore();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T12:00:00Z"));
+  private final RecordingListener listener = new RecordingListener();
+  private Orchestrator orchestrator;
+
+  @AfterEach
+  void stop() {
+    if (orchestrator != null) {
+      orchestrator.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  private Orchestrator orchestrator(ScriptedGenerator generator, OrchestratorSettings settings) {
+    orchestrator = new Orchestrator(store, generator, settings, clock, listener);
+    return orchestrator;
+  }
+
+  private static OrchestratorSettings.Builder settings() {
+    return OrchestratorSettings.builder().waitTimeout(Duration.ofSeconds(10)).instanceId("test");
+  }
+
+  @Test
+  void theFirstCallerCreatesAndLaterVariantsGetTheSameAnswer() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
+    Orchestrator genie = orchestrator(generator, settings().build());
+
+    Answer first = genie.submit("Write a poem about autumn");
+    Answer second = genie.submit("  write a poem about autumn ".replace("write", "Write") + "\n");
+
+    assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(second.outcome()).isEqualTo(Outcome.EXISTING);
+    assertThat(second.state()).isEqualTo(first.state());
+    assertThat(first.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(first.state().result().envelope())
+        .startsWith("{\"version\":1,\"pages\":[{\"id\":\"p1\",\"title\":")
+        .contains("\"metadata\":{\"model\":\"genie-sample-1\",\"generatedAt\":\"2026-05-01T12:00:00Z\"}");
+    assertThat(first.state().prompt().rawText()).isEqualTo("Write a poem about autumn");
+    assertThat(generator.calls).hasValue(1);
+    assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost",
+        "waited:settled");
+  }
+
+  @Test
+  void anInvalidPromptTouchesNothing() {
+    Orchestrator genie = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+
+    assertThatThrownBy(() -> genie.submit(" \u200B ")).isInstanceOf(InvalidPromptException.class);
+    assertThatThrownBy(() -> genie.submit("a\u0000b")).isInstanceOf(InvalidPromptException.class);
+
+    assertThat(store.claims).hasValue(0);
+  }
+
+  @Test
+  void concurrentCallersShareOneGeneration() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.BLOCK);
+    Orchestrator genie = orchestrator(generator, settings().build());
+    int callers = 24;
+    CyclicBarrier start = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        String variant = i % 2 == 0 ? "same prompt" : " same\u00A0prompt\t";
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return genie.submit(variant);
+                }));
+      }
+      generator.blocked.await();
+      generator.release.countDown();
+      List<Answer> settled = new ArrayList<>();
+      for (Future<Answer> answer : answers) {
+        settled.add(answer.get(20, TimeUnit.SECONDS));
+      }
+
+      assertThat(generator.calls).hasValue(1);
+      assertThat(settled).filteredOn(a -> a.outcome() == Outcome.CREATED).hasSize(1);
+      assertThat(settled).filteredOn(a -> a.outcome() == Outcome.EXISTING).hasSize(callers - 1);
+      assertThat(settled).extracting(Answer::state).containsOnly(settled.get(0).state());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aResultStillPendingWhenTheWaitEndsIsReportedPendingAndCompletesLater() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.BLOCK);
+    Orchestrator genie =
+        orchestrator(generator, settings().waitTimeout(Duration.ofMillis(50)).build());
+
+    Answer creator = genie.submit("slow one");
+    Answer waiter = genie.submit("slow one");
+
+    assertThat(creator.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(waiter.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(waiter.state().result().status()).isEqualTo(ResultStatus.PENDING);
+    generator.release.countDown();
+    StoredPrompt done = awaitStatus(creator.state().prompt().id(), ResultStatus.COMPLETED);
+    assertThat(done.result().envelope()).isNotNull();
+    assertThat(generator.calls).hasValue(1);
+  }
+
+  @Test
+  void aFailedGenerationIsReportedAndRetriedByALaterCaller() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.FAIL);
+    Orchestrator genie = orchestrator(generator, settings().build());
+
+    assertThatThrownBy(() -> genie.submit("flaky"))
+        .isInstanceOfSatisfying(
+            GenerationFailedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.GENERATION_FAILED);
+              assertThat(e.attempts()).isEqualTo(1);
+            })
+        .hasMessageContaining("scripted failure 1");
+    StoredPrompt failed = store.list(10, java.util.Optional.empty()).items().get(0);
+    assertThat(failed.result().status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(failed.result().error()).isEqualTo("scripted failure 1");
+
+    Answer retried = genie.submit("flaky");
+
+    assertThat(retried.outcome()).isEqualTo(Outcome.EXISTING);
+    assertThat(retried.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(retried.state().result().attempts()).isEqualTo(2);
+    assertThat(listener.events).contains("tookOver");
+    assertThat(generator.calls).hasValue(2);
+  }
+
+  @Test
+  void afterTheLastAttemptFailsNoMoreGenerationsStart() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.FAIL);
+    Orchestrator genie = orchestrator(generator, settings().maxAttempts(2).build());
+
+    assertThatThrownBy(() -> genie.submit("broken")).isInstanceOf(GenerationFailedException.class);
+    assertThatThrownBy(() -> genie.submit("broken")).isInstanceOf(GenerationFailedException.class);
+    assertThatThrownBy(() -> genie.submit("broken"))
+        .isInstanceOfSatisfying(
+            GenerationFailedException.class, e -> assertThat(e.attempts()).isEqualTo(2));
+
+    assertThat(generator.calls).hasValue(2);
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOverAndTheStaleOwnersResultIsDropped() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.BLOCK);
+    Orchestrator genie =
+        orchestrator(
+            generator,
+            settings().waitTimeout(Duration.ofMillis(100)).lease(Duration.ofSeconds(60)).build());
+
+    Answer owner = genie.submit("stuck");
+    generator.blocked.await();
+    assertThat(owner.outcome()).isEqualTo(Outcome.PENDING);
+
+    clock.advance(Duration.ofSeconds(61));
+    Answer taker = genie.submit("stuck");
+
+    assertThat(taker.outcome()).isEqualTo(Outcome.EXISTING);
+    assertThat(taker.state().result().fencingToken()).isEqualTo(2);
+    String envelope = taker.state().result().envelope();
+    generator.release.countDown();
+    orchestrator.shutdown(Duration.ofSeconds(5));
+
+    StoredPrompt after = genie.find(owner.state().prompt().id()).orElseThrow();
+    assertThat(after.result().envelope()).isEqualTo(envelope);
+    assertThat(generator.calls).hasValue(2);
+    assertThat(listener.events).contains("tookOver", "generated:FENCED_OUT");
+  }
+
+  @Test
+  void anUnavailableStoreIsReportedAsSuch() {
+    store.unavailable.set(true);
+    Orchestrator genie = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+
+    assertThatThrownBy(() -> genie.submit("anything"))
+        .isInstanceOf(StoreUnavailableException.class);
+  }
+
+  private StoredPrompt awaitStatus(String promptId, ResultStatus status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      StoredPrompt state = store.find(promptId).orElseThrow();
+      if (state.result().status() == status) {
+        return state;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("prompt " + promptId + " never became " + status);
+  }
+}

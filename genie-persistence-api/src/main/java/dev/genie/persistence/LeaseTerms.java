@@ -1,0 +1,30 @@
+package dev.genie.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a caller asks for when it claims the right to generate.
+ *
+ * @param owner who is asking, as recorded in the result; for diagnostics only
+ * @param now the caller's clock, which decides whether existing leases have expired
+ * @param duration how long the granted lease lasts
+ * @param maxAttempts how many generations a result may start before it stays failed
+ */
+public record LeaseTerms(String owner, Instant now, Duration duration, int maxAttempts) {
+  public LeaseTerms {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(now, "now");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("lease duration must be positive: " + duration);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+    }
+  }
+
+  public Instant expiresAt() {
+    return now.plus(duration);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.genie.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where prompts and their results live. Implementations decide every race here, atomically: two
+ * callers that claim the same key get one prompt, one result and at most one live lease between
+ * them.
+ *
+ * <p>Every method that changes state returns only after the change is durable.
+ */
+public interface PromptStore extends AutoCloseable {
+
+  /** The store's name in configuration and in the {@code Genie-Storage} header. */
+  String name();
+
+  /**
+   * Creates the prompt with a pending result and grants {@code terms.owner()} the generation lease,
+   * or returns the existing state when the key is already stored. An existing result whose lease
+   * has expired, or that failed with attempts left, is not taken over here: see {@link #takeOver}.
+   *
+   * @throws PromptKeyCollisionException when the key is stored for a different normalized text
+   */
+  Claim claim(NewPrompt prompt, LeaseTerms terms);
+
+  /**
+   * Grants a new lease on a result whose lease expired or whose last attempt failed with attempts
+   * left, provided nobody else did since {@code observed} was read (compare-and-set on the token).
+   * Returns empty when another caller got there first or the result no longer qualifies.
+   */
+  Optional<Claim> takeOver(Fence observed, LeaseTerms terms);
+
+  /**
+   * Stores the envelope if {@code fence} is still the current token, and returns the completed
+   * result; empty for a stale owner, whose envelope is dropped.
+   */
+  Optional<Result> complete(Fence fence, String envelopeJson, Instant now);
+
+  /** Records a failed attempt if {@code fence} is still current; empty for a stale owner. */
+  Optional<Result> fail(Fence fence, String error, Instant now);
+
+  /** Ends a lease early so that another caller can take over at once; false for a stale owner. */
+  boolean release(Fence fence, Instant now);
+
+  Optional<StoredPrompt> find(String promptId);
+
+  /** Newest first; {@code after} is the cursor returned with the previous page. */
+  PromptPage list(int limit, Optional<PageCursor> after);
+
+  /**
+   * Opens a watch on a result: its {@link ResultWatch#await} returns early once the result changes.
+   * Open it before reading the state you are going to wait on, so that no change is missed. The
+   * default only sleeps, which is correct for callers that poll.
+   */
+  default ResultWatch watch(String resultId) {
+    return ResultWatch.sleeping();
+  }
+
+  /**
+   * Checks that the store can serve requests now.
+   *
+   * @throws StoreUnavailableException when it cannot
+   */
+  void ping(Duration timeout);
+
+  /** What the store is connected to, for the startup line and {@code /health}; never a secret. */
+  Map<String, String> describe();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,71 @@
+package dev.genie.persistence;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open watches of one process, for stores to signal when a result changes. A signal that
+ * arrives between opening a watch and awaiting it is kept, so no change is missed.
+ */
+public final class ResultWatchers {
+  private final ConcurrentHashMap<String, Set<Watch>> byResult = new ConcurrentHashMap<>();
+
+  public ResultWatch open(String resultId) {
+    Watch watch = new Watch(resultId);
+    byResult.computeIfAbsent(resultId, id -> ConcurrentHashMap.newKeySet()).add(watch);
+    return watch;
+  }
+
+  /** Wakes every watch of {@code resultId}. */
+  public void signal(String resultId) {
+    Set<Watch> watches = byResult.get(resultId);
+    if (watches != null) {
+      watches.forEach(Watch::signal);
+    }
+  }
+
+  /** Wakes every watch, for when changes may have been missed (a lost notification channel). */
+  public void signalAll() {
+    byResult.values().forEach(watches -> watches.forEach(Watch::signal));
+  }
+
+  /** Whether any watch is open on {@code resultId}. */
+  public boolean isWatched(String resultId) {
+    return byResult.containsKey(resultId);
+  }
+
+  private final class Watch implements ResultWatch {
+    private final String resultId;
+    private final Semaphore signals = new Semaphore(0);
+
+    private Watch(String resultId) {
+      this.resultId = resultId;
+    }
+
+    private void signal() {
+      if (signals.availablePermits() == 0) {
+        signals.release();
+      }
+    }
+
+    @Override
+    public void await(Duration timeout) throws InterruptedException {
+      if (signals.tryAcquire(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) {
+        signals.drainPermits();
+      }
+    }
+
+    @Override
+    public void close() {
+      byResult.computeIfPresent(
+          resultId,
+          (id, watches) -> {
+            watches.remove(this);
+            return watches.isEmpty() ? null : watches;
+          });
+    }
+  }
+}

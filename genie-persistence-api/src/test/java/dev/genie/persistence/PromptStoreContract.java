@@ -1,0 +1,350 @@
+package dev.genie.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every {@link PromptStore} must do. Subclass it once per store; each test gets a fresh, empty
+ * store from {@link #openStore()}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class PromptStoreContract {
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final String ENVELOPE = "{\"version\":1,\"pages\":[]}";
+
+  protected PromptStore store;
+  private final Instant t0 = Instant.parse("2026-03-01T10:15:30.123456Z");
+
+  /** A new, empty store. */
+  protected abstract PromptStore openStore() throws Exception;
+
+  /** The same data opened again, as after a restart; the current store is closed first. */
+  protected abstract PromptStore reopenStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void firstClaimCreatesPromptAndPendingResultAndGrantsTheLease() {
+    NewPrompt text = prompt("a poem about autumn");
+
+    Claim claim = store.claim(text, terms("owner-a", t0));
+
+    assertThat(claim.created()).isTrue();
+    assertThat(claim.lease()).isPresent();
+    Prompt prompt = claim.state().prompt();
+    Result result = claim.state().result();
+    assertThat(prompt.key()).isEqualTo(text.key());
+    assertThat(prompt.normalizedText()).isEqualTo(text.normalizedText());
+    assertThat(prompt.rawText()).isEqualTo(text.rawText());
+    assertThat(prompt.normalizerVersion()).isEqualTo(1);
+    assertThat(prompt.createdAt()).isEqualTo(t0);
+    assertThat(result.promptId()).isEqualTo(prompt.id());
+    assertThat(result.status()).isEqualTo(ResultStatus.PENDING);
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(result.leaseOwner()).isEqualTo("owner-a");
+    assertThat(result.leaseExpiresAt()).isEqualTo(t0.plus(LEASE));
+    assertThat(claim.lease()).contains(result.fence());
+    assertThat(store.find(prompt.id())).contains(claim.state());
+  }
+
+  @Test
+  void secondClaimReturnsTheExistingStateWithoutALease() {
+    Claim first = store.claim(prompt("same"), terms("owner-a", t0));
+
+    Claim second = store.claim(prompt("same", "  same "), terms("owner-b", t0.plusSeconds(1)));
+
+    assertThat(second.created()).isFalse();
+    assertThat(second.lease()).isEmpty();
+    assertThat(second.state()).isEqualTo(first.state());
+    assertThat(second.state().prompt().rawText()).isEqualTo("same");
+  }
+
+  @Test
+  void aKeyStoredForAnotherTextIsRefused() {
+    NewPrompt stored = prompt("one text");
+    store.claim(stored, terms("owner-a", t0));
+
+    NewPrompt impostor = new NewPrompt(stored.key(), "another text", "another text", 1);
+
+    assertThatThrownBy(() -> store.claim(impostor, terms("owner-b", t0)))
+        .isInstanceOf(PromptKeyCollisionException.class)
+        .hasMessageContaining(stored.key());
+  }
+
+  @Test
+  void completeStoresTheEnvelopeOnceForTheCurrentToken() {
+    Claim claim = store.claim(prompt("complete me"), terms("owner-a", t0));
+    Fence fence = claim.lease().orElseThrow();
+
+    assertThat(store.complete(fence, ENVELOPE, t0.plusSeconds(1))).isPresent();
+    assertThat(store.complete(fence, "{\"version\":1,\"other\":true}", t0.plusSeconds(2))).isEmpty();
+
+    Result result = store.find(claim.state().prompt().id()).orElseThrow().result();
+    assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(result.envelope()).isEqualTo(ENVELOPE);
+    assertThat(result.completedAt()).isEqualTo(t0.plusSeconds(1));
+    assertThat(result.leaseExpiresAt()).isNull();
+  }
+
+  @Test
+  void aLiveLeaseCannotBeTakenOver() {
+    Claim claim = store.claim(prompt("busy"), terms("owner-a", t0));
+
+    Optional<Claim> takeover =
+        store.takeOver(claim.state().result().fence(), terms("owner-b", t0.plusSeconds(29)));
+
+    assertThat(takeover).isEmpty();
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOverAndTheStaleOwnerIsFencedOut() {
+    Claim claim = store.claim(prompt("slow"), terms("owner-a", t0));
+    Fence stale = claim.lease().orElseThrow();
+    Instant later = t0.plus(LEASE).plusMillis(1);
+
+    Claim takeover = store.takeOver(stale, terms("owner-b", later)).orElseThrow();
+
+    Fence current = takeover.lease().orElseThrow();
+    assertThat(takeover.created()).isFalse();
+    assertThat(current.token()).isGreaterThan(stale.token());
+    assertThat(takeover.state().result().attempts()).isEqualTo(2);
+    assertThat(takeover.state().result().leaseOwner()).isEqualTo("owner-b");
+    assertThat(store.takeOver(stale, terms("owner-c", later))).isEmpty();
+    assertThat(store.complete(stale, "{\"stale\":true}", later)).isEmpty();
+    assertThat(store.fail(stale, "stale failure", later)).isEmpty();
+    assertThat(store.complete(current, ENVELOPE, later)).isPresent();
+    assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().envelope())
+        .isEqualTo(ENVELOPE);
+  }
+
+  @Test
+  void aFailedAttemptIsRetriedUntilAttemptsRunOut() {
+    Claim claim = store.claim(prompt("flaky"), terms("owner-a", t0));
+    assertThat(store.fail(claim.lease().orElseThrow(), "boom 1", t0)).isPresent();
+
+    StoredPrompt failed = store.find(claim.state().prompt().id()).orElseThrow();
+    assertThat(failed.result().status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(failed.result().error()).isEqualTo("boom 1");
+    assertThat(failed.result().leaseExpiresAt()).isNull();
+
+    Claim retry = store.takeOver(failed.result().fence(), terms("owner-b", t0, 2)).orElseThrow();
+    assertThat(retry.state().result().status()).isEqualTo(ResultStatus.PENDING);
+    assertThat(retry.state().result().attempts()).isEqualTo(2);
+    assertThat(store.fail(retry.lease().orElseThrow(), "boom 2", t0)).isPresent();
+
+    StoredPrompt exhausted = store.find(claim.state().prompt().id()).orElseThrow();
+    assertThat(store.takeOver(exhausted.result().fence(), terms("owner-c", t0, 2))).isEmpty();
+    assertThat(exhausted.result().status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(exhausted.result().error()).isEqualTo("boom 2");
+  }
+
+  @Test
+  void aReleasedLeaseCanBeTakenOverAtOnce() {
+    Claim claim = store.claim(prompt("released"), terms("owner-a", t0));
+    assertThat(store.release(claim.lease().orElseThrow(), t0.plusSeconds(1))).isTrue();
+
+    Optional<Claim> takeover =
+        store.takeOver(
+            store.find(claim.state().prompt().id()).orElseThrow().result().fence(),
+            terms("owner-b", t0.plusSeconds(1)));
+
+    assertThat(takeover).isPresent();
+  }
+
+  @Test
+  void unknownAndMalformedIdsAreNotFound() {
+    assertThat(store.find(UUID.randomUUID().toString())).isEmpty();
+    assertThat(store.find("not-an-id")).isEmpty();
+    assertThat(store.find("")).isEmpty();
+  }
+
+  @Test
+  void listPagesNewestFirstWithoutGapsOrRepeats() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Instant at = t0.plusSeconds(i / 2); // pairs share a timestamp: the id breaks the tie
+      created.add(store.claim(prompt("prompt " + i), terms("owner", at)).state().prompt().id());
+    }
+
+    List<StoredPrompt> seen = new ArrayList<>();
+    Optional<PageCursor> cursor = Optional.empty();
+    int pages = 0;
+    do {
+      PromptPage page = store.list(3, cursor);
+      seen.addAll(page.items());
+      cursor = page.next();
+      pages++;
+    } while (cursor.isPresent() && pages < 10);
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).extracting(s -> s.prompt().id()).containsExactlyInAnyOrderElementsOf(created);
+    for (int i = 1; i < seen.size(); i++) {
+      Prompt newer = seen.get(i - 1).prompt();
+      Prompt older = seen.get(i).prompt();
+      assertThat(newer.createdAt()).isAfterOrEqualTo(older.createdAt());
+    }
+    assertThat(store.list(10, Optional.empty()).next()).isEmpty();
+  }
+
+  @Test
+  void concurrentClaimsOfOneKeyCreateOnePromptAndGrantOneLease() throws Exception {
+    int callers = 16;
+    CyclicBarrier start = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Claim>> futures = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        String owner = "owner-" + i;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.claim(prompt("race"), terms(owner, t0));
+                }));
+      }
+      List<Claim> claims = new ArrayList<>();
+      for (Future<Claim> f : futures) {
+        claims.add(f.get(30, TimeUnit.SECONDS));
+      }
+
+      assertThat(claims).filteredOn(Claim::created).hasSize(1);
+      assertThat(claims).filteredOn(c -> c.lease().isPresent()).hasSize(1);
+      Set<String> resultIds = new HashSet<>();
+      claims.forEach(c -> resultIds.add(c.state().result().id()));
+      assertThat(resultIds).hasSize(1);
+      assertThat(store.list(100, Optional.empty()).items()).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentTakeoversOfOneExpiredLeaseHaveOneWinner() throws Exception {
+    Claim claim = store.claim(prompt("expired"), terms("owner-a", t0));
+    Fence observed = claim.lease().orElseThrow();
+    Instant later = t0.plus(LEASE).plusSeconds(1);
+    int callers = 16;
+    CyclicBarrier start = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Optional<Claim>>> futures = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        String owner = "taker-" + i;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.takeOver(observed, terms(owner, later));
+                }));
+      }
+      int winners = 0;
+      for (Future<Optional<Claim>> f : futures) {
+        winners += f.get(30, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+      }
+
+      assertThat(winners).isEqualTo(1);
+      assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().attempts())
+          .isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWatchWakesWhenTheResultCompletes() throws Exception {
+    Claim claim = store.claim(prompt("watched"), terms("owner-a", t0));
+    Duration patience = Duration.ofSeconds(30);
+    try (ResultWatch watch = store.watch(claim.state().result().id())) {
+      Thread completer =
+          new Thread(() -> store.complete(claim.lease().orElseThrow(), ENVELOPE, t0));
+      completer.start();
+      long startedAt = System.nanoTime();
+      watch.await(patience);
+      Duration waited = Duration.ofNanos(System.nanoTime() - startedAt);
+      completer.join();
+
+      assertThat(waited).isLessThan(patience);
+    }
+  }
+
+  @Test
+  void everythingAcknowledgedSurvivesAReopen() throws Exception {
+    Claim done = store.claim(prompt("kept"), terms("owner-a", t0));
+    store.complete(done.lease().orElseThrow(), ENVELOPE, t0.plusSeconds(1));
+    Claim pending = store.claim(prompt("still pending"), terms("owner-a", t0));
+    StoredPrompt doneBefore = store.find(done.state().prompt().id()).orElseThrow();
+
+    store.close();
+    store = reopenStore();
+
+    assertThat(store.find(done.state().prompt().id())).contains(doneBefore);
+    assertThat(store.find(pending.state().prompt().id())).contains(pending.state());
+    assertThat(store.claim(prompt("kept"), terms("owner-b", t0)).created()).isFalse();
+  }
+
+  @Test
+  void describeNamesTheStoreAndPingSucceeds() {
+    store.ping(Duration.ofSeconds(5));
+
+    assertThat(store.describe()).isNotEmpty();
+    assertThat(store.name()).isNotBlank();
+  }
+
+  protected static NewPrompt prompt(String normalized) {
+    return prompt(normalized, normalized);
+  }
+
+  protected static NewPrompt prompt(String normalized, String raw) {
+    return new NewPrompt(sha256(normalized), normalized, raw, 1);
+  }
+
+  private static LeaseTerms terms(String owner, Instant now) {
+    return terms(owner, now, 3);
+  }
+
+  private static LeaseTerms terms(String owner, Instant now, int maxAttempts) {
+    return new LeaseTerms(owner, now.truncatedTo(ChronoUnit.MICROS), LEASE, maxAttempts);
+  }
+
+  private static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK; this is a bug", e);
+    }
+  }
+}
