@@ -90,6 +90,9 @@ public final class Orchestrator implements AutoCloseable {
       return generateWithin(claim, claim.created(), deadline);
     }
     listener.claimLost();
+    if (claim.state().result().status() == ResultStatus.COMPLETED) {
+      return new Answer(Outcome.EXISTING, claim.state()); // the common case: nothing to wait for
+    }
     return awaitSettled(claim.state(), false, deadline);
   }
 
@@ -106,8 +109,8 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * Lets running generations finish for up to {@code grace}, then interrupts the rest, whose
-   * leases are released so that another instance can take over at once.
+   * Lets running generations finish for up to {@code grace}, then interrupts the rest, whose leases
+   * are released so that another instance can take over at once.
    */
   public void shutdown(Duration grace) {
     generations.shutdown();

@@ -108,7 +108,8 @@ final class FakePromptStore implements PromptStore {
                 r.createdAt(),
                 terms.now(),
                 null));
-    return Optional.of(Claim.granted(new StoredPrompt(promptsById.get(r.promptId()), taken), false));
+    return Optional.of(
+        Claim.granted(new StoredPrompt(promptsById.get(r.promptId()), taken), false));
   }
 
   @Override
@@ -120,8 +121,18 @@ final class FakePromptStore implements PromptStore {
             r ->
                 replace(
                     new Result(
-                        r.id(), r.promptId(), ResultStatus.COMPLETED, envelopeJson, null,
-                        r.attempts(), null, null, r.fencingToken(), r.createdAt(), now, now)));
+                        r.id(),
+                        r.promptId(),
+                        ResultStatus.COMPLETED,
+                        envelopeJson,
+                        null,
+                        r.attempts(),
+                        null,
+                        null,
+                        r.fencingToken(),
+                        r.createdAt(),
+                        now,
+                        now)));
   }
 
   @Override
@@ -133,8 +144,18 @@ final class FakePromptStore implements PromptStore {
             r ->
                 replace(
                     new Result(
-                        r.id(), r.promptId(), ResultStatus.FAILED, null, error, r.attempts(),
-                        null, null, r.fencingToken(), r.createdAt(), now, null)));
+                        r.id(),
+                        r.promptId(),
+                        ResultStatus.FAILED,
+                        null,
+                        error,
+                        r.attempts(),
+                        null,
+                        null,
+                        r.fencingToken(),
+                        r.createdAt(),
+                        now,
+                        null)));
   }
 
   @Override
@@ -145,8 +166,18 @@ final class FakePromptStore implements PromptStore {
             r ->
                 replace(
                     new Result(
-                        r.id(), r.promptId(), r.status(), null, null, r.attempts(), r.leaseOwner(),
-                        now, r.fencingToken(), r.createdAt(), now, null)))
+                        r.id(),
+                        r.promptId(),
+                        r.status(),
+                        null,
+                        null,
+                        r.attempts(),
+                        r.leaseOwner(),
+                        now,
+                        r.fencingToken(),
+                        r.createdAt(),
+                        now,
+                        null)))
         .isPresent();
   }
 
@@ -167,8 +198,7 @@ final class FakePromptStore implements PromptStore {
       boolean past =
           after.isEmpty()
               || newestFirst.compare(
-                      p,
-                      new Prompt(after.get().promptId(), "", "", "", 1, after.get().createdAt()))
+                      p, new Prompt(after.get().promptId(), "", "", "", 1, after.get().createdAt()))
                   > 0;
       if (past && items.size() <= limit) {
         items.add(state(p));

@@ -58,11 +58,11 @@ class OrchestratorTest {
     assertThat(first.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
     assertThat(first.state().result().envelope())
         .startsWith("{\"version\":1,\"pages\":[{\"id\":\"p1\",\"title\":")
-        .contains("\"metadata\":{\"model\":\"genie-sample-1\",\"generatedAt\":\"2026-05-01T12:00:00Z\"}");
+        .contains(
+            "\"metadata\":{\"model\":\"genie-sample-1\",\"generatedAt\":\"2026-05-01T12:00:00Z\"}");
     assertThat(first.state().prompt().rawText()).isEqualTo("Write a poem about autumn");
     assertThat(generator.calls).hasValue(1);
-    assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost",
-        "waited:settled");
+    assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost");
   }
 
   @Test

@@ -22,7 +22,8 @@ class SampleGeneratorTest {
     assertThat(first.pages()).isNotEmpty();
     assertThat(first.pages().get(0).id()).isEqualTo("p1");
     assertThat(first.pages().get(0).title()).isEqualTo("a poem about autumn");
-    assertThat(first.pages().get(0).blocks()).allSatisfy(b -> assertThat(b.type()).isEqualTo("text"));
+    assertThat(first.pages().get(0).blocks())
+        .allSatisfy(b -> assertThat(b.type()).isEqualTo("text"));
   }
 
   @Test
@@ -33,8 +34,7 @@ class SampleGeneratorTest {
   @Test
   void theEnvelopeIsCanonicalJson() throws Exception {
     Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
-    String envelope =
-        EnvelopeJson.write(generator.generate("quote \" back\\slash\ttab é 😀"), at);
+    String envelope = EnvelopeJson.write(generator.generate("quote \" back\\slash\ttab é 😀"), at);
 
     assertThat(envelope)
         .startsWith("{\"version\":1,\"pages\":[{\"id\":\"p1\",\"title\":")

@@ -4,9 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /** The position after the last prompt of a page: its creation time and id, newest first. */
 public record PageCursor(Instant createdAt, String promptId) {
+  /** Both stores name prompts by UUID; a cursor naming anything else was not made here. */
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
   public PageCursor {
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(promptId, "promptId");
@@ -33,7 +38,7 @@ public record PageCursor(Instant createdAt, String promptId) {
     try {
       String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       String[] parts = plain.split("\\.", 3);
-      if (parts.length != 3 || parts[2].isEmpty()) {
+      if (parts.length != 3 || !UUID_TEXT.matcher(parts[2]).matches()) {
         throw new IllegalArgumentException("not a page cursor");
       }
       Instant createdAt =

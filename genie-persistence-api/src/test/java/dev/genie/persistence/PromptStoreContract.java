@@ -110,7 +110,8 @@ public abstract class PromptStoreContract {
     Fence fence = claim.lease().orElseThrow();
 
     assertThat(store.complete(fence, ENVELOPE, t0.plusSeconds(1))).isPresent();
-    assertThat(store.complete(fence, "{\"version\":1,\"other\":true}", t0.plusSeconds(2))).isEmpty();
+    assertThat(store.complete(fence, "{\"version\":1,\"other\":true}", t0.plusSeconds(2)))
+        .isEmpty();
 
     Result result = store.find(claim.state().prompt().id()).orElseThrow().result();
     assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);

@@ -10,8 +10,8 @@ public interface Generator {
   String name();
 
   /**
-   * @throws Exception when generation fails; the orchestrator records the message on the result,
-   *     so it must not carry secrets
+   * @throws Exception when generation fails; the orchestrator records the message on the result, so
+   *     it must not carry secrets
    */
   Generation generate(String normalizedPrompt) throws Exception;
 }

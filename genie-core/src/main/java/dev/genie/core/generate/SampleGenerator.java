@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The default generator: offline and deterministic, so the same normalized prompt always yields
- * the same pages. {@code delay} adds latency, to widen race windows in tests and benchmarks.
+ * The default generator: offline and deterministic, so the same normalized prompt always yields the
+ * same pages. {@code delay} adds latency, to widen race windows in tests and benchmarks.
  */
 public final class SampleGenerator implements Generator {
   public static final String NAME = "sample";
@@ -76,7 +76,9 @@ public final class SampleGenerator implements Generator {
     return out.append('.').toString();
   }
 
-  /** FNV-1a over the UTF-8 bytes: fixed by its definition, so pages never change between releases. */
+  /**
+   * FNV-1a over the UTF-8 bytes: fixed by its definition, so pages never change between releases.
+   */
   private static long seed(String text) {
     long hash = 0xcbf29ce484222325L;
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {

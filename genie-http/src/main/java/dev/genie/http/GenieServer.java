@@ -1,0 +1,160 @@
+package dev.genie.http;
+
+import dev.genie.core.ErrorCode;
+import dev.genie.core.Orchestrator;
+import dev.genie.http.config.GenieConfig;
+import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.Draining;
+import dev.genie.http.internal.ExchangeBasics;
+import dev.genie.http.internal.Guarded;
+import dev.genie.http.internal.HealthHandler;
+import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.internal.MetricsHandler;
+import dev.genie.http.internal.PromptHandlers;
+import dev.genie.http.internal.Routes;
+import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.persistence.PromptStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.RequestLimit;
+import io.undertow.server.handlers.RequestLimitingHandler;
+import io.undertow.util.Methods;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Genie's HTTP server: Undertow behind this one facade. {@link #create} runs the startup check and
+ * opens the store; {@link #start} binds the port; {@link #stop} drains and releases everything.
+ */
+public final class GenieServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GenieServer.class);
+
+  private final GenieConfig config;
+  private final Orchestrator orchestrator;
+  private final PromptStore store;
+  private final Routes routes;
+  private final Draining draining;
+  private final Undertow undertow;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile InetSocketAddress address;
+
+  @Inject
+  GenieServer(GenieConfig config, Orchestrator orchestrator, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.orchestrator = orchestrator;
+    this.store = orchestrator.store();
+    ServerSettings server = config.server();
+    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxBodyBytes());
+    this.routes =
+        new Routes()
+            .add(Methods.POST, "/prompts", prompts.submit())
+            .add(Methods.POST, "/prompt", prompts.submit())
+            .add(Methods.GET, "/prompts", prompts.list())
+            .add(Methods.GET, "/prompts/{id}", prompts.find())
+            .add(Methods.GET, "/health", new HealthHandler(store))
+            .add(Methods.GET, "/metrics", new MetricsHandler(registry));
+    RequestLimit limit =
+        new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
+    limit.setFailureHandler(
+        exchange ->
+            HttpErrors.send(
+                exchange,
+                ErrorCode.OVERLOADED,
+                "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
+                    + "GENIE_MAX_QUEUED_REQUESTS); retry shortly"));
+    this.draining =
+        new Draining(new RequestLimitingHandler(limit, new BlockingHandler(new Guarded(routes))));
+    HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
+    this.undertow =
+        Undertow.builder()
+            .addHttpListener(server.port(), server.host())
+            .setIoThreads(server.ioThreads())
+            .setWorkerThreads(server.workerThreads())
+            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+            .setServerOption(UndertowOptions.MAX_HEADERS, 100)
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+            .setServerOption(UndertowOptions.IDLE_TIMEOUT, 60_000)
+            .setHandler(root)
+            .build();
+  }
+
+  /**
+   * Runs the startup check and opens the configured store, without binding the port yet.
+   *
+   * @throws StartupCheckException when Genie cannot start as configured
+   */
+  public static GenieServer create(GenieConfig config) {
+    return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
+  }
+
+  /** Binds the port and starts serving; logs one line naming the address and the store. */
+  public GenieServer start() {
+    undertow.start();
+    address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+    log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
+    return this;
+  }
+
+  public int port() {
+    return address.getPort();
+  }
+
+  public URI uri() {
+    return URI.create("http://" + config.server().host() + ":" + port());
+  }
+
+  /** The store serving requests: {@code sql} or {@code legacy}. */
+  public String storage() {
+    return store.name();
+  }
+
+  public Orchestrator orchestrator() {
+    return orchestrator;
+  }
+
+  /** Every route this server answers, as {@code "GET /health"}. */
+  public List<String> routes() {
+    return routes.describe();
+  }
+
+  /**
+   * Stops gracefully: answers new requests 503, lets those in flight finish within the grace
+   * period, then releases the leases of generations still running and closes the store.
+   */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    Duration grace = config.server().shutdownGrace();
+    long started = System.nanoTime();
+    boolean drained = true;
+    try {
+      drained = draining.drain(grace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    undertow.stop();
+    Duration left = grace.minusNanos(System.nanoTime() - started);
+    orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
+    store.close();
+    log.info(
+        "Genie stopped{}",
+        drained ? "" : "; " + draining.inFlight() + " requests were still in flight");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.genie.http.config;
+
+import java.nio.file.Path;
+
+/**
+ * Where logs go.
+ *
+ * @param directory the log directory ({@code GENIE_LOG_DIR})
+ * @param logSql whether every SQL statement is logged with its timing ({@code GENIE_LOG_SQL})
+ */
+public record LogSettings(Path directory, boolean logSql) {
+  static LogSettings from(Env env) {
+    return new LogSettings(
+        Path.of(env.string("GENIE_LOG_DIR", "./logs")), env.flag("GENIE_LOG_SQL"));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.genie.http.config;
+
+import java.time.Duration;
+
+/**
+ * How the HTTP server listens and how much it takes on.
+ *
+ * @param host bind address ({@code GENIE_HOST})
+ * @param port bind port, 0 for any free one ({@code GENIE_PORT}, else {@code PORT})
+ * @param maxBodyBytes the largest request body ({@code GENIE_MAX_BODY_BYTES})
+ * @param ioThreads Undertow's IO threads ({@code GENIE_IO_THREADS})
+ * @param workerThreads threads that run requests, which block while they wait ({@code
+ *     GENIE_WORKER_THREADS})
+ * @param maxConcurrentRequests requests served at once ({@code GENIE_MAX_CONCURRENT_REQUESTS})
+ * @param maxQueuedRequests requests queued beyond those; more are shed with 503 ({@code
+ *     GENIE_MAX_QUEUED_REQUESTS})
+ * @param shutdownGrace how long a stop waits for requests in flight ({@code
+ *     GENIE_SHUTDOWN_GRACE_MS})
+ */
+public record ServerSettings(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int ioThreads,
+    int workerThreads,
+    int maxConcurrentRequests,
+    int maxQueuedRequests,
+    Duration shutdownGrace) {
+
+  public ServerSettings {
+    requireBetween("GENIE_PORT", port, 0, 65535);
+    requireBetween("GENIE_MAX_BODY_BYTES", maxBodyBytes, 64, 16 * 1024 * 1024);
+    requireBetween("GENIE_IO_THREADS", ioThreads, 1, 256);
+    requireBetween("GENIE_WORKER_THREADS", workerThreads, 1, 4096);
+    requireBetween("GENIE_MAX_CONCURRENT_REQUESTS", maxConcurrentRequests, 1, 100_000);
+    requireBetween("GENIE_MAX_QUEUED_REQUESTS", maxQueuedRequests, 0, 1_000_000);
+    requireBetween("GENIE_SHUTDOWN_GRACE_MS", shutdownGrace.toMillis(), 0, 600_000);
+  }
+
+  static ServerSettings from(Env env) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int workers = env.integer("GENIE_WORKER_THREADS", Math.max(16, 8 * cores));
+    return new ServerSettings(
+        env.string("GENIE_HOST", "127.0.0.1"),
+        env.integer("GENIE_PORT").or(() -> env.integer("PORT")).orElse(8080),
+        env.integer("GENIE_MAX_BODY_BYTES", 65536),
+        env.integer("GENIE_IO_THREADS", Math.max(2, cores)),
+        workers,
+        env.integer("GENIE_MAX_CONCURRENT_REQUESTS", workers),
+        env.integer("GENIE_MAX_QUEUED_REQUESTS", 1024),
+        env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)));
+  }
+
+  private static void requireBetween(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          key + " must be between " + min + " and " + max + ": " + value);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.genie.http.config;
+
+import dev.genie.http.StartupCheckException;
+import dev.genie.persistence.legacy.LegacyStoreSettings;
+import dev.genie.persistence.sql.DatabaseUrl;
+import dev.genie.persistence.sql.MigrateMode;
+import dev.genie.persistence.sql.SqlStoreSettings;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which store serves, and how it connects.
+ *
+ * @param mode the requested store ({@code GENIE_STORAGE})
+ * @param requireDb whether only the SQL store may serve ({@code GENIE_REQUIRE_DB})
+ * @param requireDbKey the key that required it, to name in messages
+ * @param databaseUrl where PostgreSQL is ({@code DATABASE_URL})
+ * @param legacy the legacy store's settings ({@code GENIE_DATA_DIR})
+ * @param sql the SQL store's settings when a database URL is set
+ */
+public record StorageSettings(
+    StorageMode mode,
+    boolean requireDb,
+    String requireDbKey,
+    Optional<DatabaseUrl> databaseUrl,
+    LegacyStoreSettings legacy,
+    Optional<SqlStoreSettings> sql) {
+
+  /** The store this configuration selects: {@code sql} or {@code legacy}. */
+  public String selected() {
+    return switch (mode) {
+      case SQL -> "sql";
+      case LEGACY -> "legacy";
+      case AUTO -> databaseUrl.isPresent() ? "sql" : "legacy";
+    };
+  }
+
+  static StorageSettings from(Env env, List<String> notices) {
+    StorageMode mode = storageMode(env);
+    boolean required = env.flag("GENIE_REQUIRE_DB");
+    String requiredBy = "GENIE_REQUIRE_DB";
+    if (env.get("USE_PRISMA_IN_TEST").isPresent()) {
+      notices.add("USE_PRISMA_IN_TEST is read as GENIE_REQUIRE_DB; prefer GENIE_REQUIRE_DB=1");
+      if (!required && env.flag("USE_PRISMA_IN_TEST")) {
+        required = true;
+        requiredBy = "USE_PRISMA_IN_TEST";
+      }
+    }
+    Optional<DatabaseUrl> url = databaseUrl(env);
+    Optional<SqlStoreSettings> sql = url.map(u -> sqlSettings(u, env));
+    return new StorageSettings(mode, required, requiredBy, url, legacySettings(env), sql);
+  }
+
+  private static SqlStoreSettings sqlSettings(DatabaseUrl url, Env env) {
+    SqlStoreSettings.Builder builder = SqlStoreSettings.builder(url).migrate(migrateMode(env));
+    env.integer("GENIE_DB_POOL_SIZE").ifPresent(builder::poolSize);
+    env.millis("GENIE_DB_CONNECTION_TIMEOUT_MS").ifPresent(builder::connectionTimeout);
+    env.millis("GENIE_DB_STATEMENT_TIMEOUT_MS").ifPresent(builder::statementTimeout);
+    env.millis("GENIE_DB_LOCK_TIMEOUT_MS").ifPresent(builder::lockTimeout);
+    return builder.build();
+  }
+
+  private static LegacyStoreSettings legacySettings(Env env) {
+    String dataDir = env.string("GENIE_DATA_DIR", LegacyStoreSettings.DEFAULT_DATA_DIR);
+    try {
+      return new LegacyStoreSettings(Path.of(dataDir));
+    } catch (InvalidPathException e) {
+      throw Env.invalid("GENIE_DATA_DIR", dataDir, "a directory path");
+    }
+  }
+
+  private static StorageMode storageMode(Env env) {
+    String value = env.string("GENIE_STORAGE", "auto");
+    try {
+      return StorageMode.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Env.invalid("GENIE_STORAGE", value, "one of auto, sql, legacy");
+    }
+  }
+
+  private static MigrateMode migrateMode(Env env) {
+    String value = env.string("GENIE_MIGRATE", "apply");
+    try {
+      return MigrateMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw Env.invalid("GENIE_MIGRATE", value, "one of apply, validate, off");
+    }
+  }
+
+  private static Optional<DatabaseUrl> databaseUrl(Env env) {
+    Optional<String> raw = env.get("DATABASE_URL");
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(DatabaseUrl.parse(raw.get()));
+    } catch (IllegalArgumentException e) {
+      throw new StartupCheckException(
+          e.getMessage(),
+          "set DATABASE_URL to postgres://user:password@host:5432/database (percent-encode"
+              + " special characters in the password)");
+    }
+  }
+}

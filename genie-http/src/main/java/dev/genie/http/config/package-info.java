@@ -1,0 +1,2 @@
+/** Configuration: one immutable record per concern, read and validated once at startup. */
+package dev.genie.http.config;

@@ -1,0 +1,75 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenieException;
+import dev.genie.persistence.StoreUnavailableException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that maps an error code to an HTTP status and writes the error body. */
+public final class HttpErrors {
+  private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
+  private static final String RETRY_AFTER_SECONDS = "1";
+  private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);
+
+  static {
+    STATUS.put(ErrorCode.INVALID_JSON, 400);
+    STATUS.put(ErrorCode.INVALID_PROMPT, 400);
+    STATUS.put(ErrorCode.PROMPT_TOO_LONG, 400);
+    STATUS.put(ErrorCode.INVALID_PARAMETER, 400);
+    STATUS.put(ErrorCode.NOT_FOUND, 404);
+    STATUS.put(ErrorCode.METHOD_NOT_ALLOWED, 405);
+    STATUS.put(ErrorCode.BODY_TOO_LARGE, 413);
+    STATUS.put(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415);
+    STATUS.put(ErrorCode.GENERATION_FAILED, 502);
+    STATUS.put(ErrorCode.STORAGE_UNAVAILABLE, 503);
+    STATUS.put(ErrorCode.OVERLOADED, 503);
+    STATUS.put(ErrorCode.SHUTTING_DOWN, 503);
+    STATUS.put(ErrorCode.INTERNAL, 500);
+  }
+
+  private HttpErrors() {}
+
+  public static int status(ErrorCode code) {
+    return STATUS.get(code);
+  }
+
+  /** Answers with {@code code}; 503s say when to retry. */
+  public static void send(HttpServerExchange exchange, ErrorCode code, String message) {
+    if (exchange.isResponseStarted()) {
+      exchange.endExchange();
+      return;
+    }
+    int status = status(code);
+    exchange.setStatusCode(status);
+    if (status == 503) {
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    Json.send(exchange, Json.error(code, message, RequestIds.of(exchange)));
+  }
+
+  /**
+   * Answers for a failure thrown while handling the request. Genie's own errors carry their code
+   * and a message meant for the caller; anything else is logged here and answered without detail,
+   * so no internal name or stack trace reaches the caller.
+   */
+  public static void send(HttpServerExchange exchange, Throwable failure) {
+    if (failure instanceof GenieException genie) {
+      send(exchange, genie.code(), genie.getMessage());
+    } else if (failure instanceof StoreUnavailableException) {
+      log.warn("request {}: store unavailable: {}", RequestIds.of(exchange), failure.getMessage());
+      send(exchange, ErrorCode.STORAGE_UNAVAILABLE, "the store is unavailable; retry shortly");
+    } else {
+      log.error("request {} failed", RequestIds.of(exchange), failure);
+      send(
+          exchange,
+          ErrorCode.INTERNAL,
+          "internal error; the server log has the details under request id "
+              + RequestIds.of(exchange));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.genie.http.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.genie.core.ErrorCode;
+import dev.genie.persistence.PromptPage;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.StoredPrompt;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes Genie's response bodies with Jackson's streaming generator: no object mapping. */
+public final class Json {
+  /** Shared and thread-safe; request parsing refuses deep nesting and huge numbers early. */
+  static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(32)
+                  .maxNumberLength(64)
+                  .maxNameLength(1024)
+                  .build())
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private Json() {}
+
+  /** Sends {@code body} as the complete JSON response. */
+  public static void send(HttpServerExchange exchange, byte[] body) {
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  public static byte[] error(ErrorCode code, String message, String requestId) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeObjectFieldStart("error");
+          json.writeStringField("code", code.name());
+          json.writeStringField("message", message);
+          json.writeStringField("requestId", requestId);
+          json.writeEndObject();
+          json.writeEndObject();
+        });
+  }
+
+  public static byte[] prompt(StoredPrompt state) {
+    return write(json -> writePrompt(json, state));
+  }
+
+  public static byte[] page(PromptPage page) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("items");
+          for (StoredPrompt item : page.items()) {
+            writePrompt(json, item);
+          }
+          json.writeEndArray();
+          json.writeFieldName("next");
+          if (page.next().isPresent()) {
+            json.writeString(page.next().get().encode());
+          } else {
+            json.writeNull();
+          }
+          json.writeEndObject();
+        });
+  }
+
+  public static byte[] health(String status, String storage, Map<String, String> details) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("status", status);
+          json.writeStringField("storage", storage);
+          for (Map.Entry<String, String> detail : details.entrySet()) {
+            json.writeStringField(detail.getKey(), detail.getValue());
+          }
+          json.writeEndObject();
+        });
+  }
+
+  private static void writePrompt(JsonGenerator json, StoredPrompt state) throws IOException {
+    Result result = state.result();
+    json.writeStartObject();
+    json.writeStringField("promptId", state.prompt().id());
+    json.writeStringField("resultId", result.id());
+    json.writeStringField("status", result.status().name().toLowerCase(Locale.ROOT));
+    json.writeStringField("created", state.prompt().createdAt().toString());
+    json.writeStringField("prompt", state.prompt().rawText());
+    json.writeStringField("normalizedPrompt", state.prompt().normalizedText());
+    json.writeFieldName("envelope");
+    if (result.envelope() == null) {
+      json.writeNull();
+    } else {
+      json.writeRawValue(result.envelope()); // canonical already: callers get the stored bytes
+    }
+    if (result.error() != null) {
+      json.writeStringField("error", result.error());
+    }
+    json.writeEndObject();
+  }
+
+  private interface Body {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      body.write(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write a JSON body to memory; this is a bug", e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.genie.http.internal;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+/** {@code GET /metrics}: Prometheus text. */
+public final class MetricsHandler implements HttpHandler {
+  private final PrometheusMeterRegistry registry;
+
+  public MetricsHandler(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    exchange
+        .getResponseHeaders()
+        .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    exchange.getResponseSender().send(registry.scrape());
+  }
+}

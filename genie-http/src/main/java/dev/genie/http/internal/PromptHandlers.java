@@ -1,0 +1,104 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.Answer;
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenieException;
+import dev.genie.core.Orchestrator;
+import dev.genie.persistence.PageCursor;
+import dev.genie.persistence.StoredPrompt;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.Deque;
+import java.util.Optional;
+
+/** The prompt routes: submit, read one, list. */
+public final class PromptHandlers {
+  static final int DEFAULT_PAGE_SIZE = 20;
+  static final int MAX_PAGE_SIZE = 100;
+
+  private final Orchestrator orchestrator;
+  private final int maxBodyBytes;
+
+  public PromptHandlers(Orchestrator orchestrator, int maxBodyBytes) {
+    this.orchestrator = orchestrator;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
+  public HttpHandler submit() {
+    return exchange -> {
+      RequestBodies.requireJson(exchange);
+      String prompt = PromptRequest.prompt(RequestBodies.read(exchange, maxBodyBytes));
+      Answer answer = orchestrator.submit(prompt);
+      switch (answer.outcome()) {
+        case CREATED -> located(exchange, 201, answer.state());
+        case EXISTING -> exchange.setStatusCode(200);
+        case PENDING -> located(exchange, 202, answer.state());
+      }
+      Json.send(exchange, Json.prompt(answer.state()));
+    };
+  }
+
+  /** {@code GET /prompts/{id}}. */
+  public HttpHandler find() {
+    return exchange -> {
+      String id = exchange.getAttachment(Routes.ID);
+      Optional<StoredPrompt> state = orchestrator.find(id);
+      if (state.isEmpty()) {
+        throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + id);
+      }
+      Json.send(exchange, Json.prompt(state.get()));
+    };
+  }
+
+  /** {@code GET /prompts?limit=&cursor=}: newest first. */
+  public HttpHandler list() {
+    return exchange -> {
+      int limit = limit(exchange);
+      Optional<PageCursor> cursor = single(exchange, "cursor").map(PromptHandlers::cursor);
+      Json.send(exchange, Json.page(orchestrator.list(limit, cursor)));
+    };
+  }
+
+  private static void located(HttpServerExchange exchange, int status, StoredPrompt state) {
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.LOCATION, "/prompts/" + state.prompt().id());
+  }
+
+  private static int limit(HttpServerExchange exchange) {
+    Optional<String> value = single(exchange, "limit");
+    if (value.isEmpty()) {
+      return DEFAULT_PAGE_SIZE;
+    }
+    try {
+      int limit = Integer.parseInt(value.get());
+      if (limit >= 1 && limit <= MAX_PAGE_SIZE) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new GenieException(
+        ErrorCode.INVALID_PARAMETER, "limit must be a whole number from 1 to " + MAX_PAGE_SIZE);
+  }
+
+  private static PageCursor cursor(String value) {
+    try {
+      return PageCursor.decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new GenieException(ErrorCode.INVALID_PARAMETER, e.getMessage());
+    }
+  }
+
+  private static Optional<String> single(HttpServerExchange exchange, String name) {
+    Deque<String> values = exchange.getQueryParameters().get(name);
+    if (values == null || values.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.size() > 1) {
+      throw new GenieException(ErrorCode.INVALID_PARAMETER, name + " may be given once");
+    }
+    return Optional.of(values.getFirst());
+  }
+}

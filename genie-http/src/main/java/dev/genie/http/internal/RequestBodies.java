@@ -1,0 +1,74 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenieException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/** Reads request bodies in blocking mode, within the configured size, as JSON in UTF-8 only. */
+final class RequestBodies {
+  private RequestBodies() {}
+
+  /**
+   * @throws GenieException {@link ErrorCode#UNSUPPORTED_MEDIA_TYPE} unless the body is declared
+   *     {@code application/json} in UTF-8
+   */
+  static void requireJson(HttpServerExchange exchange) {
+    String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (contentType == null) {
+      throw unsupported("send Content-Type: application/json");
+    }
+    String[] parts = contentType.split(";");
+    if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+      throw unsupported(
+          "Content-Type must be application/json, not "
+              + parts[0].strip().toLowerCase(Locale.ROOT));
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].strip().split("=", 2);
+      if (parameter[0].strip().equalsIgnoreCase("charset")
+          && (parameter.length < 2 || !isUtf8(parameter[1]))) {
+        throw unsupported("the body must be UTF-8 (charset=utf-8)");
+      }
+    }
+  }
+
+  /**
+   * The whole body, refusing anything past {@code maxBytes} without reading it all: the connection
+   * is closed after the answer, so the rest is never drained.
+   *
+   * @throws GenieException {@link ErrorCode#BODY_TOO_LARGE}
+   */
+  static byte[] read(HttpServerExchange exchange, int maxBytes) throws IOException {
+    long declared = exchange.getRequestContentLength();
+    if (declared > maxBytes) {
+      throw tooLarge(exchange, maxBytes);
+    }
+    try (InputStream in = exchange.getInputStream()) {
+      byte[] body = in.readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        throw tooLarge(exchange, maxBytes);
+      }
+      return body;
+    }
+  }
+
+  private static boolean isUtf8(String charset) {
+    String name = charset.strip().replace("\"", "");
+    return name.equalsIgnoreCase("utf-8") || name.equalsIgnoreCase("utf8");
+  }
+
+  private static GenieException tooLarge(HttpServerExchange exchange, int maxBytes) {
+    exchange.setPersistent(false);
+    return new GenieException(
+        ErrorCode.BODY_TOO_LARGE,
+        "the body is larger than " + maxBytes + " bytes (GENIE_MAX_BODY_BYTES)");
+  }
+
+  private static GenieException unsupported(String message) {
+    return new GenieException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message);
+  }
+}

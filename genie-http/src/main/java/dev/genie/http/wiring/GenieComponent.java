@@ -1,0 +1,29 @@
+package dev.genie.http.wiring;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.genie.http.GenieServer;
+import dev.genie.http.config.GenieConfig;
+import java.time.Clock;
+import javax.inject.Singleton;
+
+/** The production component: configuration in, a server out; the store is chosen inside. */
+@Singleton
+@Component(
+    modules = {
+      StoreModule.class,
+      SqlStoreModule.class,
+      LegacyStoreModule.class,
+      GeneratorModule.class,
+      CoreModule.class,
+      MetricsModule.class
+    })
+public interface GenieComponent {
+  GenieServer server();
+
+  /** Builds the component; nothing is opened until {@link #server()} is called. */
+  @Component.Factory
+  interface Factory {
+    GenieComponent create(@BindsInstance GenieConfig config, @BindsInstance Clock clock);
+  }
+}

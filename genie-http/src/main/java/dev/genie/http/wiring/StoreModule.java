@@ -1,0 +1,28 @@
+package dev.genie.http.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.genie.http.config.GenieConfig;
+import dev.genie.http.config.StorageSettings;
+import dev.genie.persistence.PromptStore;
+import java.util.Map;
+import javax.inject.Provider;
+import javax.inject.Singleton;
+
+/** Provides the one store configuration selects, from those the store modules bind. */
+@Module
+public final class StoreModule {
+  private StoreModule() {}
+
+  @Provides
+  static StorageSettings storage(GenieConfig config) {
+    return config.storage();
+  }
+
+  @Provides
+  @Singleton
+  static PromptStore store(
+      GenieConfig config, StorageSettings storage, Map<String, Provider<PromptStore>> stores) {
+    return StoreSelection.open(storage, config.notices(), stores);
+  }
+}

@@ -1,0 +1,2 @@
+/** The Dagger component and modules: each store and generator binds itself by name. */
+package dev.genie.http.wiring;

@@ -1,0 +1,259 @@
+package dev.genie.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.genie.http.config.GenieConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The HTTP contract of SPEC §5, on the embedded store: statuses, headers, bodies, errors. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpApiTest {
+  private static final JsonFactory JSON = new JsonFactory();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @TempDir Path dataDir;
+  private GenieServer server;
+
+  @BeforeEach
+  void start() {
+    Map<String, String> env = new HashMap<>();
+    env.put("GENIE_PORT", "0");
+    env.put("GENIE_DATA_DIR", dataDir.toString());
+    env.put("GENIE_MAX_PROMPT_CHARS", "50");
+    env.put("GENIE_MAX_BODY_BYTES", "1024");
+    server = GenieServer.create(GenieConfig.fromEnvironment(env)).start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  @Test
+  void theFirstPostCreatesAndVariantsReturnTheSameAnswer() throws Exception {
+    HttpResponse<String> created = post("/prompts", "{\"prompt\":\"A poem about café\"}");
+    HttpResponse<String> again =
+        post("/prompt", "{\"prompt\":\" A poem\\u00a0about cafe\\u0301 \"}");
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    String promptId = field(created.body(), "promptId");
+    assertThat(created.headers().firstValue("Location")).contains("/prompts/" + promptId);
+    assertThat(created.headers().firstValue("Genie-Storage")).contains("legacy");
+    assertThat(created.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(field(created.body(), "status")).isEqualTo("completed");
+    assertThat(field(created.body(), "normalizedPrompt")).isEqualTo("A poem about café");
+    assertThat(field(created.body(), "prompt")).isEqualTo("A poem about café");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.headers().firstValue("Location")).isEmpty();
+    assertThat(again.body()).isEqualTo(created.body());
+
+    HttpResponse<String> read = get("/prompts/" + promptId);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).isEqualTo(created.body());
+  }
+
+  @Test
+  void theListIsNewestFirstAndPagedByCursor() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(post("/prompts", "{\"prompt\":\"prompt " + i + "\"}").statusCode()).isEqualTo(201);
+    }
+
+    HttpResponse<String> first = get("/prompts?limit=3");
+    String next = field(first.body(), "next");
+    HttpResponse<String> second = get("/prompts?limit=3&cursor=" + next);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body())
+        .contains("prompt 4", "prompt 3", "prompt 2")
+        .doesNotContain("prompt 1");
+    assertThat(first.body().indexOf("prompt 4")).isLessThan(first.body().indexOf("prompt 2"));
+    assertThat(second.body()).contains("prompt 1", "prompt 0").endsWith("\"next\":null}");
+  }
+
+  @Test
+  void aSaneRequestIdIsEchoedAndAnotherIsReplaced() throws Exception {
+    HttpResponse<String> sane = send(request("/health").header("X-Request-Id", "abc-123.x").GET());
+    HttpResponse<String> insane = send(request("/health").header("X-Request-Id", "a b<c>").GET());
+
+    assertThat(sane.headers().firstValue("X-Request-Id")).contains("abc-123.x");
+    assertThat(insane.headers().firstValue("X-Request-Id"))
+        .get()
+        .asString()
+        .matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void healthNamesTheStore() throws Exception {
+    HttpResponse<String> health = get("/health");
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(field(health.body(), "status")).isEqualTo("ok");
+    assertThat(field(health.body(), "storage")).isEqualTo("legacy");
+  }
+
+  @Test
+  void metricsCountClaimsAndRequests() throws Exception {
+    post("/prompts", "{\"prompt\":\"counted\"}");
+    post("/prompts", "{\"prompt\":\"counted\"}");
+
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("text/plain");
+    assertThat(metrics.body())
+        .contains("genie_claims_total{outcome=\"won\"} 1.0")
+        .contains("genie_claims_total{outcome=\"lost\"} 1.0")
+        .contains("genie_generations_total{outcome=\"completed\"} 1.0")
+        .contains(
+            "genie_http_requests_seconds_count{method=\"POST\",route=\"/prompts\",status=\"201\"} 1");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "malformed JSON       | {\"prompt\":                        | 400 | INVALID_JSON",
+        "empty body           | ''                                  | 400 | INVALID_JSON",
+        "an array             | [\"prompt\"]                        | 400 | INVALID_JSON",
+        "trailing content     | {\"prompt\":\"a\"} {}               | 400 | INVALID_JSON",
+        "duplicate member     | {\"prompt\":\"a\",\"prompt\":\"b\"} | 400 | INVALID_JSON",
+        "deep nesting         | DEEP                                | 400 | INVALID_JSON",
+        "a number             | {\"prompt\":42}                     | 400 | INVALID_PROMPT",
+        "null                 | {\"prompt\":null}                   | 400 | INVALID_PROMPT",
+        "an object            | {\"prompt\":{\"text\":\"a\"}}       | 400 | INVALID_PROMPT",
+        "missing              | {\"text\":\"a\"}                    | 400 | INVALID_PROMPT",
+        "empty                | {\"prompt\":\"\"}                   | 400 | INVALID_PROMPT",
+        "white space only     | {\"prompt\":\" \\t\\n\\u3000 \"}    | 400 | INVALID_PROMPT",
+        "NUL                  | {\"prompt\":\"a\\u0000b\"}          | 400 | INVALID_PROMPT",
+        "a lone surrogate     | {\"prompt\":\"a\\ud800b\"}          | 400 | INVALID_PROMPT",
+        "too long             | LONG                                | 400 | PROMPT_TOO_LONG",
+        "too large            | LARGE                               | 413 | BODY_TOO_LARGE"
+      })
+  void badBodiesAreRefusedAndStoreNothing(String why, String body, int status, String code)
+      throws Exception {
+    String sent =
+        switch (body) {
+          case "DEEP" -> "{\"prompt\":\"a\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
+          case "LONG" -> "{\"prompt\":\"" + "x".repeat(51) + "\"}";
+          case "LARGE" -> "{\"prompt\":\"" + "x".repeat(2000) + "\"}";
+          default -> body;
+        };
+
+    HttpResponse<String> response = post("/prompts", sent);
+
+    assertError(response, status, code);
+    assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
+  }
+
+  @Test
+  void invalidUtf8IsRefused() throws Exception {
+    byte[] body = "{\"prompt\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+    HttpResponse<String> response =
+        send(
+            request("/prompts")
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofByteArray(body)));
+
+    assertError(response, 400, "INVALID_JSON");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/json; charset=latin1"
+  })
+  void otherContentTypesAreRefused(String contentType) throws Exception {
+    HttpResponse<String> response =
+        send(
+            request("/prompts")
+                .header("Content-Type", contentType)
+                .POST(BodyPublishers.ofString("{\"prompt\":\"a\"}")));
+
+    assertError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+  }
+
+  @Test
+  void unknownRoutesMethodsAndIdsAreAnsweredInJson() throws Exception {
+    assertError(get("/nowhere"), 404, "NOT_FOUND");
+    assertError(get("/prompts/not-an-id"), 404, "NOT_FOUND");
+    assertError(get("/prompts/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND");
+    HttpResponse<String> wrongMethod = send(request("/prompts").DELETE());
+    assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+    assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST, GET");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"limit=0", "limit=101", "limit=ten", "cursor=bogus", "limit=1&limit=2"})
+  void badListParametersAreRefused(String query) throws Exception {
+    assertError(get("/prompts?" + query), 400, "INVALID_PARAMETER");
+  }
+
+  private void assertError(HttpResponse<String> response, int status, String code)
+      throws IOException {
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(response.headers().firstValue("Genie-Storage")).contains("legacy");
+    assertThat(field(response.body(), "code")).isEqualTo(code);
+    assertThat(field(response.body(), "requestId"))
+        .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+    assertThat(response.body()).doesNotContain("Exception", "dev.genie", "\tat ");
+  }
+
+  private HttpResponse<String> post(String path, String json) throws Exception {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send(request(path).GET());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(server.uri() + path));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /** The first string member named {@code name}, at any depth. */
+  private static String field(String body, String name) throws IOException {
+    try (JsonParser parser = JSON.createParser(body)) {
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && name.equals(parser.currentName())) {
+          parser.nextToken();
+          return parser.getValueAsString();
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,268 @@
+package dev.genie.persistence.legacy;
+
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PageCursor;
+import dev.genie.persistence.Prompt;
+import dev.genie.persistence.PromptKeyCollisionException;
+import dev.genie.persistence.PromptPage;
+import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.ResultWatch;
+import dev.genie.persistence.ResultWatchers;
+import dev.genie.persistence.StoreException;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.StoredPrompt;
+import dev.genie.persistence.legacy.internal.DataDirLock;
+import dev.genie.persistence.legacy.internal.Journal;
+import dev.genie.persistence.legacy.internal.JournalRecord;
+import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
+import dev.genie.persistence.legacy.internal.PromptIndex;
+import dev.genie.persistence.legacy.internal.ResultLifecycle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The embedded store for local use without a database: prompts and results live in memory and in an
+ * append-only journal under {@value LegacyStoreSettings#DATA_DIR_KEY}, fsynced before every method
+ * that changes state returns. One process at a time: the store locks its directory while open.
+ * Several Genie instances need the SQL store.
+ */
+public final class LegacyPromptStore implements PromptStore {
+  /** The store's name in configuration and in the {@code Genie-Storage} header. */
+  public static final String NAME = "legacy";
+
+  private static final String JOURNAL_FILE = "genie.journal";
+
+  private final Path dataDir;
+  private final DataDirLock dirLock;
+  private final Journal journal;
+  private final PromptIndex index;
+  private final ResultWatchers watchers = new ResultWatchers();
+  // One lock around decide, append and apply: the journal's order is the order of decisions, and
+  // nobody reads a change before it is durable.
+  private final ReentrantLock lock = new ReentrantLock();
+  private boolean closed;
+
+  private LegacyPromptStore(Path dataDir, DataDirLock dirLock, Journal journal, PromptIndex index) {
+    this.dataDir = dataDir;
+    this.dirLock = dirLock;
+    this.journal = journal;
+    this.index = index;
+  }
+
+  /**
+   * Opens the store in {@code settings.dataDir()}, creating the directory if missing, and replays
+   * its journal.
+   *
+   * @throws StoreException when the directory cannot be used, another process has it open, or the
+   *     journal is damaged other than in its last record ({@link CorruptJournalException})
+   */
+  public static LegacyPromptStore open(LegacyStoreSettings settings) {
+    Path dir = settings.dataDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot create the legacy store directory "
+              + dir
+              + ": "
+              + e
+              + "; set "
+              + LegacyStoreSettings.DATA_DIR_KEY
+              + " to a writable directory",
+          e);
+    }
+    DataDirLock dirLock = DataDirLock.acquire(dir);
+    try {
+      PromptIndex index = new PromptIndex();
+      Journal journal = Journal.open(dir.resolve(JOURNAL_FILE), index::apply);
+      return new LegacyPromptStore(dir, dirLock, journal, index);
+    } catch (RuntimeException e) {
+      dirLock.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Claim claim(NewPrompt text, LeaseTerms terms) {
+    return locked(
+        () -> {
+          Optional<Prompt> existing = index.byKey(text.key());
+          if (existing.isPresent()) {
+            if (!existing.get().normalizedText().equals(text.normalizedText())) {
+              throw new PromptKeyCollisionException(text.key());
+            }
+            return Claim.existing(index.byPromptId(existing.get().id()).orElseThrow());
+          }
+          PromptCreated created = ResultLifecycle.created(text, terms);
+          commit(created);
+          return Claim.granted(new StoredPrompt(created.prompt(), created.result()), true);
+        });
+  }
+
+  @Override
+  public Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
+    return locked(
+        () ->
+            current(observed)
+                .filter(state -> ResultLifecycle.canTakeOver(state.result(), terms))
+                .map(
+                    state -> {
+                      JournalRecord.ResultChanged taken =
+                          ResultLifecycle.takenOver(state.result(), terms);
+                      commit(taken);
+                      return Claim.granted(new StoredPrompt(state.prompt(), taken.result()), false);
+                    }));
+  }
+
+  @Override
+  public Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
+    Objects.requireNonNull(envelopeJson, "envelopeJson");
+    return locked(
+        () -> pending(fence).map(r -> commit(ResultLifecycle.completed(r, envelopeJson, now))));
+  }
+
+  @Override
+  public Optional<Result> fail(Fence fence, String error, Instant now) {
+    return locked(() -> pending(fence).map(r -> commit(ResultLifecycle.failed(r, error, now))));
+  }
+
+  @Override
+  public boolean release(Fence fence, Instant now) {
+    return locked(
+        () -> pending(fence).map(r -> commit(ResultLifecycle.released(r, now))).isPresent());
+  }
+
+  @Override
+  public Optional<StoredPrompt> find(String promptId) {
+    return locked(() -> index.byPromptId(promptId));
+  }
+
+  @Override
+  public PromptPage list(int limit, Optional<PageCursor> after) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    Objects.requireNonNull(after, "after");
+    return locked(() -> index.page(limit, after));
+  }
+
+  @Override
+  public ResultWatch watch(String resultId) {
+    return locked(() -> watchers.open(resultId));
+  }
+
+  @Override
+  public void ping(Duration timeout) {
+    try {
+      if (!lock.tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) {
+        throw new StoreUnavailableException(
+            "the legacy store on " + dataDir + " did not answer within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while pinging the legacy store", e);
+    }
+    try {
+      if (closed) {
+        throw new StoreUnavailableException(closedMessage());
+      }
+      if (!dirLock.isValid()) {
+        throw new StoreUnavailableException(
+            "the legacy store lost the lock on " + dataDir + "; restart Genie");
+      }
+      journal.check();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    lock.lock();
+    try {
+      Map<String, String> description = new LinkedHashMap<>();
+      description.put("store", NAME);
+      description.put("dataDir", dataDir.toString());
+      description.put("prompts", Integer.toString(index.size()));
+      return Collections.unmodifiableMap(description);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the journal and releases the directory; later calls throw {@link StoreException}. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        journal.close();
+      } finally {
+        dirLock.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+    // Waiters wake, read again and learn that the store is closed.
+    watchers.signalAll();
+  }
+
+  private <T> T locked(Supplier<T> action) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new StoreException(closedMessage());
+      }
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private String closedMessage() {
+    return "the legacy store on " + dataDir + " is closed";
+  }
+
+  /** Makes {@code change} durable, then visible. */
+  private Result commit(JournalRecord change) {
+    journal.append(change);
+    index.apply(change);
+    watchers.signal(change.resultId());
+    return index.byResultId(change.resultId()).orElseThrow().result();
+  }
+
+  private Optional<StoredPrompt> current(Fence fence) {
+    return index
+        .byResultId(fence.resultId())
+        .filter(state -> state.result().fencingToken() == fence.token());
+  }
+
+  private Optional<Result> pending(Fence fence) {
+    return current(fence).map(StoredPrompt::result).filter(r -> r.status() == ResultStatus.PENDING);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.genie.persistence.legacy.internal;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import dev.genie.persistence.StoreException;
+import dev.genie.persistence.legacy.LegacyStoreSettings;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+
+/**
+ * The exclusive lock on a data directory, held while one store has it open, so that no second
+ * writer interleaves records with it. The lock file itself stays behind, empty, on purpose:
+ * deleting it would let two processes lock two different files of the same name.
+ */
+public final class DataDirLock implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DataDirLock.class.getName());
+  private static final String FILE_NAME = "genie.lock";
+
+  private final Path file;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private DataDirLock(Path file, FileChannel channel, FileLock lock) {
+    this.file = file;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * Locks {@code dir}.
+   *
+   * @throws StoreException when another process, or another store in this one, holds it
+   */
+  public static DataDirLock acquire(Path dir) {
+    Path file = dir.resolve(FILE_NAME);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, CREATE, WRITE);
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot create the lock file "
+              + file
+              + ": "
+              + e
+              + "; "
+              + LegacyStoreSettings.DATA_DIR_KEY
+              + " must name a writable directory",
+          e);
+    }
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // a store in this JVM holds it: the same conflict as another process
+    } catch (IOException e) {
+      closeQuietly(file, channel);
+      throw new StoreException("cannot lock " + file + ": " + e, e);
+    }
+    if (lock == null) {
+      closeQuietly(file, channel);
+      throw new StoreException(
+          "the legacy store directory "
+              + dir
+              + " is in use by another Genie process (or another store in this one), which holds"
+              + " its lock file "
+              + FILE_NAME
+              + "; stop that process, or set "
+              + LegacyStoreSettings.DATA_DIR_KEY
+              + " to select another directory");
+    }
+    return new DataDirLock(file, channel, lock);
+  }
+
+  public boolean isValid() {
+    return lock.isValid();
+  }
+
+  /** Releases the lock; closing the channel releases it with the file. */
+  @Override
+  public void close() {
+    closeQuietly(file, channel);
+  }
+
+  private static void closeQuietly(Path file, FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "closing the lock file " + file + " failed: " + e);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.genie.persistence.sql;
+
+import java.util.Locale;
+
+/** What the store does with the schema when it opens ({@code GENIE_MIGRATE}). */
+public enum MigrateMode {
+  /** Apply pending migrations; several instances starting at once take turns. */
+  APPLY,
+  /** Refuse to start unless the schema is exactly this build's. */
+  VALIDATE,
+  /** Leave the schema alone; only check that the tables are there. */
+  OFF;
+
+  /**
+   * @throws IllegalArgumentException naming the key and the accepted values
+   */
+  public static MigrateMode parse(String value) {
+    try {
+      return valueOf(value.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "GENIE_MIGRATE must be one of apply, validate, off: '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.genie.persistence.sql;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PageCursor;
+import dev.genie.persistence.PromptKeyCollisionException;
+import dev.genie.persistence.PromptPage;
+import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.ResultWatch;
+import dev.genie.persistence.ResultWatchers;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.StoredPrompt;
+import dev.genie.persistence.sql.internal.ChangeListener;
+import dev.genie.persistence.sql.internal.ConnectionPool;
+import dev.genie.persistence.sql.internal.ConnectionSettings;
+import dev.genie.persistence.sql.internal.MyBatis;
+import dev.genie.persistence.sql.internal.PromptMapper;
+import dev.genie.persistence.sql.internal.PromptRow;
+import dev.genie.persistence.sql.internal.Schema;
+import dev.genie.persistence.sql.internal.StoreFailures;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.postgresql.Driver;
+
+/**
+ * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
+ * a race by a hair), so no connection is held between them, and certainly not while generating. Any
+ * number of instances may share one database: the unique key and the fencing token decide.
+ */
+public final class SqlPromptStore implements PromptStore {
+  public static final String NAME = "sql";
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private final SqlStoreSettings settings;
+  private final HikariDataSource dataSource;
+  private final SqlSessionFactory sessions;
+  private final String schemaVersion;
+  private final ResultWatchers watchers = new ResultWatchers();
+  private final ChangeListener listener;
+
+  private SqlPromptStore(
+      SqlStoreSettings settings, HikariDataSource dataSource, String schemaVersion) {
+    this.settings = settings;
+    this.dataSource = dataSource;
+    this.schemaVersion = schemaVersion;
+    this.sessions = MyBatis.sessionFactory(dataSource);
+    this.listener = new ChangeListener(this::connectForListening, watchers);
+  }
+
+  /**
+   * Connects, prepares the schema as {@link SqlStoreSettings#migrate()} says, and starts listening
+   * for result changes.
+   *
+   * @throws StoreUnavailableException when the database cannot be reached
+   * @throws dev.genie.persistence.SchemaException when the schema is missing, newer than this
+   *     build, or cannot be migrated
+   */
+  public static SqlPromptStore open(SqlStoreSettings settings) {
+    HikariDataSource dataSource = ConnectionPool.open(settings);
+    try {
+      String version = Schema.prepare(dataSource, settings.migrate());
+      SqlPromptStore store = new SqlPromptStore(settings, dataSource, version);
+      store.listener.start();
+      return store;
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Claim claim(NewPrompt prompt, LeaseTerms terms) {
+    PromptRow row =
+        inSession(
+            "claim prompt " + prompt.key(),
+            mapper -> {
+              PromptRow claimed =
+                  mapper.claim(
+                      prompt.key(),
+                      prompt.normalizedText(),
+                      prompt.rawText(),
+                      prompt.normalizerVersion(),
+                      terms.owner(),
+                      terms.now(),
+                      terms.expiresAt());
+              return claimed != null ? claimed : mapper.findByKey(prompt.key());
+            });
+    if (row == null) {
+      throw new IllegalStateException(
+          "prompt " + prompt.key() + " was neither inserted nor found; this is a bug");
+    }
+    StoredPrompt state = row.toStoredPrompt();
+    if (!state.prompt().normalizedText().equals(prompt.normalizedText())) {
+      throw new PromptKeyCollisionException(prompt.key());
+    }
+    return row.created ? Claim.granted(state, true) : Claim.existing(state);
+  }
+
+  @Override
+  public Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
+    return Optional.ofNullable(
+            inSession(
+                "take over result " + observed.resultId(),
+                mapper ->
+                    mapper.takeOver(
+                        observed.resultId(),
+                        observed.token(),
+                        terms.owner(),
+                        terms.now(),
+                        terms.expiresAt(),
+                        terms.maxAttempts())))
+        .map(row -> Claim.granted(row.toStoredPrompt(), false));
+  }
+
+  @Override
+  public Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
+    return announced(
+        inSession(
+            "complete result " + fence.resultId(),
+            mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, now)));
+  }
+
+  @Override
+  public Optional<Result> fail(Fence fence, String error, Instant now) {
+    return announced(
+        inSession(
+            "record the failure of result " + fence.resultId(),
+            mapper -> mapper.fail(fence.resultId(), fence.token(), error, now)));
+  }
+
+  @Override
+  public boolean release(Fence fence, Instant now) {
+    PromptRow row =
+        inSession(
+            "release the lease of result " + fence.resultId(),
+            mapper -> mapper.release(fence.resultId(), fence.token(), now));
+    if (row != null) {
+      watchers.signal(row.resultId);
+    }
+    return row != null;
+  }
+
+  @Override
+  public Optional<StoredPrompt> find(String promptId) {
+    if (promptId == null || !UUID_TEXT.matcher(promptId).matches()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
+        .map(PromptRow::toStoredPrompt);
+  }
+
+  @Override
+  public PromptPage list(int limit, Optional<PageCursor> after) {
+    List<PromptRow> rows =
+        inSession(
+            "list prompts",
+            mapper ->
+                mapper.list(
+                    limit + 1,
+                    after.map(PageCursor::createdAt).orElse(null),
+                    after.map(PageCursor::promptId).orElse(null)));
+    List<StoredPrompt> items = new ArrayList<>(Math.min(rows.size(), limit));
+    for (int i = 0; i < rows.size() && i < limit; i++) {
+      items.add(rows.get(i).toStoredPrompt());
+    }
+    Optional<PageCursor> next =
+        rows.size() > limit
+            ? Optional.of(PageCursor.after(items.get(items.size() - 1).prompt()))
+            : Optional.empty();
+    return new PromptPage(items, next);
+  }
+
+  @Override
+  public ResultWatch watch(String resultId) {
+    ResultWatch watch = watchers.open(resultId);
+    try {
+      inSession("watch result " + resultId, mapper -> mapper.watch(resultId));
+      return watch;
+    } catch (RuntimeException e) {
+      watch.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void ping(Duration timeout) {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!connection.isValid((int) Math.max(1, timeout.toSeconds()))) {
+        throw new StoreUnavailableException(
+            "PostgreSQL at " + settings.url().redacted() + " did not answer within " + timeout);
+      }
+    } catch (SQLException e) {
+      throw new StoreUnavailableException(
+          "PostgreSQL at " + settings.url().redacted() + " is unavailable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("server", settings.url().host() + ":" + settings.url().port());
+    details.put("database", settings.url().database());
+    details.put("user", settings.url().user());
+    details.put("poolSize", Integer.toString(settings.poolSize()));
+    details.put("schemaVersion", schemaVersion);
+    details.put("notifications", listener.listening() ? "listening" : "polling");
+    return details;
+  }
+
+  /** The pool, for metrics. */
+  public HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    listener.close();
+    dataSource.close();
+  }
+
+  /** Wakes this process's waiters at once; other instances hear it through NOTIFY. */
+  private Optional<Result> announced(PromptRow row) {
+    if (row == null) {
+      return Optional.empty();
+    }
+    watchers.signal(row.resultId);
+    return Optional.of(row.toResult());
+  }
+
+  private <T> T inSession(String action, Function<PromptMapper, T> work) {
+    try (SqlSession session = sessions.openSession(true)) {
+      return work.apply(session.getMapper(PromptMapper.class));
+    } catch (RuntimeException e) {
+      throw StoreFailures.translate(action, e);
+    }
+  }
+
+  private Connection connectForListening() throws SQLException {
+    return new Driver()
+        .connect(
+            settings.url().jdbcUrl(), ConnectionSettings.withCredentials(settings, "genie-listen"));
+  }
+}

@@ -1,0 +1,96 @@
+package dev.genie.persistence.sql;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the PostgreSQL store connects and behaves. The environment key of each setting is named in
+ * its validation message.
+ *
+ * @param url where the database is
+ * @param poolSize connections this instance keeps ({@code GENIE_DB_POOL_SIZE})
+ * @param migrate what to do with the schema on open ({@code GENIE_MIGRATE})
+ * @param connectionTimeout how long a request waits for a pooled connection before it is told the
+ *     store is unavailable
+ * @param statementTimeout the longest any of Genie's statements may run
+ * @param lockTimeout the longest any of Genie's statements may wait for a lock
+ */
+public record SqlStoreSettings(
+    DatabaseUrl url,
+    int poolSize,
+    MigrateMode migrate,
+    Duration connectionTimeout,
+    Duration statementTimeout,
+    Duration lockTimeout) {
+
+  /** HikariCP's advice for a machine like this: two connections per core, plus one. */
+  public static final int DEFAULT_POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors() + 1;
+
+  public SqlStoreSettings {
+    Objects.requireNonNull(url, "url (DATABASE_URL)");
+    Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
+    if (poolSize < 1 || poolSize > 1000) {
+      throw new IllegalArgumentException(
+          "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
+    }
+    requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
+    requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
+    requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
+  }
+
+  public static Builder builder(DatabaseUrl url) {
+    return new Builder(url);
+  }
+
+  private static void requireBetween(String key, Duration value, long minMs, long maxMs) {
+    Objects.requireNonNull(value, key);
+    if (value.toMillis() < minMs || value.toMillis() > maxMs) {
+      throw new IllegalArgumentException(
+          key + " must be between " + minMs + " and " + maxMs + " ms: " + value.toMillis());
+    }
+  }
+
+  /** Defaults as documented for the environment keys. */
+  public static final class Builder {
+    private final DatabaseUrl url;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private MigrateMode migrate = MigrateMode.APPLY;
+    private Duration connectionTimeout = Duration.ofSeconds(2);
+    private Duration statementTimeout = Duration.ofSeconds(5);
+    private Duration lockTimeout = Duration.ofSeconds(2);
+
+    private Builder(DatabaseUrl url) {
+      this.url = url;
+    }
+
+    public Builder poolSize(int poolSize) {
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    public Builder migrate(MigrateMode migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    public Builder connectionTimeout(Duration connectionTimeout) {
+      this.connectionTimeout = connectionTimeout;
+      return this;
+    }
+
+    public Builder statementTimeout(Duration statementTimeout) {
+      this.statementTimeout = statementTimeout;
+      return this;
+    }
+
+    public Builder lockTimeout(Duration lockTimeout) {
+      this.lockTimeout = lockTimeout;
+      return this;
+    }
+
+    public SqlStoreSettings build() {
+      return new SqlStoreSettings(
+          url, poolSize, migrate, connectionTimeout, statementTimeout, lockTimeout);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.genie.persistence.sql.internal;
+
+import dev.genie.persistence.ResultWatchers;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Holds one connection of its own in LISTEN, and wakes this process's watches when another instance
+ * (or this one) announces a changed result. When the connection drops it reconnects with backoff
+ * and wakes every watch, since announcements may have been missed meanwhile; waiters poll anyway,
+ * so a lost notification only costs latency.
+ */
+public final class ChangeListener implements AutoCloseable {
+  public static final String CHANNEL = "genie_result_changed";
+
+  private static final System.Logger log = System.getLogger(ChangeListener.class.getName());
+  private static final int POLL_MILLIS = 250;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  private final Callable<Connection> connect;
+  private final ResultWatchers watchers;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean listening;
+
+  public ChangeListener(Callable<Connection> connect, ResultWatchers watchers) {
+    this.connect = connect;
+    this.watchers = watchers;
+    this.thread = new Thread(this::run, "genie-listen");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Whether notifications are arriving now; when false, waiters rely on polling alone. */
+  public boolean listening() {
+    return listening;
+  }
+
+  private void run() {
+    long backoff = 100;
+    boolean failedBefore = false;
+    while (running) {
+      try (Connection connection = connect.call();
+          Statement statement = connection.createStatement()) {
+        statement.execute("LISTEN " + CHANNEL);
+        listening = true;
+        if (failedBefore) {
+          log.log(Level.INFO, "listening for result changes again");
+        }
+        failedBefore = false;
+        backoff = 100;
+        watchers.signalAll();
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+          if (notifications != null) {
+            for (PGNotification notification : notifications) {
+              watchers.signal(notification.getParameter());
+            }
+          }
+        }
+      } catch (Exception e) {
+        listening = false;
+        if (!running) {
+          return;
+        }
+        if (!failedBefore) {
+          log.log(
+              Level.WARNING,
+              "lost the notification connection ({0}); waiters poll until it is back",
+              e.getMessage());
+        }
+        failedBefore = true;
+        watchers.signalAll();
+        if (!sleep(backoff)) {
+          return;
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+      }
+    }
+  }
+
+  private boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(2 * POLL_MILLIS + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.genie.persistence.sql.internal;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/** Genie's statements; the SQL is in PromptMapper.xml beside this interface. */
+public interface PromptMapper {
+
+  /** Creates prompt and result in one statement, or reads the existing pair; may see neither. */
+  PromptRow claim(
+      @Param("key") String key,
+      @Param("normalizedText") String normalizedText,
+      @Param("rawText") String rawText,
+      @Param("normalizerVersion") int normalizerVersion,
+      @Param("owner") String owner,
+      @Param("now") Instant now,
+      @Param("expiresAt") Instant expiresAt);
+
+  PromptRow findByKey(@Param("key") String key);
+
+  PromptRow takeOver(
+      @Param("resultId") String resultId,
+      @Param("token") long token,
+      @Param("owner") String owner,
+      @Param("now") Instant now,
+      @Param("expiresAt") Instant expiresAt,
+      @Param("maxAttempts") int maxAttempts);
+
+  PromptRow complete(
+      @Param("resultId") String resultId,
+      @Param("token") long token,
+      @Param("envelope") String envelope,
+      @Param("now") Instant now);
+
+  PromptRow fail(
+      @Param("resultId") String resultId,
+      @Param("token") long token,
+      @Param("error") String error,
+      @Param("now") Instant now);
+
+  PromptRow release(
+      @Param("resultId") String resultId, @Param("token") long token, @Param("now") Instant now);
+
+  PromptRow find(@Param("promptId") String promptId);
+
+  List<PromptRow> list(
+      @Param("limit") int limit,
+      @Param("afterCreatedAt") Instant afterCreatedAt,
+      @Param("afterId") String afterId);
+
+  int watch(@Param("resultId") String resultId);
+}

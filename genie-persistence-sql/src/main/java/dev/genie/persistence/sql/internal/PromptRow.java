@@ -1,0 +1,52 @@
+package dev.genie.persistence.sql.internal;
+
+import dev.genie.persistence.Prompt;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.StoredPrompt;
+import java.time.Instant;
+
+/** One row of a prompt joined with its result, as the mapper returns it. */
+public final class PromptRow {
+  public boolean created;
+  public String promptId;
+  public String promptKey;
+  public String rawText;
+  public String normalizedText;
+  public int normalizerVersion;
+  public Instant promptCreatedAt;
+  public String resultId;
+  public String status;
+  public String envelope;
+  public String error;
+  public int attempts;
+  public String leaseOwner;
+  public Instant leaseExpiresAt;
+  public long fencingToken;
+  public Instant resultCreatedAt;
+  public Instant updatedAt;
+  public Instant completedAt;
+
+  public StoredPrompt toStoredPrompt() {
+    Prompt prompt =
+        new Prompt(
+            promptId, promptKey, rawText, normalizedText, normalizerVersion, promptCreatedAt);
+    return new StoredPrompt(prompt, toResult());
+  }
+
+  public Result toResult() {
+    return new Result(
+        resultId,
+        promptId,
+        ResultStatus.fromWireName(status),
+        envelope,
+        error,
+        attempts,
+        leaseOwner,
+        leaseExpiresAt,
+        fencingToken,
+        resultCreatedAt,
+        updatedAt,
+        completedAt);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.genie.persistence.sql.internal;
+
+import dev.genie.persistence.SchemaException;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.sql.MigrateMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.output.ValidateResult;
+
+/** Brings the schema to this build's version, or checks that it is there, as configured. */
+public final class Schema {
+  private static final String LOCATION = "classpath:dev/genie/persistence/sql/migration";
+  private static final String HISTORY_TABLE = "genie_schema_history";
+  private static final String FIX_MISSING =
+      "set GENIE_MIGRATE=apply, or run 'java -jar genie.jar migrate'";
+
+  private Schema() {}
+
+  /**
+   * Prepares the schema and returns its version.
+   *
+   * @throws SchemaException when it is missing, newer than this build, or cannot be migrated
+   */
+  public static String prepare(DataSource dataSource, MigrateMode mode) {
+    Flyway flyway =
+        Flyway.configure(Schema.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations(LOCATION)
+            .table(HISTORY_TABLE)
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load();
+    try {
+      switch (mode) {
+        case APPLY -> {
+          refuseNewer(flyway);
+          flyway.migrate();
+        }
+        case VALIDATE -> {
+          refuseNewer(flyway);
+          ValidateResult result = flyway.validateWithResult();
+          if (!result.validationSuccessful) {
+            throw new SchemaException(
+                "the schema does not match this build: "
+                    + result.getAllErrorMessages()
+                    + "; "
+                    + FIX_MISSING);
+          }
+        }
+        case OFF -> probeTables(dataSource);
+      }
+      MigrationInfo current = flyway.info().current();
+      return current == null || current.getVersion() == null
+          ? "unmanaged"
+          : current.getVersion().getVersion();
+    } catch (FlywayException e) {
+      throw new SchemaException(
+          "could not prepare the schema: " + e.getMessage() + "; " + FIX_MISSING, e);
+    }
+  }
+
+  private static void refuseNewer(Flyway flyway) {
+    String future =
+        Arrays.stream(flyway.info().applied())
+            .filter(
+                info ->
+                    info.getState() == MigrationState.FUTURE_SUCCESS
+                        || info.getState() == MigrationState.FUTURE_FAILED)
+            .map(info -> info.getVersion().getVersion())
+            .collect(Collectors.joining(", "));
+    if (!future.isEmpty()) {
+      throw new SchemaException(
+          "the schema has migrations this build does not know ("
+              + future
+              + "): it is newer than this build; run a Genie release that includes them");
+    }
+  }
+
+  private static void probeTables(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SELECT 1 FROM genie_prompts, genie_results LIMIT 0");
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        throw new SchemaException(
+            "the schema is missing (GENIE_MIGRATE=off and no genie_prompts table); " + FIX_MISSING,
+            e);
+      }
+      throw new StoreUnavailableException("could not check the schema: " + e.getMessage(), e);
+    }
+  }
+}
