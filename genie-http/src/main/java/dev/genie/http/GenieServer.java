@@ -27,6 +27,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.inject.Inject;
 import org.slf4j.Logger;
@@ -45,7 +46,8 @@ public final class GenieServer implements AutoCloseable {
   private final Routes routes;
   private final Draining draining;
   private final Undertow undertow;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile InetSocketAddress address;
 
   @Inject
@@ -130,12 +132,30 @@ public final class GenieServer implements AutoCloseable {
 
   /**
    * Stops gracefully: answers new requests 503, lets those in flight finish within the grace
-   * period, then releases the leases of generations still running and closes the store.
+   * period, then releases the leases of generations still running and closes the store. A second
+   * caller waits until the first has finished, so that the JVM cannot exit halfway.
    */
   public void stop() {
-    if (!stopped.compareAndSet(false, true)) {
+    if (!stopping.compareAndSet(false, true)) {
+      awaitStopped();
       return;
     }
+    try {
+      drainAndClose();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void drainAndClose() {
     Duration grace = config.server().shutdownGrace();
     long started = System.nanoTime();
     boolean drained = true;

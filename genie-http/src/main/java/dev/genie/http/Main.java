@@ -25,7 +25,33 @@ public final class Main {
       err.flush();
       return StartupCheckException.EXIT_STATUS;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "genie-shutdown"));
+    stopOnSignals(server);
     return 0;
+  }
+
+  /**
+   * SIGTERM and SIGINT stop gracefully and exit 0: a stop that was asked for is not a failure. The
+   * stop runs on a thread that is not a daemon, unlike the signal's own, so the JVM cannot exit
+   * once the server's threads are gone and before the store is closed. The shutdown hook covers
+   * every other way the JVM ends.
+   */
+  @SuppressWarnings("sunapi")
+  private static void stopOnSignals(GenieServer server) {
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "genie-shutdown"));
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal(name),
+          signal -> {
+            Thread stop =
+                new Thread(
+                    () -> {
+                      server.stop();
+                      System.exit(0);
+                    },
+                    "genie-stop");
+            stop.setDaemon(false);
+            stop.start();
+          });
+    }
   }
 }

@@ -1,0 +1,62 @@
+package dev.genie.it;
+
+import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.SampleGenerator;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sample generator, counted; optionally held at a gate, so that a test decides when an owner's
+ * generation may finish.
+ */
+final class CountingGenerator implements Generator {
+  private final SampleGenerator sample;
+  private final AtomicInteger calls = new AtomicInteger();
+  private final CountDownLatch entered = new CountDownLatch(1);
+  private final CountDownLatch gate;
+
+  private CountingGenerator(Duration delay, boolean gated) {
+    this.sample = new SampleGenerator(delay);
+    this.gate = new CountDownLatch(gated ? 1 : 0);
+  }
+
+  /** Generates after {@code delay}. */
+  static CountingGenerator sample(Duration delay) {
+    return new CountingGenerator(delay, false);
+  }
+
+  /** Holds every generation until {@link #open()}. */
+  static CountingGenerator gated() {
+    return new CountingGenerator(Duration.ZERO, true);
+  }
+
+  @Override
+  public String name() {
+    return SampleGenerator.NAME;
+  }
+
+  @Override
+  public Generation generate(String normalizedPrompt) throws InterruptedException {
+    calls.incrementAndGet();
+    entered.countDown();
+    gate.await();
+    return sample.generate(normalizedPrompt);
+  }
+
+  int calls() {
+    return calls.get();
+  }
+
+  /** Waits until a generation has started. */
+  void awaitEntered(Duration timeout) throws InterruptedException {
+    if (!entered.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("no generation started within " + timeout);
+    }
+  }
+
+  void open() {
+    gate.countDown();
+  }
+}

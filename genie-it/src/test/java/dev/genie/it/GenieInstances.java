@@ -1,0 +1,74 @@
+package dev.genie.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genie.core.generate.Generator;
+import dev.genie.http.GenieServer;
+import dev.genie.http.config.GenieConfig;
+import dev.genie.it.support.GenieClient;
+import dev.genie.it.support.GenieResponse;
+import dev.genie.it.support.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Genie servers started in-process on real Undertow through the test twin of the production
+ * component; stopped together at the end of a test.
+ */
+final class GenieInstances implements AutoCloseable {
+  /** Pool size per instance in these tests; the budget check counts it. */
+  static final int POOL_SIZE = 8;
+
+  private final List<GenieServer> servers = new ArrayList<>();
+
+  /** A server on the SQL store in database-required mode, checked to serve from SQL. */
+  GenieServer sql(TestDatabase database, Generator generator, Map<String, String> settings)
+      throws Exception {
+    return sql(database, generator, Clock.systemUTC(), settings);
+  }
+
+  GenieServer sql(
+      TestDatabase database, Generator generator, Clock clock, Map<String, String> settings)
+      throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", database.databaseUrl());
+    env.put("GENIE_REQUIRE_DB", "1");
+    env.put("GENIE_DB_POOL_SIZE", Integer.toString(POOL_SIZE));
+    env.putAll(settings);
+    GenieServer server = start(env, generator, clock);
+    GenieResponse health = new GenieClient(server.uri(), Duration.ofSeconds(10)).get("/health");
+    assertThat(health.status()).as("health before the load").isEqualTo(200);
+    assertThat(health.text("storage")).as("storage before the load").isEqualTo("sql");
+    assertThat(health.header("Genie-Storage")).isEqualTo("sql");
+    return server;
+  }
+
+  /** A server on the embedded store in {@code dataDir}. */
+  GenieServer legacy(Path dataDir, Generator generator, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GENIE_STORAGE", "legacy");
+    env.put("GENIE_DATA_DIR", dataDir.toString());
+    env.putAll(settings);
+    return start(env, generator, Clock.systemUTC());
+  }
+
+  private GenieServer start(Map<String, String> env, Generator generator, Clock clock) {
+    env.putIfAbsent("GENIE_PORT", "0");
+    GenieConfig config = GenieConfig.fromEnvironment(env);
+    GenieServer server =
+        DaggerTestGenieComponent.factory().create(config, clock, generator).server().start();
+    servers.add(server);
+    return server;
+  }
+
+  @Override
+  public void close() {
+    servers.forEach(GenieServer::stop);
+    servers.clear();
+  }
+}

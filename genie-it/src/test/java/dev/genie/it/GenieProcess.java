@@ -1,0 +1,101 @@
+package dev.genie.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged jar run as a child process, as users run it: {@code java -jar genie.jar}, with an
+ * environment of the test's choosing and nothing inherited from the build's Genie settings.
+ */
+final class GenieProcess implements AutoCloseable {
+  private static final Pattern SERVING = Pattern.compile("Genie serving on (http://\\S+)");
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private GenieProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static GenieProcess start(Path workDir, Map<String, String> env) throws IOException {
+    Path jar = Path.of(System.getProperty("genie.jar", "../genie-http/target/genie.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError(
+          "the packaged jar is missing at " + jar.toAbsolutePath() + "; run mvn -B verify");
+    }
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java");
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
+            .directory(workDir.toFile());
+    builder.environment().keySet().removeIf(GenieProcess::isGenieSetting);
+    builder.environment().putAll(env);
+    Path stdout = workDir.resolve("stdout.log");
+    Path stderr = workDir.resolve("stderr.log");
+    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    return new GenieProcess(builder.start(), stdout, stderr);
+  }
+
+  private static boolean isGenieSetting(String key) {
+    return key.startsWith("GENIE_")
+        || key.equals("DATABASE_URL")
+        || key.equals("PORT")
+        || key.equals("USE_PRISMA_IN_TEST");
+  }
+
+  /** Waits for the process to end on its own and returns its exit status. */
+  int awaitExit(Duration timeout) throws InterruptedException, IOException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("Genie did not exit within " + timeout + "; stderr: " + stderr());
+    }
+    return process.exitValue();
+  }
+
+  /** The base URI from the startup line, once Genie serves. */
+  String awaitServing(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher serving = SERVING.matcher(stdout());
+      if (serving.find()) {
+        return serving.group(1);
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("Genie exited with " + process.exitValue() + ": " + stderr());
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("Genie did not start serving within " + timeout);
+  }
+
+  /** Sends SIGTERM, as a process manager does to stop a service. */
+  void terminate() {
+    process.destroy();
+  }
+
+  String stdout() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  String stderr() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

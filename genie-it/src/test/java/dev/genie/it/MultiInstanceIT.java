@@ -1,0 +1,108 @@
+package dev.genie.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genie.http.GenieServer;
+import dev.genie.it.support.Artifacts;
+import dev.genie.it.support.Burst;
+import dev.genie.it.support.GenieClient;
+import dev.genie.it.support.History;
+import dev.genie.it.support.InvariantChecker;
+import dev.genie.it.support.ItSettings;
+import dev.genie.it.support.PostgresExtension;
+import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.TestDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Several instances on one database, one same-prompt burst spread over them: the database, not any
+ * JVM, keeps it to one prompt, one result and one generation in total.
+ */
+class MultiInstanceIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension final Artifacts artifacts = new Artifacts();
+
+  /** At least this many requests per burst, whatever {@code -Dgenie.it.n} says. */
+  static final int MIN_BURST = 256;
+
+  private static final Pattern COMPLETED =
+      Pattern.compile("genie_generations_total\\{outcome=\"completed\"} (\\d+)\\.0");
+
+  private final ItSettings settings = ItSettings.fromSystemProperties();
+  private final GenieInstances genies = new GenieInstances();
+  private final History history = new History();
+
+  @BeforeEach
+  void record() {
+    artifacts
+        .writer("history.json", history::writeJson)
+        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
+        .summary("history", history::summary);
+  }
+
+  @AfterEach
+  void stop() {
+    genies.close();
+  }
+
+  @ParameterizedTest(name = "{0} instances")
+  @ValueSource(ints = {2, 3})
+  void aBurstOverSeveralInstancesGeneratesOnce(int instances, PostgresServer postgres)
+      throws Exception {
+    TestDatabase database = postgres.freshDatabase();
+    String budget =
+        postgres.checkConnectionBudget(instances, GenieInstances.POOL_SIZE, 1).toString();
+    List<CountingGenerator> generators = new ArrayList<>();
+    List<GenieClient> clients = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      CountingGenerator generator = CountingGenerator.sample(ConcurrencyIT.GENERATION);
+      GenieServer genie = genies.sql(database, generator, Map.of());
+      generators.add(generator);
+      clients.add(new GenieClient(genie.uri(), settings.timeout()));
+    }
+    int n = Math.max(MIN_BURST, settings.n());
+    List<String> variants = ConcurrencyIT.POEM_VARIANTS;
+
+    new Burst(n, settings.timeout())
+        .post(history, i -> clients.get(i % instances), i -> variants.get(i % variants.size()));
+
+    InvariantChecker checker =
+        new InvariantChecker(history, Map.of(ConcurrencyIT.POEM, new LinkedHashSet<>(variants)));
+    try (Connection connection = database.connect()) {
+      String rows = checker.rowCounts(connection).toString();
+      artifacts.summary("rows", () -> rows).summary("connections", () -> budget);
+      checker.checkSql(connection);
+    }
+    int generations = generators.stream().mapToInt(CountingGenerator::calls).sum();
+    int reported = 0;
+    for (GenieClient client : clients) {
+      Matcher completed = COMPLETED.matcher(client.get("/metrics").body());
+      assertThat(completed.find()).as("genie_generations_total in /metrics").isTrue();
+      reported += Integer.parseInt(completed.group(1));
+    }
+    String summary =
+        instances
+            + " instances, N="
+            + n
+            + ", generations="
+            + generations
+            + " (metrics "
+            + reported
+            + ")";
+    artifacts.summary("instances", () -> summary);
+    assertThat(generations).as("generator invocations over all instances").isEqualTo(1);
+    assertThat(reported).as("genie_generations_total over all instances").isEqualTo(1);
+  }
+}
