@@ -14,22 +14,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingGenerator implements Generator {
   private final SampleGenerator sample;
   private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
+  private final AtomicInteger failuresLeft;
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch gate;
 
-  private CountingGenerator(Duration delay, boolean gated) {
+  private CountingGenerator(Duration delay, boolean gated, int failures) {
     this.sample = new SampleGenerator(delay);
     this.gate = new CountDownLatch(gated ? 1 : 0);
+    this.failuresLeft = new AtomicInteger(failures);
   }
 
   /** Generates after {@code delay}. */
   static CountingGenerator sample(Duration delay) {
-    return new CountingGenerator(delay, false);
+    return new CountingGenerator(delay, false, 0);
   }
 
   /** Holds every generation until {@link #open()}. */
   static CountingGenerator gated() {
-    return new CountingGenerator(Duration.ZERO, true);
+    return new CountingGenerator(Duration.ZERO, true, 0);
+  }
+
+  /** Fails its first {@code failures} generations, then generates. */
+  static CountingGenerator failing(int failures) {
+    return new CountingGenerator(Duration.ZERO, false, failures);
   }
 
   @Override
@@ -39,14 +48,27 @@ final class CountingGenerator implements Generator {
 
   @Override
   public Generation generate(String normalizedPrompt) throws InterruptedException {
-    calls.incrementAndGet();
-    entered.countDown();
-    gate.await();
-    return sample.generate(normalizedPrompt);
+    int call = calls.incrementAndGet();
+    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+    try {
+      entered.countDown();
+      gate.await();
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new IllegalStateException("the model is down (call " + call + ")");
+      }
+      return sample.generate(normalizedPrompt);
+    } finally {
+      running.decrementAndGet();
+    }
   }
 
   int calls() {
     return calls.get();
+  }
+
+  /** The most generations that ran at the same time. */
+  int mostAtOnce() {
+    return mostAtOnce.get();
   }
 
   /** Waits until a generation has started. */

@@ -1,6 +1,7 @@
 package dev.genie.http.internal;
 
 import dev.genie.core.ErrorCode;
+import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
@@ -58,6 +59,10 @@ public final class HttpErrors {
    * so no internal name or stack trace reaches the caller.
    */
   public static void send(HttpServerExchange exchange, Throwable failure) {
+    if (failure instanceof GenerationFailedException failed) {
+      // The failure is recorded on the prompt: say where, as a 201 would.
+      exchange.getResponseHeaders().put(Headers.LOCATION, "/prompts/" + failed.promptId());
+    }
     if (failure instanceof GenieException genie) {
       send(exchange, genie.code(), genie.getMessage());
     } else if (failure instanceof StoreUnavailableException) {
