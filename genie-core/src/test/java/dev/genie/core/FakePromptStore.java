@@ -60,20 +60,7 @@ final class FakePromptStore implements PromptStore {
             text.normalizedText(),
             text.normalizerVersion(),
             terms.now());
-    Result result =
-        new Result(
-            UUID.randomUUID().toString(),
-            prompt.id(),
-            ResultStatus.PENDING,
-            null,
-            null,
-            1,
-            terms.owner(),
-            terms.expiresAt(),
-            1,
-            terms.now(),
-            terms.now(),
-            null);
+    Result result = Result.pending(UUID.randomUUID().toString(), prompt.id(), terms);
     promptsByKey.put(prompt.key(), prompt);
     promptsById.put(prompt.id(), prompt);
     resultsByPromptId.put(prompt.id(), result);
@@ -88,26 +75,10 @@ final class FakePromptStore implements PromptStore {
       return Optional.empty();
     }
     Result r = current.get();
-    boolean expired = r.status() == ResultStatus.PENDING && !r.leaseLiveAt(terms.now());
-    boolean retryable = r.status() == ResultStatus.FAILED && r.attempts() < terms.maxAttempts();
-    if (!expired && !retryable) {
+    if (!r.canBeTakenOver(terms)) {
       return Optional.empty();
     }
-    Result taken =
-        replace(
-            new Result(
-                r.id(),
-                r.promptId(),
-                ResultStatus.PENDING,
-                null,
-                null,
-                r.attempts() + 1,
-                terms.owner(),
-                terms.expiresAt(),
-                r.fencingToken() + 1,
-                r.createdAt(),
-                terms.now(),
-                null));
+    Result taken = replace(r.takenOver(terms));
     return Optional.of(
         Claim.granted(new StoredPrompt(promptsById.get(r.promptId()), taken), false));
   }
@@ -117,22 +88,7 @@ final class FakePromptStore implements PromptStore {
     checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
-        .map(
-            r ->
-                replace(
-                    new Result(
-                        r.id(),
-                        r.promptId(),
-                        ResultStatus.COMPLETED,
-                        envelopeJson,
-                        null,
-                        r.attempts(),
-                        null,
-                        null,
-                        r.fencingToken(),
-                        r.createdAt(),
-                        now,
-                        now)));
+        .map(r -> replace(r.completed(envelopeJson, now)));
   }
 
   @Override
@@ -140,44 +96,15 @@ final class FakePromptStore implements PromptStore {
     checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
-        .map(
-            r ->
-                replace(
-                    new Result(
-                        r.id(),
-                        r.promptId(),
-                        ResultStatus.FAILED,
-                        null,
-                        error,
-                        r.attempts(),
-                        null,
-                        null,
-                        r.fencingToken(),
-                        r.createdAt(),
-                        now,
-                        null)));
+        .map(r -> replace(r.failed(error, now)));
   }
 
   @Override
   public synchronized boolean release(Fence fence, Instant now) {
+    checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
-        .map(
-            r ->
-                replace(
-                    new Result(
-                        r.id(),
-                        r.promptId(),
-                        r.status(),
-                        null,
-                        null,
-                        r.attempts(),
-                        r.leaseOwner(),
-                        now,
-                        r.fencingToken(),
-                        r.createdAt(),
-                        now,
-                        null)))
+        .map(r -> replace(r.released(now)))
         .isPresent();
   }
 

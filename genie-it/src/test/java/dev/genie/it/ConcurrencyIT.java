@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,20 +54,12 @@ class ConcurrencyIT {
           POEM.replace(" a ", "\u3000a\u2007"));
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  private final GenieInstances genies = new GenieInstances();
+  @RegisterExtension final GenieInstances genies = new GenieInstances();
   private final History history = new History();
 
   @BeforeEach
   void record() {
-    artifacts
-        .writer("history.json", history::writeJson)
-        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
-        .summary("history", history::summary);
-  }
-
-  @AfterEach
-  void stop() {
-    genies.close();
+    artifacts.record(history);
   }
 
   @Test

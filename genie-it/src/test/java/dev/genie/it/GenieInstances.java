@@ -15,12 +15,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Genie servers started in-process on real Undertow through the test twin of the production
- * component; stopped together at the end of a test.
+ * component; stopped together after each test. Register it with {@code @RegisterExtension}.
  */
-final class GenieInstances implements AutoCloseable {
+final class GenieInstances implements AfterEachCallback {
   /** Pool size per instance in these tests; the budget check counts it. */
   static final int POOL_SIZE = 8;
 
@@ -67,7 +69,7 @@ final class GenieInstances implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) {
     servers.forEach(GenieServer::stop);
     servers.clear();
   }

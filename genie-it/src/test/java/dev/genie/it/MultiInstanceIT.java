@@ -12,7 +12,6 @@ import dev.genie.it.support.ItSettings;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,20 +39,12 @@ class MultiInstanceIT {
       Pattern.compile("genie_generations_total\\{outcome=\"completed\"} (\\d+)\\.0");
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  private final GenieInstances genies = new GenieInstances();
+  @RegisterExtension final GenieInstances genies = new GenieInstances();
   private final History history = new History();
 
   @BeforeEach
   void record() {
-    artifacts
-        .writer("history.json", history::writeJson)
-        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
-        .summary("history", history::summary);
-  }
-
-  @AfterEach
-  void stop() {
-    genies.close();
+    artifacts.record(history);
   }
 
   @ParameterizedTest(name = "{0} instances")

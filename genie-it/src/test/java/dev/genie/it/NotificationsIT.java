@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,12 +32,7 @@ class NotificationsIT {
   /** Far longer than a notification takes: a watch that waits this long was never woken. */
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  private final GenieInstances genies = new GenieInstances();
-
-  @AfterEach
-  void stop() {
-    genies.close();
-  }
+  @RegisterExtension final GenieInstances genies = new GenieInstances();
 
   @Test
   void aCompletionOnOneInstanceWakesAWatchOnAnother(PostgresServer postgres) throws Exception {

@@ -12,14 +12,12 @@ import dev.genie.it.support.History;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,20 +35,12 @@ class TakeoverIT {
   private static final String PROMPT = "A prompt whose first owner never finishes";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private final GenieInstances genies = new GenieInstances();
+  @RegisterExtension final GenieInstances genies = new GenieInstances();
   private final History history = new History();
 
   @BeforeEach
   void record() {
-    artifacts
-        .writer("history.json", history::writeJson)
-        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
-        .summary("history", history::summary);
-  }
-
-  @AfterEach
-  void stop() {
-    genies.close();
+    artifacts.record(history);
   }
 
   @Test

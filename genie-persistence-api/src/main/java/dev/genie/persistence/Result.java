@@ -25,6 +25,103 @@ public record Result(
     Instant updatedAt,
     Instant completedAt) {
 
+  /**
+   * A new pending result whose lease {@code terms.owner()} holds: attempt 1, fencing token 1. The
+   * steps below are the rules every store follows; the SQL store states the same in its SQL.
+   */
+  public static Result pending(String id, String promptId, LeaseTerms terms) {
+    return new Result(
+        id,
+        promptId,
+        ResultStatus.PENDING,
+        null,
+        null,
+        1,
+        terms.owner(),
+        terms.expiresAt(),
+        1,
+        terms.now(),
+        terms.now(),
+        null);
+  }
+
+  /**
+   * Whether a new lease may be granted: the current one expired, or it failed with attempts left.
+   */
+  public boolean canBeTakenOver(LeaseTerms terms) {
+    return switch (status) {
+      case PENDING -> !leaseLiveAt(terms.now());
+      case FAILED -> attempts < terms.maxAttempts();
+      case COMPLETED -> false;
+    };
+  }
+
+  /** Pending again under a new lease and the next fencing token, one attempt more. */
+  public Result takenOver(LeaseTerms terms) {
+    return new Result(
+        id,
+        promptId,
+        ResultStatus.PENDING,
+        null,
+        null,
+        attempts + 1,
+        terms.owner(),
+        terms.expiresAt(),
+        fencingToken + 1,
+        createdAt,
+        terms.now(),
+        null);
+  }
+
+  public Result completed(String envelopeJson, Instant now) {
+    return new Result(
+        id,
+        promptId,
+        ResultStatus.COMPLETED,
+        envelopeJson,
+        null,
+        attempts,
+        null,
+        null,
+        fencingToken,
+        createdAt,
+        now,
+        now);
+  }
+
+  public Result failed(String why, Instant now) {
+    return new Result(
+        id,
+        promptId,
+        ResultStatus.FAILED,
+        null,
+        why,
+        attempts,
+        null,
+        null,
+        fencingToken,
+        createdAt,
+        now,
+        null);
+  }
+
+  /** The lease ends now, so that the next takeover finds it expired. */
+  public Result released(Instant now) {
+    return new Result(
+        id,
+        promptId,
+        status,
+        null,
+        null,
+        attempts,
+        leaseOwner,
+        now,
+        fencingToken,
+        createdAt,
+        now,
+        null);
+  }
+
   /** True while a live lease says someone is generating this result. */
   public boolean leaseLiveAt(Instant now) {
     return status == ResultStatus.PENDING && leaseExpiresAt != null && now.isBefore(leaseExpiresAt);

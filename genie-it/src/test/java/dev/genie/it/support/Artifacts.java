@@ -70,6 +70,16 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
     return this;
   }
 
+  /**
+   * Keeps what a load test needs on failure: its history, and the log of the in-process servers
+   * ({@code -Dgenie.it.serverLog}); prints the history's summary after the test.
+   */
+  public Artifacts record(History history) {
+    return writer("history.json", history::writeJson)
+        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
+        .summary("history", history::summary);
+  }
+
   /** {@code -Dgenie.it.artifacts}, else {@code target/test-artifacts}. */
   public static Path baseDirectory() {
     return Paths.get(System.getProperty("genie.it.artifacts", "target/test-artifacts"));

@@ -125,7 +125,7 @@ public final class LegacyPromptStore implements PromptStore {
     return locked(
         () ->
             current(observed)
-                .filter(state -> ResultLifecycle.canTakeOver(state.result(), terms))
+                .filter(state -> state.result().canBeTakenOver(terms))
                 .map(
                     state -> {
                       JournalRecord.ResultChanged taken =
