@@ -1,5 +1,8 @@
 package dev.genie.it.support;
 
+import dev.genie.persistence.sql.DatabaseUrl;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -31,7 +35,7 @@ public final class PostgresServer implements AutoCloseable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final DatabaseUrl admin;
+  private final TestDatabase admin;
   private final String origin;
   private final AutoCloseable container;
   private final List<String> created = new ArrayList<>();
@@ -39,7 +43,7 @@ public final class PostgresServer implements AutoCloseable {
   private final TestDatabase database;
   private boolean closed;
 
-  private PostgresServer(DatabaseUrl admin, String origin, AutoCloseable container) {
+  private PostgresServer(TestDatabase admin, String origin, AutoCloseable container) {
     this.admin = admin;
     this.origin = origin;
     this.container = container;
@@ -49,19 +53,19 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Finds the server from the environment and creates the run's database on it. */
   public static PostgresServer start() {
-    return start(System.getenv());
+    return start(System.getenv(), PostgresServer::dockerAvailable);
   }
 
-  static PostgresServer start(Map<String, String> env) {
+  static PostgresServer start(Map<String, String> env, BooleanSupplier docker) {
     String url = env.get("DATABASE_URL");
     String allow = env.getOrDefault("GENIE_IT_ALLOW_REMOTE_DB", "");
     boolean allowRemote = allow.equals("1") || allow.equalsIgnoreCase("true");
     if (url != null && !url.isBlank()) {
-      DatabaseUrl admin = DatabaseUrl.parse(url.strip());
+      TestDatabase admin = new TestDatabase(parse(url.strip()));
       if (!admin.isLoopback() && !allowRemote) {
         throw new IllegalStateException(
             "DATABASE_URL points at "
-                + admin.hostAndPort()
+                + admin.server()
                 + ", which is not on this machine (127.0.0.0/8, ::1 or localhost). The"
                 + " integration suite creates and drops databases on the server it is given, so"
                 + " it only uses a local server or a Testcontainers container; set"
@@ -69,7 +73,7 @@ public final class PostgresServer implements AutoCloseable {
       }
       return open(admin, "DATABASE_URL", null);
     }
-    if (!dockerAvailable()) {
+    if (!docker.getAsBoolean()) {
       throw new IllegalStateException(
           "The integration suite needs PostgreSQL and found none: DATABASE_URL is not set and"
               + " Docker is not available; "
@@ -89,23 +93,34 @@ public final class PostgresServer implements AutoCloseable {
               + " running PostgreSQL instead",
           e);
     }
-    DatabaseUrl admin =
-        new DatabaseUrl(
-            container.getHost(),
-            container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT),
-            container.getDatabaseName(),
-            container.getUsername(),
-            container.getPassword(),
-            "");
+    String jdbcUrl = container.getJdbcUrl();
+    TestDatabase admin =
+        new TestDatabase(
+            DatabaseUrl.parse(
+                jdbcUrl
+                    + (jdbcUrl.contains("?") ? "&" : "?")
+                    + "user="
+                    + URLEncoder.encode(container.getUsername(), StandardCharsets.UTF_8)
+                    + "&password="
+                    + URLEncoder.encode(container.getPassword(), StandardCharsets.UTF_8)));
     return open(admin, "Testcontainers " + IMAGE, container);
   }
 
-  private static PostgresServer open(DatabaseUrl admin, String origin, AutoCloseable container) {
+  private static PostgresServer open(TestDatabase admin, String origin, AutoCloseable container) {
     try {
       return new PostgresServer(admin, origin, container);
     } catch (RuntimeException e) {
       closeQuietly(container, e);
       throw e;
+    }
+  }
+
+  /** Genie's own parser: the suite reads DATABASE_URL exactly as Genie does. */
+  private static DatabaseUrl parse(String url) {
+    try {
+      return DatabaseUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage() + " (the integration suite reads it too)", e);
     }
   }
 
@@ -149,7 +164,7 @@ public final class PostgresServer implements AutoCloseable {
               + "; the user needs the CREATEDB privilege",
           e);
     }
-    return new TestDatabase(admin.withDatabase(name));
+    return admin.withName(name);
   }
 
   /**
@@ -197,7 +212,7 @@ public final class PostgresServer implements AutoCloseable {
     if (!budget.fits()) {
       throw new IllegalStateException(
           "PostgreSQL at "
-              + admin.hostAndPort()
+              + admin.server()
               + " has too few free connections for this run: "
               + budget
               + "; raise max_connections or lower GENIE_DB_POOL_SIZE / -Dgenie.it.n");

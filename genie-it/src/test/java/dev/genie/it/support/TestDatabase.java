@@ -1,12 +1,17 @@
 package dev.genie.it.support;
 
+import dev.genie.persistence.sql.DatabaseUrl;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /**
- * A database that {@link PostgresServer} created for this run and drops at its end. {@link
- * #toString()} never shows the password; {@link #databaseUrl()} and {@link #password()} do, for
- * handing to Genie.
+ * A database on the run's server: one that {@link PostgresServer} created and drops at the end, or
+ * the server's admin database. {@link #toString()} never shows the password; {@link #databaseUrl()}
+ * and {@link #password()} do, for handing to Genie.
  */
 public final class TestDatabase {
   private final DatabaseUrl url;
@@ -19,9 +24,18 @@ public final class TestDatabase {
     return url.database();
   }
 
+  /** {@code host:port}. */
+  public String server() {
+    return url.host().contains(":")
+        ? "[" + url.host() + "]:" + url.port()
+        : url.host() + ":" + url.port();
+  }
+
   /** {@code postgres://user:pass@host:port/name}, the value for Genie's DATABASE_URL. */
   public String databaseUrl() {
-    return url.postgresUrl();
+    String login =
+        encode(url.user()) + url.password().map(password -> ":" + encode(password)).orElse("");
+    return "postgres://" + login + "@" + server() + "/" + encode(url.database()) + query();
   }
 
   /** {@code jdbc:postgresql://host:port/name}, without credentials. */
@@ -35,16 +49,51 @@ public final class TestDatabase {
 
   /** The password, empty when the server needs none. */
   public String password() {
-    return url.password();
+    return url.password().orElse("");
   }
 
   /** A new plain JDBC connection, for checks that must not go through Genie. */
   public Connection connect() throws SQLException {
-    return url.connect();
+    Properties properties = new Properties();
+    properties.setProperty("user", url.user());
+    url.password().ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("ApplicationName", "genie-it");
+    properties.setProperty("connectTimeout", "10");
+    return DriverManager.getConnection(url.jdbcUrl(), properties);
+  }
+
+  /** The same server and login, another database. */
+  TestDatabase withName(String name) {
+    return new TestDatabase(url.withDatabase(name));
+  }
+
+  /** Whether the server is on this machine; host names other than localhost are not resolved. */
+  boolean isLoopback() {
+    String host = url.host();
+    return host.equalsIgnoreCase("localhost")
+        || host.equals("::1")
+        || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   @Override
   public String toString() {
     return url.redacted();
+  }
+
+  private String query() {
+    StringBuilder query = new StringBuilder();
+    url.parameters()
+        .forEach(
+            (key, value) ->
+                query
+                    .append(query.length() == 0 ? '?' : '&')
+                    .append(encode(key))
+                    .append('=')
+                    .append(encode(value)));
+    return query.toString();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -1,0 +1,97 @@
+package dev.genie.it.support;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genie.core.Normalizer;
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.StoredPrompt;
+import dev.genie.persistence.sql.DatabaseUrl;
+import dev.genie.persistence.sql.SqlPromptStore;
+import dev.genie.persistence.sql.SqlStoreSettings;
+import java.net.http.HttpHeaders;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The oracle of the concurrency tests must itself fail when an invariant breaks. */
+class InvariantCheckerIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private static final String ENVELOPE = "{\"version\":1,\"pages\":[],\"metadata\":{}}";
+  private static final String OTHER_ENVELOPE = "{\"version\":1,\"pages\":[{}],\"metadata\":{}}";
+
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+  @Test
+  void aConsistentRunPassesAndEachBrokenInvariantIsReported() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    StoredPrompt poem = completed(database, "a poem");
+    try (Connection connection = database.connect()) {
+      History good = new History();
+      good.record(0, "a poem", 0, 1, response(201, poem, ENVELOPE));
+      good.record(1, " a  poem ", 0, 2, response(200, poem, ENVELOPE));
+      new InvariantChecker(good, Map.of("a poem", Set.of("a poem", " a  poem ")))
+          .checkSql(connection);
+
+      History bad = new History();
+      bad.record(0, "a poem", 0, 1, response(201, poem, ENVELOPE));
+      bad.record(1, "a poem", 0, 2, response(201, poem, OTHER_ENVELOPE));
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "INSERT INTO genie_prompts VALUES (gen_random_uuid(), repeat('a', 64), 'invented',"
+                + " 'invented', 1, now())");
+      }
+
+      assertThatThrownBy(
+              () ->
+                  new InvariantChecker(bad, Map.of("a poem", Set.of("a poem")))
+                      .checkSql(connection))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("INV-1")
+          .hasMessageContaining("INV-2")
+          .hasMessageContaining("INV-5");
+    }
+  }
+
+  private StoredPrompt completed(TestDatabase database, String text) {
+    try (SqlPromptStore store =
+        SqlPromptStore.open(
+            SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).build())) {
+      Claim claim =
+          store.claim(
+              new Normalizer(100).normalize(text).toNewPrompt(),
+              new LeaseTerms("checker", now, Duration.ofSeconds(30), 3));
+      Result done = store.complete(claim.lease().orElseThrow(), ENVELOPE, now).orElseThrow();
+      return new StoredPrompt(claim.state().prompt(), done);
+    }
+  }
+
+  private static GenieResponse response(int status, StoredPrompt state, String envelope) {
+    String body =
+        "{\"promptId\":\""
+            + state.prompt().id()
+            + "\",\"resultId\":\""
+            + state.result().id()
+            + "\",\"status\":\"completed\",\"created\":\""
+            + state.prompt().createdAt()
+            + "\",\"prompt\":\""
+            + state.prompt().rawText()
+            + "\",\"normalizedPrompt\":\""
+            + state.prompt().normalizedText()
+            + "\",\"envelope\":"
+            + envelope
+            + "}";
+    HttpHeaders headers =
+        HttpHeaders.of(Map.of("Genie-Storage", List.of("sql")), (name, value) -> true);
+    return new GenieResponse(status, headers, body);
+  }
+}
