@@ -118,6 +118,11 @@ record DatabaseUrl(
     return new DatabaseUrl(host, port, name, user, password, params);
   }
 
+  /** The same server and database with another login. */
+  DatabaseUrl withLogin(String otherUser, String otherPassword) {
+    return new DatabaseUrl(host, port, database, otherUser, otherPassword, params);
+  }
+
   /** {@code postgres://user:pass@host:port/db?params}: the form Genie reads from DATABASE_URL. */
   String postgresUrl() {
     String login = percentEncode(user) + (password.isEmpty() ? "" : ":" + percentEncode(password));

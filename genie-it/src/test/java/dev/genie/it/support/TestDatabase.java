@@ -24,6 +24,14 @@ public final class TestDatabase {
     return url.postgresUrl();
   }
 
+  /**
+   * The DATABASE_URL for another login to this database: {@code
+   * postgres://user:pass@host:port/name}.
+   */
+  public String databaseUrl(String otherUser, String otherPassword) {
+    return url.withLogin(otherUser, otherPassword).postgresUrl();
+  }
+
   /** {@code jdbc:postgresql://host:port/name}, without credentials. */
   public String jdbcUrl() {
     return url.jdbcUrl();
