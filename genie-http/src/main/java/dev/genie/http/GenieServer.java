@@ -171,6 +171,11 @@ public final class GenieServer implements AutoCloseable {
     Duration grace = config.server().shutdownGrace();
     long started = System.nanoTime();
     boolean drained = true;
+    draining.refuseNew();
+    log.info(
+        "Genie stopping: new requests get 503; waiting up to {} ms for {} in flight",
+        grace.toMillis(),
+        draining.inFlight());
     try {
       drained = draining.drain(grace);
     } catch (InterruptedException e) {
