@@ -2,6 +2,7 @@ package dev.genie.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genie.http.GenieServer;
 import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM to the packaged jar, as a process manager stops it: new requests get 503 (then a refused
  * connection), requests in flight finish, leases of generations still running are released, and the
- * process exits 0 within a bounded time.
+ * process exits 0 within a bounded time. That a stop closes every database connection is checked on
+ * an in-process server, whose JVM outlives the stop.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GracefulStopIT {
@@ -212,6 +215,54 @@ class GracefulStopIT {
         .isLessThanOrEqualTo(0);
     assertThat(takenOver.status()).isEqualTo(200);
     assertThat(takenOver.text("status")).isEqualTo("completed");
+  }
+
+  @Test
+  void aStopClosesThePoolAndTheListenerConnection() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    try (GenieInstances genies = new GenieInstances()) {
+      GenieServer genie =
+          genies.sql(
+              database, CountingGenerator.sample(Duration.ZERO), Map.of("GENIE_DB_POOL_SIZE", "3"));
+      int before = awaitBackends(database, 4); // the pool's 3 and the listener
+      genie.stop();
+      int after = awaitBackends(database, 0);
+
+      artifacts.summary(
+          "figures",
+          () ->
+              "Genie's backends: "
+                  + before
+                  + " serving (pool of 3 + listener), "
+                  + after
+                  + " after the stop");
+      assertThat(before).isEqualTo(4);
+      assertThat(after).isZero();
+    }
+  }
+
+  /** Waits until Genie holds {@code expected} backends on the database; returns the last count. */
+  private static int awaitBackends(TestDatabase database, int expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int count;
+    try (Connection connection = database.connect();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "select count(*) from pg_stat_activity"
+                    + " where datname = ? and application_name in ('genie', 'genie-listen')")) {
+      query.setString(1, database.name());
+      do {
+        try (ResultSet row = query.executeQuery()) {
+          row.next();
+          count = row.getInt(1);
+        }
+        if (count == expected) {
+          return count;
+        }
+        Thread.sleep(20);
+      } while (System.nanoTime() < deadline);
+    }
+    return count;
   }
 
   private static Map<String, String> env(TestDatabase database) {
