@@ -62,7 +62,7 @@ class DatabaseFaultsIT {
   }
 
   @Test
-  void genieSessionsCarryTheirStatementAndLockTimeouts(TestDatabase database) throws Exception {
+  void genieSessionsCarryTheirStatementAndLockTimeouts() throws Exception {
     GenieServer genie =
         genies.sql(
             fresh(),

@@ -263,7 +263,8 @@ class LimitsIT {
       Future<?> writer =
           clients.submit(
               () -> {
-                byte[] chunk = ("1000\r\n" + "x".repeat(4096) + "\r\n").getBytes();
+                byte[] chunk =
+                    ("1000\r\n" + "x".repeat(4096) + "\r\n").getBytes(StandardCharsets.US_ASCII);
                 try {
                   while (sent.get() < total) {
                     out.write(chunk);
@@ -296,10 +297,12 @@ class LimitsIT {
   private static long dripHead(RawHttp http) throws Exception {
     try (Socket socket = http.open(PATIENCE)) {
       long started = System.nanoTime();
-      RawHttp.write(socket, "GET /health HTTP/1.1\r\nHost: genie\r\n".getBytes());
+      RawHttp.write(
+          socket, "GET /health HTTP/1.1\r\nHost: genie\r\n".getBytes(StandardCharsets.US_ASCII));
       for (int i = 0; i < 600; i++) {
         Thread.sleep(100);
-        if (!RawHttp.write(socket, ("X-Slow-" + i + ": a\r\n").getBytes()) || closed(socket)) {
+        if (!RawHttp.write(socket, ("X-Slow-" + i + ": a\r\n").getBytes(StandardCharsets.US_ASCII))
+            || closed(socket)) {
           return (System.nanoTime() - started) / 1_000_000;
         }
       }

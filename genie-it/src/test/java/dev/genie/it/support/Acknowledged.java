@@ -2,7 +2,6 @@ package dev.genie.it.support;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -41,12 +40,6 @@ public record Acknowledged(Set<String> acknowledged, Set<String> missing) {
         .filter(row -> "completed".equals(row.get("status")))
         .map(row -> row.get("prompt_id"))
         .collect(Collectors.toSet());
-  }
-
-  /** The status of each stored result, by its prompt id. */
-  public static Map<String, String> statusByPrompt(StoredRows rows) {
-    return rows.results().stream()
-        .collect(Collectors.toMap(row -> row.get("prompt_id"), row -> row.get("status")));
   }
 
   public int found() {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Steady load for fault tests: a few clients, each posting a new prompt as soon as the last one was
@@ -16,7 +15,6 @@ public final class Load implements AutoCloseable {
   private final GenieClient client;
   private final String prefix;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final AtomicInteger sent = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
 
   private Load(History history, GenieClient client, String prefix) {
@@ -40,14 +38,8 @@ public final class Load implements AutoCloseable {
 
   private void run(int index) {
     for (int n = 0; running.get() && !Thread.currentThread().isInterrupted(); n++) {
-      sent.incrementAndGet();
       history.send(index, client, prefix + " " + index + "-" + n);
     }
-  }
-
-  /** Requests sent so far, answered or not. */
-  public int sent() {
-    return sent.get();
   }
 
   /** Waits until at least {@code count} requests of this load were answered 2xx. */

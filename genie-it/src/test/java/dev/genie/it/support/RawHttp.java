@@ -38,11 +38,6 @@ public final class RawHttp {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
-
-    /** Whether the server closed the connection without a status line. */
-    public boolean closedWithoutAnswer() {
-      return status == -1;
-    }
   }
 
   /** A request with {@code Connection: close}, a {@code Host} and the given head lines. */
