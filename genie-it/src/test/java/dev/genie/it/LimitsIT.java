@@ -8,11 +8,8 @@ import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.RawHttp;
+import dev.genie.it.support.SlowClient;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +69,8 @@ class LimitsIT {
             PATIENCE);
     // A chunked upload of 64 MiB that the client keeps sending until the server answers.
     AtomicLong sent = new AtomicLong();
-    RawHttp.Response chunked = streamChunked(http, 64 << 20, sent);
+    RawHttp.Response chunked =
+        new SlowClient(http, clients, PATIENCE).uploadChunked(64 << 20, sent);
 
     artifacts.summary(
         "figures",
@@ -128,19 +126,19 @@ class LimitsIT {
                 "GENIE_IDLE_TIMEOUT_MS", "1500",
                 "GENIE_MAX_CONCURRENT_REQUESTS", "2",
                 "GENIE_MAX_QUEUED_REQUESTS", "50"));
-    RawHttp http = new RawHttp(genie.uri());
+    SlowClient slow = new SlowClient(new RawHttp(genie.uri()), clients, PATIENCE);
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
 
     // Slowloris: heads that never end, a line every 100 ms; they are parsed on IO threads.
     List<Future<Long>> slowHeads = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      slowHeads.add(clients.submit(() -> dripHead(http)));
+      slowHeads.add(clients.submit(slow::dripHead));
     }
-    Future<Long> idle = clients.submit(() -> idleUntilClosed(http));
+    Future<Long> idle = clients.submit(slow::idle);
     // Two bodies that stall and one that trickles take both request slots.
-    Future<RawHttp.Response> stalled1 = clients.submit(() -> stallBody(http, "stalled one"));
-    Future<RawHttp.Response> stalled2 = clients.submit(() -> stallBody(http, "stalled two"));
-    Future<RawHttp.Response> dripped = clients.submit(() -> dripBody(http));
+    Future<RawHttp.Response> stalled1 = clients.submit(() -> slow.stallBody("stalled one"));
+    Future<RawHttp.Response> stalled2 = clients.submit(() -> slow.stallBody("stalled two"));
+    Future<RawHttp.Response> dripped = clients.submit(slow::dripBody);
     Thread.sleep(200);
     long started = System.nanoTime();
     int healthMeanwhile = client.get("/health").status();
@@ -251,35 +249,6 @@ class LimitsIT {
     assertThat(stored).isEqualTo(4);
   }
 
-  private RawHttp.Response streamChunked(RawHttp http, int total, AtomicLong sent)
-      throws Exception {
-    try (Socket socket = http.open(PATIENCE)) {
-      long started = System.nanoTime();
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /prompts HTTP/1.1\r\nHost: genie\r\nContent-Type: application/json\r\n"
-                  + "Transfer-Encoding: chunked\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      Future<?> writer =
-          clients.submit(
-              () -> {
-                byte[] chunk =
-                    ("1000\r\n" + "x".repeat(4096) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                try {
-                  while (sent.get() < total) {
-                    out.write(chunk);
-                    sent.addAndGet(4096);
-                  }
-                } catch (IOException e) {
-                  // the server answered and closed
-                }
-              });
-      RawHttp.Response response = RawHttp.read(socket, started);
-      writer.cancel(true);
-      return response;
-    }
-  }
-
   private int health(RawHttp http, String headLines, String query) throws IOException {
     return http.send(RawHttp.request("GET", "/health" + query, headLines, new byte[0]), PATIENCE)
         .status();
@@ -291,85 +260,6 @@ class LimitsIT {
       lines.append("X-Header-").append(i).append(": ").append(i).append("\r\n");
     }
     return lines.toString();
-  }
-
-  /** Sends a head a line at a time; returns when the server closed, in ms since the start. */
-  private static long dripHead(RawHttp http) throws Exception {
-    try (Socket socket = http.open(PATIENCE)) {
-      long started = System.nanoTime();
-      RawHttp.write(
-          socket, "GET /health HTTP/1.1\r\nHost: genie\r\n".getBytes(StandardCharsets.US_ASCII));
-      for (int i = 0; i < 600; i++) {
-        Thread.sleep(100);
-        if (!RawHttp.write(socket, ("X-Slow-" + i + ": a\r\n").getBytes(StandardCharsets.US_ASCII))
-            || closed(socket)) {
-          return (System.nanoTime() - started) / 1_000_000;
-        }
-      }
-      throw new AssertionError("a head sent over 60 s was never cut off");
-    }
-  }
-
-  private static long idleUntilClosed(RawHttp http) throws Exception {
-    try (Socket socket = http.open(PATIENCE)) {
-      long started = System.nanoTime();
-      int read = socket.getInputStream().read();
-      assertThat(read).as("bytes from the server on an idle connection").isEqualTo(-1);
-      return (System.nanoTime() - started) / 1_000_000;
-    }
-  }
-
-  /** Declares 100 bytes, sends 10, then waits for the answer. */
-  private static RawHttp.Response stallBody(RawHttp http, String prompt) throws Exception {
-    try (Socket socket = http.open(PATIENCE)) {
-      long started = System.nanoTime();
-      RawHttp.write(
-          socket,
-          ("POST /prompts HTTP/1.1\r\nHost: genie\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 100\r\n\r\n{\"prompt\":\""
-                  + prompt)
-              .getBytes(StandardCharsets.UTF_8));
-      return RawHttp.read(socket, started);
-    }
-  }
-
-  /** Declares 1000 bytes and sends one every 20 ms: progress, but too slow. */
-  private RawHttp.Response dripBody(RawHttp http) throws Exception {
-    try (Socket socket = http.open(PATIENCE)) {
-      long started = System.nanoTime();
-      RawHttp.write(
-          socket,
-          ("POST /prompts HTTP/1.1\r\nHost: genie\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n{\"prompt\":\"drip")
-              .getBytes(StandardCharsets.UTF_8));
-      Future<?> dripping =
-          clients.submit(
-              () -> {
-                for (int i = 0; i < 900 && RawHttp.write(socket, new byte[] {'x'}); i++) {
-                  Thread.sleep(20);
-                }
-                return null;
-              });
-      RawHttp.Response response = RawHttp.read(socket, started);
-      dripping.cancel(true);
-      return response;
-    }
-  }
-
-  /** Whether the server is done with the connection: it closed it or answered. */
-  private static boolean closed(Socket socket) throws IOException {
-    int timeout = socket.getSoTimeout();
-    socket.setSoTimeout(1);
-    try {
-      socket.getInputStream().read();
-      return true;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true;
-    } finally {
-      socket.setSoTimeout(timeout);
-    }
   }
 
   private static List<GenieResponse> awaitDone(List<Future<GenieResponse>> futures, int count)
