@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class GenieServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GenieServer.class);
 
+  /** The largest request head (request line and headers), in bytes. */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** The most headers a request may carry. */
+  public static final int MAX_HEADERS = 100;
+
   private final GenieConfig config;
   private final Orchestrator orchestrator;
   private final PromptStore store;
@@ -56,7 +62,8 @@ public final class GenieServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxBodyBytes());
+    PromptHandlers prompts =
+        new PromptHandlers(orchestrator, server.maxBodyBytes(), server.requestTimeout());
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -82,11 +89,16 @@ public final class GenieServer implements AutoCloseable {
             .addHttpListener(server.port(), server.host())
             .setIoThreads(server.ioThreads())
             .setWorkerThreads(server.workerThreads())
-            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-            .setServerOption(UndertowOptions.MAX_HEADERS, 100)
-            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
-            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-            .setServerOption(UndertowOptions.IDLE_TIMEOUT, 60_000)
+            // A request head past these limits is refused with a bare 400 before any handler.
+            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+            .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+            // Slow clients: a head that takes too long, or a connection that carries nothing, is
+            // closed; RequestBodies bounds the body the same way.
+            .setServerOption(
+                UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) server.requestTimeout().toMillis())
+            .setServerOption(
+                UndertowOptions.NO_REQUEST_TIMEOUT, (int) server.idleTimeout().toMillis())
+            .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) server.idleTimeout().toMillis())
             .setHandler(root)
             .build();
   }
@@ -159,6 +171,11 @@ public final class GenieServer implements AutoCloseable {
     Duration grace = config.server().shutdownGrace();
     long started = System.nanoTime();
     boolean drained = true;
+    draining.refuseNew();
+    log.info(
+        "Genie stopping: new requests get 503; waiting up to {} ms for {} in flight",
+        grace.toMillis(),
+        draining.inFlight());
     try {
       drained = draining.drain(grace);
     } catch (InterruptedException e) {

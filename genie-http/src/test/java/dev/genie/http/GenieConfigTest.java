@@ -31,6 +31,8 @@ class GenieConfigTest {
     assertThat(config.generator().name()).isEqualTo("sample");
     assertThat(config.generator().sampleDelay()).isZero();
     assertThat(config.notices()).isEmpty();
+    assertThat(config.server().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
@@ -91,7 +93,9 @@ class GenieConfigTest {
     "GENIE_SAMPLE_DELAY_MS, soon",
     "GENIE_REQUIRE_DB, maybe",
     "GENIE_STORAGE, mongo",
-    "GENIE_WORKER_THREADS, 0"
+    "GENIE_WORKER_THREADS, 0",
+    "GENIE_REQUEST_TIMEOUT_MS, 0",
+    "GENIE_IDLE_TIMEOUT_MS, later"
   })
   void aBadValueNamesItsKey(String key, String value) {
     assertThatThrownBy(() -> GenieConfig.fromEnvironment(Map.of(key, value)))

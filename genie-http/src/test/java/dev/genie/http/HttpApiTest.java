@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.genie.http.config.GenieConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -139,17 +142,24 @@ class HttpApiTest {
         "malformed JSON       | {\"prompt\":                        | 400 | INVALID_JSON",
         "empty body           | ''                                  | 400 | INVALID_JSON",
         "an array             | [\"prompt\"]                        | 400 | INVALID_JSON",
+        "a bare string        | \"a poem\"                          | 400 | INVALID_JSON",
+        "a bare true          | true                                | 400 | INVALID_JSON",
+        "a bare null          | null                                | 400 | INVALID_JSON",
         "trailing content     | {\"prompt\":\"a\"} {}               | 400 | INVALID_JSON",
         "duplicate member     | {\"prompt\":\"a\",\"prompt\":\"b\"} | 400 | INVALID_JSON",
         "deep nesting         | DEEP                                | 400 | INVALID_JSON",
         "a number             | {\"prompt\":42}                     | 400 | INVALID_PROMPT",
         "null                 | {\"prompt\":null}                   | 400 | INVALID_PROMPT",
+        "a boolean            | {\"prompt\":true}                   | 400 | INVALID_PROMPT",
+        "an array of strings  | {\"prompt\":[\"a\"]}                | 400 | INVALID_PROMPT",
         "an object            | {\"prompt\":{\"text\":\"a\"}}       | 400 | INVALID_PROMPT",
         "missing              | {\"text\":\"a\"}                    | 400 | INVALID_PROMPT",
         "empty                | {\"prompt\":\"\"}                   | 400 | INVALID_PROMPT",
         "white space only     | {\"prompt\":\" \\t\\n\\u3000 \"}    | 400 | INVALID_PROMPT",
         "NUL                  | {\"prompt\":\"a\\u0000b\"}          | 400 | INVALID_PROMPT",
         "a lone surrogate     | {\"prompt\":\"a\\ud800b\"}          | 400 | INVALID_PROMPT",
+        "a lone low surrogate | {\"prompt\":\"\\udc00\"}             | 400 | INVALID_PROMPT",
+        "a control character  | {\"prompt\":\"a\\u0007b\"}          | 400 | INVALID_PROMPT",
         "too long             | LONG                                | 400 | PROMPT_TOO_LONG",
         "too large            | LARGE                               | 413 | BODY_TOO_LARGE"
       })
@@ -169,9 +179,20 @@ class HttpApiTest {
     assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
   }
 
-  @Test
-  void invalidUtf8IsRefused() throws Exception {
-    byte[] body = "{\"prompt\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "Latin-1 e-acute, E9",
+    "an overlong slash, C0AF",
+    "an overlong NUL, C080",
+    "an encoded surrogate, EDA080",
+    "a stray continuation byte, 80",
+    "a truncated sequence, E282",
+    "past U+10FFFF, F4908080",
+    "a five-byte form, F888808080",
+    "byte FF, FF"
+  })
+  void invalidUtf8BytesAreRefused(String why, String hex) throws Exception {
+    byte[] body = bytes("{\"prompt\":\"caf", HexFormat.of().parseHex(hex), "\"}");
 
     HttpResponse<String> response =
         send(
@@ -180,22 +201,61 @@ class HttpApiTest {
                 .POST(BodyPublishers.ofByteArray(body)));
 
     assertError(response, 400, "INVALID_JSON");
+    assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
+  }
+
+  @Test
+  void aChunkedBodyIsReadWithinTheLimitAndRefusedPastIt() throws Exception {
+    HttpResponse<String> small = postChunked("{\"prompt\":\"sent in chunks\"}");
+    HttpResponse<String> large = postChunked("{\"prompt\":\"" + "x".repeat(5000) + "\"}");
+
+    assertThat(small.statusCode()).isEqualTo(201);
+    assertThat(field(small.body(), "normalizedPrompt")).isEqualTo("sent in chunks");
+    assertError(large, 413, "BODY_TOO_LARGE");
+    assertThat(get("/prompts").body()).contains("sent in chunks").doesNotContain("xxx");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "parent, ..",
+    "encoded parent and slash, ..%2F",
+    "encoded traversal, %2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "encoded NUL, %00",
+    "encoded overlong slash, %C0%AF",
+    "encoded space, a%20b",
+    "a query, x?limit=1",
+    "a UUID in capitals, 00000000-0000-0000-0000-00000000000A",
+    "SQL, 1%27%20OR%20%271%27%3D%271",
+    "very long, LONG"
+  })
+  void oddIdsAreNotFound(String why, String id) throws Exception {
+    String sent = id.equals("LONG") ? "a".repeat(4000) : id;
+
+    HttpResponse<String> response = get("/prompts/" + sent);
+
+    assertError(response, 404, "NOT_FOUND");
+    assertThat(field(response.body(), "message").length()).isLessThan(120);
   }
 
   @ParameterizedTest
   @CsvSource({
     "text/plain",
     "application/x-www-form-urlencoded",
-    "application/json; charset=latin1"
+    "application/json; charset=latin1",
+    "application/jsonx",
+    "NONE"
   })
   void otherContentTypesAreRefused(String contentType) throws Exception {
+    HttpRequest.Builder request = request("/prompts");
+    if (!contentType.equals("NONE")) {
+      request.header("Content-Type", contentType);
+    }
+
     HttpResponse<String> response =
-        send(
-            request("/prompts")
-                .header("Content-Type", contentType)
-                .POST(BodyPublishers.ofString("{\"prompt\":\"a\"}")));
+        send(request.POST(BodyPublishers.ofString("{\"prompt\":\"a\"}")));
 
     assertError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+    assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
   }
 
   @Test
@@ -209,7 +269,32 @@ class HttpApiTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"limit=0", "limit=101", "limit=ten", "cursor=bogus", "limit=1&limit=2"})
+  @CsvSource({"BREW, /prompts, 'POST, GET'", "PUT, /prompts/x, GET", "POST, /health, GET"})
+  void otherMethodsAreAnsweredWithTheAllowedOnes(String method, String path, String allow)
+      throws Exception {
+    HttpResponse<String> response =
+        send(request(path).method(method, BodyPublishers.ofString("{\"prompt\":\"a\"}")));
+
+    assertError(response, 405, "METHOD_NOT_ALLOWED");
+    assertThat(response.headers().firstValue("Allow")).contains(allow);
+    assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "limit=0",
+    "limit=101",
+    "limit=-1",
+    "limit=",
+    "limit=ten",
+    "limit=1.5",
+    "limit=99999999999999999999",
+    "limit=1%00",
+    "cursor=bogus",
+    "cursor=",
+    "cursor=%00",
+    "limit=1&limit=2"
+  })
   void badListParametersAreRefused(String query) throws Exception {
     assertError(get("/prompts?" + query), 400, "INVALID_PARAMETER");
   }
@@ -222,7 +307,25 @@ class HttpApiTest {
     assertThat(field(response.body(), "code")).isEqualTo(code);
     assertThat(field(response.body(), "requestId"))
         .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
-    assertThat(response.body()).doesNotContain("Exception", "dev.genie", "\tat ");
+    assertThat(response.body())
+        .doesNotContain("Exception", "dev.genie", "\tat ", "io.undertow", "java.", "jackson");
+  }
+
+  private HttpResponse<String> postChunked(String json) throws Exception {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    // A body of unknown length goes out chunked.
+    return send(
+        request("/prompts")
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+  }
+
+  private static byte[] bytes(String before, byte[] middle, String after) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(middle);
+    out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {

@@ -78,6 +78,18 @@ final class CountingGenerator implements Generator {
     }
   }
 
+  /** Waits until {@code count} generations have started. */
+  void awaitCalls(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (calls.get() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            calls.get() + " of " + count + " generations started within " + timeout);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   void open() {
     gate.countDown();
   }

@@ -86,6 +86,18 @@ final class GenieProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** Sends SIGKILL, as a crash or the OOM killer would end it, and waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("Genie (pid " + process.pid() + ") survived SIGKILL for 30 s");
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   String stdout() throws IOException {
     return Files.readString(stdout, StandardCharsets.UTF_8);
   }

@@ -12,6 +12,9 @@ public record PageCursor(Instant createdAt, String promptId) {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+  /** 9999-12-31T23:59:59Z: every store can hold the times from the epoch to this one. */
+  private static final long LAST_SECOND = 253_402_300_799L;
+
   public PageCursor {
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(promptId, "promptId");
@@ -41,9 +44,13 @@ public record PageCursor(Instant createdAt, String promptId) {
       if (parts.length != 3 || !UUID_TEXT.matcher(parts[2]).matches()) {
         throw new IllegalArgumentException("not a page cursor");
       }
-      Instant createdAt =
-          Instant.ofEpochSecond(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
-      return new PageCursor(createdAt, parts[2]);
+      long seconds = Long.parseLong(parts[0]);
+      int nanos = Integer.parseInt(parts[1]);
+      // A forged time outside what a store holds would fail in the store, not here.
+      if (seconds < 0 || seconds > LAST_SECOND || nanos < 0 || nanos > 999_999_999) {
+        throw new IllegalArgumentException("not a page cursor");
+      }
+      return new PageCursor(Instant.ofEpochSecond(seconds, nanos), parts[2]);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a page cursor: use the 'next' value of a page", e);
     }

@@ -16,6 +16,11 @@ import java.time.Duration;
  *     GENIE_MAX_QUEUED_REQUESTS})
  * @param shutdownGrace how long a stop waits for requests in flight ({@code
  *     GENIE_SHUTDOWN_GRACE_MS})
+ * @param requestTimeout how long a client may take to send a request's head, and again its body,
+ *     before the connection is closed: slow clients cannot hold threads ({@code
+ *     GENIE_REQUEST_TIMEOUT_MS})
+ * @param idleTimeout how long a connection may stay open without a request, or stall while a
+ *     request or an answer is in transfer, before it is closed ({@code GENIE_IDLE_TIMEOUT_MS})
  */
 public record ServerSettings(
     String host,
@@ -25,7 +30,9 @@ public record ServerSettings(
     int workerThreads,
     int maxConcurrentRequests,
     int maxQueuedRequests,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration requestTimeout,
+    Duration idleTimeout) {
 
   public ServerSettings {
     requireBetween("GENIE_PORT", port, 0, 65535);
@@ -35,6 +42,8 @@ public record ServerSettings(
     requireBetween("GENIE_MAX_CONCURRENT_REQUESTS", maxConcurrentRequests, 1, 100_000);
     requireBetween("GENIE_MAX_QUEUED_REQUESTS", maxQueuedRequests, 0, 1_000_000);
     requireBetween("GENIE_SHUTDOWN_GRACE_MS", shutdownGrace.toMillis(), 0, 600_000);
+    requireBetween("GENIE_REQUEST_TIMEOUT_MS", requestTimeout.toMillis(), 100, 600_000);
+    requireBetween("GENIE_IDLE_TIMEOUT_MS", idleTimeout.toMillis(), 100, 3_600_000);
   }
 
   static ServerSettings from(Env env) {
@@ -48,7 +57,9 @@ public record ServerSettings(
         workers,
         env.integer("GENIE_MAX_CONCURRENT_REQUESTS", workers),
         env.integer("GENIE_MAX_QUEUED_REQUESTS", 1024),
-        env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)));
+        env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)),
+        env.millis("GENIE_REQUEST_TIMEOUT_MS").orElse(Duration.ofSeconds(10)),
+        env.millis("GENIE_IDLE_TIMEOUT_MS").orElse(Duration.ofSeconds(60)));
   }
 
   private static void requireBetween(String key, long value, long min, long max) {

@@ -36,11 +36,16 @@ public final class Draining implements HttpHandler {
     next.handleRequest(exchange);
   }
 
+  /** From now on, answers new requests 503. */
+  public void refuseNew() {
+    draining.set(true);
+  }
+
   /**
    * Refuses new requests, then waits up to {@code grace} for those in flight; true if all ended.
    */
   public boolean drain(Duration grace) throws InterruptedException {
-    draining.set(true);
+    refuseNew();
     long deadline = System.nanoTime() + grace.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);

@@ -9,6 +9,7 @@ import dev.genie.persistence.StoredPrompt;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
 
@@ -17,19 +18,24 @@ public final class PromptHandlers {
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int MAX_PAGE_SIZE = 100;
 
+  /** How much of an unknown id an error message repeats. */
+  private static final int ID_ECHO_CHARS = 64;
+
   private final Orchestrator orchestrator;
   private final int maxBodyBytes;
+  private final Duration bodyTimeout;
 
-  public PromptHandlers(Orchestrator orchestrator, int maxBodyBytes) {
+  public PromptHandlers(Orchestrator orchestrator, int maxBodyBytes, Duration bodyTimeout) {
     this.orchestrator = orchestrator;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = bodyTimeout;
   }
 
   /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
   public HttpHandler submit() {
     return exchange -> {
       RequestBodies.requireJson(exchange);
-      String prompt = PromptRequest.prompt(RequestBodies.read(exchange, maxBodyBytes));
+      String prompt = PromptRequest.prompt(RequestBodies.read(exchange, maxBodyBytes, bodyTimeout));
       Answer answer = orchestrator.submit(prompt);
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());
@@ -46,7 +52,8 @@ public final class PromptHandlers {
       String id = exchange.getAttachment(Routes.ID);
       Optional<StoredPrompt> state = orchestrator.find(id);
       if (state.isEmpty()) {
-        throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + id);
+        String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
+        throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
       }
       Json.send(exchange, Json.prompt(state.get()));
     };

@@ -76,7 +76,7 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
    */
   public Artifacts record(History history) {
     return writer("history.json", history::writeJson)
-        .file(Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log")))
+        .file(ServerLog.path())
         .summary("history", history::summary);
   }
 

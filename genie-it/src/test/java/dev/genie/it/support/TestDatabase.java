@@ -33,8 +33,12 @@ public final class TestDatabase {
 
   /** {@code postgres://user:pass@host:port/name}, the value for Genie's DATABASE_URL. */
   public String databaseUrl() {
-    String login =
-        encode(url.user()) + url.password().map(password -> ":" + encode(password)).orElse("");
+    return databaseUrl(url.user(), url.password().orElse(""));
+  }
+
+  /** The DATABASE_URL for another login to this database. */
+  public String databaseUrl(String user, String password) {
+    String login = encode(user) + (password.isEmpty() ? "" : ":" + encode(password));
     return "postgres://" + login + "@" + server() + "/" + encode(url.database()) + query();
   }
 

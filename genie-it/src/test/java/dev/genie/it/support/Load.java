@@ -1,0 +1,109 @@
+package dev.genie.it.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Steady load for fault tests: a few clients, each posting a new prompt as soon as the last one was
+ * answered, until stopped. Every prompt is distinct, so no request waits for another's generation,
+ * and every exchange is recorded in the history.
+ */
+public final class Load implements AutoCloseable {
+  private final History history;
+  private final GenieClient client;
+  private final String prefix;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
+
+  private Load(History history, GenieClient client, String prefix) {
+    this.history = history;
+    this.client = client;
+    this.prefix = prefix;
+  }
+
+  /** Starts {@code clients} threads posting {@code "<prefix> <client>-<n>"}. */
+  public static Load start(History history, GenieClient client, int clients, String prefix) {
+    Load load = new Load(history, client, prefix);
+    for (int c = 0; c < clients; c++) {
+      int index = c;
+      Thread thread = new Thread(() -> load.run(index), "load-" + c);
+      thread.setDaemon(true);
+      load.threads.add(thread);
+      thread.start();
+    }
+    return load;
+  }
+
+  private void run(int index) {
+    for (int n = 0; running.get() && !Thread.currentThread().isInterrupted(); n++) {
+      history.send(index, client, prefix + " " + index + "-" + n);
+    }
+  }
+
+  /** Waits until at least {@code count} requests of this load were answered 2xx. */
+  public void awaitSuccesses(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (successes() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the load got fewer than " + count + " 2xx within " + timeout + ": " + history);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Waits for {@code run} successes in a row among the requests started at or after {@code
+   * sinceNanos} (on the history's clock) and returns how long after it the first of them started.
+   *
+   * @throws AssertionError when there is no such run within {@code timeout}
+   */
+  public long awaitRecovery(int run, long sinceNanos, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Exchange> after =
+          history.exchanges().stream().filter(e -> e.invokeNanos() >= sinceNanos).toList();
+      int inARow = 0;
+      for (int i = 0; i < after.size(); i++) {
+        inARow = after.get(i).isSuccess() ? inARow + 1 : 0;
+        if (inARow == run) {
+          long first = after.get(i - run + 1).invokeNanos();
+          return Math.max(0, (first - sinceNanos) / 1_000_000);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        "no " + run + " successes in a row within " + timeout + ": " + history.summary());
+  }
+
+  private long successes() {
+    return history.exchanges().stream().filter(Exchange::isSuccess).count();
+  }
+
+  /**
+   * Stops sending and waits for the requests in flight to be answered.
+   *
+   * @throws AssertionError when a client is still waiting after {@code timeout}
+   */
+  public void stop(Duration timeout) throws InterruptedException {
+    running.set(false);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread thread : threads) {
+      thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        throw new AssertionError(thread.getName() + " still waited for an answer after " + timeout);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    threads.forEach(Thread::interrupt);
+  }
+}
