@@ -56,8 +56,8 @@ class MetricsIT {
     int n = settings.n();
 
     Burst.of(settings).post(history, client, i -> ConcurrencyIT.POEM);
-    GenieResponse response = client.get("/metrics");
-    scrape = response.body();
+    Map<String, String> posts = Map.of("method", "POST", "route", "/prompts");
+    GenieResponse response = scrapeUntilRecorded(client, posts, n);
     PrometheusText metrics = PrometheusText.parse(scrape);
     artifacts.summary("metrics", () -> excerpt(metrics));
 
@@ -66,7 +66,6 @@ class MetricsIT {
     assertThat(metrics.samples()).allSatisfy(s -> assertThat(s.value()).isNotNaN());
 
     // Requests by route and status: the burst, and the health check GenieInstances made first.
-    Map<String, String> posts = Map.of("method", "POST", "route", "/prompts");
     assertThat(metrics.sum("genie_http_requests_seconds_count", posts)).isEqualTo(n);
     assertThat(metrics.value("genie_http_requests_seconds_count", with(posts, "status", "201")))
         .isEqualTo(1);
@@ -113,6 +112,25 @@ class MetricsIT {
     assertThat(metrics.has("jvm_gc_memory_allocated_bytes_total")).isTrue();
     assertThat(metrics.value("process_uptime_seconds", Map.of())).isPositive();
     assertThat(metrics.value("system_cpu_count", Map.of())).isPositive();
+  }
+
+  /**
+   * Scrapes until the server has recorded all {@code n} requests: it records each one as the
+   * exchange completes, which may be just after the client has read the response.
+   */
+  private GenieResponse scrapeUntilRecorded(GenieClient client, Map<String, String> posts, int n)
+      throws Exception {
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
+    while (true) {
+      GenieResponse response = client.get("/metrics");
+      scrape = response.body();
+      boolean recorded =
+          PrometheusText.parse(scrape).sum("genie_http_requests_seconds_count", posts) >= n;
+      if (recorded || response.status() != 200 || System.nanoTime() > deadline) {
+        return response;
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** The lines an operator reads first, printed after the test. */
