@@ -10,6 +10,7 @@ import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.HttpErrors;
 import dev.genie.http.internal.MetricsHandler;
+import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.wiring.DaggerGenieComponent;
@@ -71,7 +72,8 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/prompts", prompts.list())
             .add(Methods.GET, "/prompts/{id}", prompts.find())
             .add(Methods.GET, "/health", new HealthHandler(store))
-            .add(Methods.GET, "/metrics", new MetricsHandler(registry));
+            .add(Methods.GET, "/metrics", new MetricsHandler(registry))
+            .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
     RequestLimit limit =
         new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
     limit.setFailureHandler(

@@ -1,32 +1,27 @@
 package dev.genie.http;
 
-import dev.genie.http.config.GenieConfig;
+import dev.genie.http.cli.GenieCli;
 import java.io.PrintStream;
 import java.util.Map;
 
-/** {@code java -jar genie.jar}: configuration from the environment, then serve until stopped. */
+/**
+ * {@code java -jar genie.jar [serve|migrate|check]}: configuration from the environment; {@code
+ * serve}, the default, serves until stopped, the other commands exit with their status.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int status = serve(System.getenv(), System.err);
-    if (status != 0) {
+    GenieCli cli = new GenieCli(System.getenv(), System.out, System.err, Main::stopOnSignals);
+    int status = cli.execute(args);
+    if (status != 0 || !cli.serving()) {
       System.exit(status);
     }
   }
 
   /** Starts serving and returns 0, or prints the startup check's banner and returns its status. */
   static int serve(Map<String, String> environment, PrintStream err) {
-    GenieServer server;
-    try {
-      server = GenieServer.create(GenieConfig.fromEnvironment(environment)).start();
-    } catch (StartupCheckException e) {
-      err.print(e.banner());
-      err.flush();
-      return StartupCheckException.EXIT_STATUS;
-    }
-    stopOnSignals(server);
-    return 0;
+    return new GenieCli(environment, System.out, err, Main::stopOnSignals).execute("serve");
   }
 
   /**

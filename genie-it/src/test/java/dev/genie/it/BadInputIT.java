@@ -7,7 +7,6 @@ import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.RawHttp;
-import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -78,7 +77,7 @@ class BadInputIT {
                 "GENIE_MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
                 "GENIE_MAX_PROMPT_CHARS", Integer.toString(MAX_PROMPT_CHARS)));
     RawHttp http = new RawHttp(genie.uri());
-    artifacts.file(ServerLog.path());
+    artifacts.serverLogs();
 
     Map<Integer, Integer> statuses = new TreeMap<>();
     SoftAssertions softly = new SoftAssertions();

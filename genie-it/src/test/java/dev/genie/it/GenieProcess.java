@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +29,9 @@ final class GenieProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
-  static GenieProcess start(Path workDir, Map<String, String> env) throws IOException {
+  /** Starts {@code java -jar genie.jar args…} in {@code workDir}. */
+  static GenieProcess start(Path workDir, Map<String, String> env, String... args)
+      throws IOException {
     Path jar = Path.of(System.getProperty("genie.jar", "../genie-http/target/genie.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new AssertionError(
@@ -38,9 +42,9 @@ final class GenieProcess implements AutoCloseable {
             .info()
             .command()
             .orElse(System.getProperty("java.home") + "/bin/java");
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
-            .directory(workDir.toFile());
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().keySet().removeIf(GenieProcess::isGenieSetting);
     builder.environment().putAll(env);
     Path stdout = workDir.resolve("stdout.log");

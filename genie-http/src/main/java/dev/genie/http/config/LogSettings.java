@@ -9,8 +9,10 @@ import java.nio.file.Path;
  * @param logSql whether every SQL statement is logged with its timing ({@code GENIE_LOG_SQL})
  */
 public record LogSettings(Path directory, boolean logSql) {
+  /** Also read for the SQL store's settings, which carry the flag to the store. */
+  static final String LOG_SQL_KEY = "GENIE_LOG_SQL";
+
   static LogSettings from(Env env) {
-    return new LogSettings(
-        Path.of(env.string("GENIE_LOG_DIR", "./logs")), env.flag("GENIE_LOG_SQL"));
+    return new LogSettings(Path.of(env.string("GENIE_LOG_DIR", "./logs")), env.flag(LOG_SQL_KEY));
   }
 }

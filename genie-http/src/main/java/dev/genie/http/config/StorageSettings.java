@@ -55,7 +55,10 @@ public record StorageSettings(
   }
 
   private static SqlStoreSettings sqlSettings(DatabaseUrl url, Env env) {
-    SqlStoreSettings.Builder builder = SqlStoreSettings.builder(url).migrate(migrateMode(env));
+    SqlStoreSettings.Builder builder =
+        SqlStoreSettings.builder(url)
+            .migrate(migrateMode(env))
+            .logSql(env.flag(LogSettings.LOG_SQL_KEY));
     env.integer("GENIE_DB_POOL_SIZE").ifPresent(builder::poolSize);
     env.millis("GENIE_DB_CONNECTION_TIMEOUT_MS").ifPresent(builder::connectionTimeout);
     env.millis("GENIE_DB_STATEMENT_TIMEOUT_MS").ifPresent(builder::statementTimeout);

@@ -2,8 +2,10 @@ package dev.genie.http.wiring;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.genie.core.Orchestrator;
 import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.persistence.PromptStore;
 import java.time.Clock;
 import javax.inject.Singleton;
 
@@ -20,6 +22,12 @@ import javax.inject.Singleton;
     })
 public interface GenieComponent {
   GenieServer server();
+
+  /** The orchestrator over the selected store and generator, for {@code check}: no server. */
+  Orchestrator orchestrator();
+
+  /** The selected store alone, for {@code migrate}. */
+  PromptStore store();
 
   /** Builds the component; nothing is opened until {@link #server()} is called. */
   @Component.Factory

@@ -5,6 +5,8 @@ import dagger.Provides;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.StorageSettings;
 import dev.genie.persistence.PromptStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.inject.Provider;
 import javax.inject.Singleton;
@@ -22,7 +24,16 @@ public final class StoreModule {
   @Provides
   @Singleton
   static PromptStore store(
-      GenieConfig config, StorageSettings storage, Map<String, Provider<PromptStore>> stores) {
-    return StoreSelection.open(storage, config.notices(), stores);
+      GenieConfig config,
+      StorageSettings storage,
+      Map<String, Provider<PromptStore>> stores,
+      MeterRegistry registry) {
+    PromptStore store = StoreSelection.open(storage, config.notices(), stores);
+    // Alert on genie_storage_info{store="legacy"} where only PostgreSQL should ever serve.
+    Gauge.builder("genie.storage.info", () -> 1)
+        .description("The store that serves this instance: sql or legacy")
+        .tag("store", store.name())
+        .register(registry);
+    return store;
   }
 }

@@ -57,6 +57,15 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
   }
 
   /**
+   * Copies the in-process servers' log and SQL statement log on failure; their places are set in
+   * {@code logback-test.xml} ({@code -Dgenie.it.serverLog}, {@code -Dgenie.it.sqlLog}).
+   */
+  public Artifacts serverLogs() {
+    return file(ServerLog.path())
+        .file(Path.of(System.getProperty("genie.it.sqlLog", "target/genie-it-sql.log")));
+  }
+
+  /**
    * Runs the writer on failure, into a file named {@code name}; e.g. {@code history::writeJson}.
    */
   public synchronized Artifacts writer(String name, Writer writer) {
@@ -71,12 +80,12 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
   }
 
   /**
-   * Keeps what a load test needs on failure: its history, and the log of the in-process servers
-   * ({@code -Dgenie.it.serverLog}); prints the history's summary after the test.
+   * Keeps what a load test needs on failure: its history, and the logs of the in-process servers
+   * ({@link #serverLogs}); prints the history's summary after the test.
    */
   public Artifacts record(History history) {
     return writer("history.json", history::writeJson)
-        .file(ServerLog.path())
+        .serverLogs()
         .summary("history", history::summary);
   }
 

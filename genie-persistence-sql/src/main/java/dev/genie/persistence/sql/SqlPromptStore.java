@@ -60,7 +60,7 @@ public final class SqlPromptStore implements PromptStore {
     this.settings = settings;
     this.dataSource = dataSource;
     this.schemaVersion = schemaVersion;
-    this.sessions = MyBatis.sessionFactory(dataSource);
+    this.sessions = MyBatis.sessionFactory(dataSource, settings.logSql());
     this.listener = new ChangeListener(this::connectForListening, watchers);
   }
 

@@ -14,6 +14,8 @@ import java.util.Objects;
  *     store is unavailable
  * @param statementTimeout the longest any of Genie's statements may run
  * @param lockTimeout the longest any of Genie's statements may wait for a lock
+ * @param logSql whether every statement is logged with its timing to the System.Logger {@value
+ *     #SQL_LOGGER} ({@code GENIE_LOG_SQL}); bound values are never logged
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -21,7 +23,11 @@ public record SqlStoreSettings(
     MigrateMode migrate,
     Duration connectionTimeout,
     Duration statementTimeout,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    boolean logSql) {
+
+  /** The logger name of the statement log. */
+  public static final String SQL_LOGGER = "dev.genie.sql";
 
   /** HikariCP's advice for a machine like this: two connections per core, plus one. */
   public static final int DEFAULT_POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors() + 1;
@@ -58,6 +64,7 @@ public record SqlStoreSettings(
     private Duration connectionTimeout = Duration.ofSeconds(2);
     private Duration statementTimeout = Duration.ofSeconds(5);
     private Duration lockTimeout = Duration.ofSeconds(2);
+    private boolean logSql;
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -88,9 +95,14 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder logSql(boolean logSql) {
+      this.logSql = logSql;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
-          url, poolSize, migrate, connectionTimeout, statementTimeout, lockTimeout);
+          url, poolSize, migrate, connectionTimeout, statementTimeout, lockTimeout, logSql);
     }
   }
 }

@@ -13,7 +13,15 @@ import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 public final class MyBatis {
   private MyBatis() {}
 
+  /** Without the statement log. */
   public static SqlSessionFactory sessionFactory(DataSource dataSource) {
+    return sessionFactory(dataSource, false);
+  }
+
+  /**
+   * @param logSql whether every statement is logged with its timing ({@link StatementLog})
+   */
+  public static SqlSessionFactory sessionFactory(DataSource dataSource, boolean logSql) {
     Configuration configuration =
         new Configuration(new Environment("genie", new JdbcTransactionFactory(), dataSource));
     configuration.setMapUnderscoreToCamelCase(true);
@@ -22,6 +30,9 @@ public final class MyBatis {
     configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
     configuration.getTypeHandlerRegistry().register(Instant.class, new InstantTypeHandler());
     configuration.addMapper(PromptMapper.class);
+    if (logSql) {
+      configuration.addInterceptor(new StatementLog());
+    }
     return new SqlSessionFactoryBuilder().build(configuration);
   }
 }

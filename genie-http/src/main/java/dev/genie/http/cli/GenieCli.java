@@ -1,0 +1,76 @@
+package dev.genie.http.cli;
+
+import dev.genie.http.GenieServer;
+import dev.genie.http.StartupCheckException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+
+/**
+ * The jar's command line: {@code serve} (the default), {@code migrate}, {@code check}, {@code
+ * help}, {@code --help} and {@code --version}. The environment stays the configuration; a failed
+ * startup check prints its banner on stderr and ends with {@value
+ * StartupCheckException#EXIT_STATUS} whichever command met it.
+ */
+public final class GenieCli {
+  private final Map<String, String> environment;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Consumer<GenieServer> onServing;
+  private volatile boolean serving;
+
+  /**
+   * @param onServing called with the server once {@code serve} has bound its port, e.g. to stop it
+   *     on signals
+   */
+  public GenieCli(
+      Map<String, String> environment,
+      PrintStream out,
+      PrintStream err,
+      Consumer<GenieServer> onServing) {
+    this.environment = Map.copyOf(environment);
+    this.out = out;
+    this.err = err;
+    this.onServing = onServing;
+  }
+
+  /** Runs the command {@code args} name and returns its exit status. */
+  public int execute(String... args) {
+    ServeCommand serve = new ServeCommand(environment, this::served);
+    CommandLine commandLine =
+        new CommandLine(new GenieCommand(serve))
+            .addSubcommand(serve)
+            .addSubcommand(new MigrateCommand(environment, out))
+            .addSubcommand(new CheckCommand(environment, out))
+            .addSubcommand(new CommandLine.HelpCommand())
+            .setOut(writer(out))
+            .setErr(writer(err))
+            .setExecutionExceptionHandler(
+                (failure, command, parsed) -> {
+                  if (failure instanceof StartupCheckException refused) {
+                    err.print(refused.banner());
+                    err.flush();
+                    return StartupCheckException.EXIT_STATUS;
+                  }
+                  throw failure;
+                });
+    return commandLine.execute(args);
+  }
+
+  /** Whether {@code serve} started a server, which then runs until it is stopped. */
+  public boolean serving() {
+    return serving;
+  }
+
+  private void served(GenieServer server) {
+    serving = true;
+    onServing.accept(server);
+  }
+
+  private static PrintWriter writer(PrintStream stream) {
+    return new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.genie.http.cli;
+
+import dev.genie.http.StartupCheckException;
+import dev.genie.http.config.GenieConfig;
+import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.persistence.PromptStore;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code genie migrate}: the SQL store's startup with {@code GENIE_MIGRATE=apply}, then close. The
+ * same code opens the store as {@code serve} does, so failures get the same banner and status.
+ */
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    versionProvider = GenieVersion.class,
+    description = {
+      "Bring the schema of the database at DATABASE_URL to this build's version and exit. Several"
+          + " instances migrating at once take turns. Whatever GENIE_STORAGE and GENIE_MIGRATE say,"
+          + " this uses PostgreSQL and applies."
+    })
+final class MigrateCommand implements Callable<Integer> {
+  /** Enough for the migration's connections; the migration needs no more. */
+  private static final String POOL_SIZE = "2";
+
+  private final Map<String, String> environment;
+  private final PrintStream out;
+
+  MigrateCommand(Map<String, String> environment, PrintStream out) {
+    this.environment = environment;
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() {
+    // Every key is checked as serve checks it, so a bad setting fails here first.
+    if (GenieConfig.fromEnvironment(environment).storage().databaseUrl().isEmpty()) {
+      throw new StartupCheckException(
+          "migrate needs PostgreSQL, and DATABASE_URL is not set",
+          "set DATABASE_URL=postgres://user:password@host:5432/database");
+    }
+    Map<String, String> migrating = new HashMap<>(environment);
+    migrating.put("GENIE_STORAGE", "sql");
+    migrating.put("GENIE_MIGRATE", "apply");
+    migrating.put("GENIE_DB_POOL_SIZE", POOL_SIZE);
+    PromptStore store =
+        DaggerGenieComponent.factory()
+            .create(GenieConfig.fromEnvironment(migrating), Clock.systemUTC())
+            .store();
+    try {
+      Map<String, String> details = store.describe();
+      out.println(
+          "Genie migrate: the schema of database "
+              + details.get("database")
+              + " on "
+              + details.get("server")
+              + " is at version "
+              + details.get("schemaVersion"));
+      return 0;
+    } finally {
+      store.close();
+    }
+  }
+}

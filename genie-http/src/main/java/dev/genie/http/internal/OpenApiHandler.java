@@ -1,0 +1,34 @@
+package dev.genie.http.internal;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/** {@code GET /openapi.yaml}: the OpenAPI document of the HTTP API, kept beside this class. */
+public final class OpenApiHandler implements HttpHandler {
+  /** The document's resource name, relative to this class. */
+  public static final String RESOURCE = "openapi.yaml";
+
+  private final byte[] document;
+
+  public OpenApiHandler() {
+    try (InputStream in = OpenApiHandler.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the jar; this is a bug");
+      }
+      document = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + RESOURCE, e);
+    }
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/yaml; charset=utf-8");
+    exchange.getResponseSender().send(ByteBuffer.wrap(document));
+  }
+}

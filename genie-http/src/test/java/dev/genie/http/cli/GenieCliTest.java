@@ -1,0 +1,152 @@
+package dev.genie.http.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genie.http.GenieServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line without a database: help, version, statuses, and the startup check's banner for
+ * every command. The commands on PostgreSQL and the packaged jar are in genie-it's CliIT.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GenieCliTest {
+  @TempDir Path dataDir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final List<GenieServer> served = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    served.forEach(GenieServer::stop);
+  }
+
+  @Test
+  void helpNamesTheCommandsTheSettingsAndTheStatuses() {
+    assertThat(run(Map.of(), "--help")).isZero();
+
+    assertThat(out())
+        .contains("serve", "migrate", "check", "--version")
+        .contains("DATABASE_URL", "GENIE_REQUIRE_DB")
+        .contains("78", "startup check failed");
+    assertThat(served).isEmpty();
+  }
+
+  @Test
+  void eachCommandHasItsOwnHelp() {
+    assertThat(run(Map.of(), "help", "migrate")).isZero();
+    assertThat(out()).contains("Usage: java -jar genie.jar migrate");
+  }
+
+  @Test
+  void versionIsThisBuilds() {
+    assertThat(run(Map.of(), "--version")).isZero();
+
+    assertThat(out()).startsWith("genie " + GenieVersion.current() + "\n");
+    assertThat(GenieVersion.current()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageError() {
+    assertThat(run(Map.of(), "serv")).isEqualTo(2);
+    assertThat(err()).contains("serv");
+    assertThat(served).isEmpty();
+  }
+
+  @Test
+  void withoutACommandGenieServes() {
+    assertThat(run(legacy("GENIE_PORT", "0"))).isZero();
+
+    assertThat(served).hasSize(1);
+    assertThat(served.get(0).storage()).isEqualTo("legacy");
+  }
+
+  @Test
+  void migrateWithoutADatabaseUrlPrintsTheBannerAndReturns78() {
+    assertThat(run(legacy("GENIE_STORAGE", "legacy"), "migrate")).isEqualTo(78);
+
+    assertThat(err())
+        .startsWith("GENIE STARTUP CHECK FAILED\n")
+        .contains("migrate needs PostgreSQL, and DATABASE_URL is not set")
+        .contains("fix:   set DATABASE_URL=");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void checkPassesOnTheEmbeddedStoreWithoutBindingThePort() throws Exception {
+    int port = freePort();
+
+    assertThat(run(legacy("GENIE_PORT", Integer.toString(port)), "check")).isZero();
+
+    assertThat(out()).contains("Genie check passed", "from the legacy store");
+    assertThat(served).isEmpty();
+    try (ServerSocket stillFree = new ServerSocket(port)) {
+      assertThat(stillFree.getLocalPort()).isEqualTo(port);
+    }
+    // The store was closed: a second check may take the data directory's lock.
+    assertThat(run(legacy("GENIE_PORT", Integer.toString(port)), "check")).isZero();
+  }
+
+  @Test
+  void checkRefusesWhatServeWouldRefuse() {
+    assertThat(run(legacy("GENIE_REQUIRE_DB", "1"), "check")).isEqualTo(78);
+
+    assertThat(err())
+        .startsWith("GENIE STARTUP CHECK FAILED\n")
+        .contains("the database is required (GENIE_REQUIRE_DB=1)");
+    assertThat(out()).doesNotContain("passed");
+  }
+
+  @Test
+  void aBadSettingIsRefusedByEveryCommand() {
+    for (String command : List.of("serve", "check", "migrate")) {
+      err.reset();
+      assertThat(run(legacy("GENIE_PORT", "eighty"), command)).as(command).isEqualTo(78);
+      assertThat(err()).as(command).contains("GENIE_PORT is 'eighty'");
+    }
+  }
+
+  private int run(Map<String, String> environment, String... args) {
+    return new GenieCli(
+            environment,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            served::add)
+        .execute(args);
+  }
+
+  private Map<String, String> legacy(String key, String value) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GENIE_DATA_DIR", dataDir.toString());
+    env.put(key, value);
+    return env;
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

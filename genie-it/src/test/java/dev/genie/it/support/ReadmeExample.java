@@ -1,0 +1,135 @@
+package dev.genie.it.support;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * A {@code java} block of the project's README, compiled as a user would compile it, so that the
+ * documentation cannot drift from the code.
+ */
+public final class ReadmeExample {
+  private static final Pattern CLASS_NAME = Pattern.compile("public (?:final )?class (\\w+)");
+
+  private final String source;
+  private final String className;
+
+  private ReadmeExample(String source, String className) {
+    this.source = source;
+    this.className = className;
+  }
+
+  /** The project's root, the parent of the module the tests run in. */
+  public static Path projectRoot() {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    if (root == null || !Files.isRegularFile(root.resolve("README.md"))) {
+      throw new IllegalStateException(
+          "the tests run in " + Path.of("").toAbsolutePath() + ", not in a module of Genie");
+    }
+    return root;
+  }
+
+  /**
+   * The first {@code ```java} block after the README heading {@code heading}.
+   *
+   * @throws AssertionError when the heading or the block is missing
+   */
+  public static ReadmeExample under(String heading) throws IOException {
+    List<String> lines =
+        Files.readAllLines(projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    int at = lines.indexOf(heading);
+    if (at < 0) {
+      throw new AssertionError("README.md has no line '" + heading + "'");
+    }
+    int start = at + 1;
+    while (start < lines.size() && !lines.get(start).equals("```java")) {
+      if (lines.get(start).startsWith("#")) {
+        throw new AssertionError("README.md has no ```java block under '" + heading + "'");
+      }
+      start++;
+    }
+    int end = start + 1;
+    while (end < lines.size() && !lines.get(end).equals("```")) {
+      end++;
+    }
+    String source = String.join("\n", lines.subList(start + 1, end)) + "\n";
+    Matcher name = CLASS_NAME.matcher(source);
+    if (!name.find()) {
+      throw new AssertionError("the README's example under '" + heading + "' has no public class");
+    }
+    return new ReadmeExample(source, name.group(1));
+  }
+
+  public String className() {
+    return className;
+  }
+
+  /**
+   * Compiles the example against the classes of {@code dependencies} only (their jars or class
+   * directories) and loads it with this test's class loader as parent.
+   *
+   * @throws AssertionError with the compiler's messages when it does not compile
+   */
+  public Class<?> compile(Path workDir, Class<?>... dependencies) throws Exception {
+    Path sources = Files.createDirectories(workDir.resolve("src"));
+    Path classes = Files.createDirectories(workDir.resolve("classes"));
+    Path file = sources.resolve(className + ".java");
+    Files.writeString(file, source, StandardCharsets.UTF_8);
+    List<String> classPath = new ArrayList<>();
+    for (Class<?> dependency : dependencies) {
+      classPath.add(location(dependency).toString());
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files =
+        compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+      List<String> options =
+          List.of(
+              "--release",
+              "17",
+              "-classpath",
+              String.join(java.io.File.pathSeparator, classPath),
+              "-d",
+              classes.toString());
+      boolean compiled =
+          compiler
+              .getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file))
+              .call();
+      if (!compiled) {
+        throw new AssertionError(
+            "the README's example does not compile against "
+                + classPath
+                + ":\n"
+                + diagnostics.getDiagnostics().stream()
+                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                    .map(d -> "line " + d.getLineNumber() + ": " + d.getMessage(null))
+                    .collect(Collectors.joining("\n"))
+                + "\n"
+                + source);
+      }
+    }
+    URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, ReadmeExample.class.getClassLoader());
+    return Class.forName(className, true, loader);
+  }
+
+  private static Path location(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+}
