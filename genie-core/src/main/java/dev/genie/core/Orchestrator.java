@@ -132,8 +132,18 @@ public final class Orchestrator implements AutoCloseable {
     shutdown(Duration.ofSeconds(5));
   }
 
-  /** Runs the generation on its own thread and waits for it until the deadline. */
+  /**
+   * Runs the generation and waits for it until the deadline: on the caller's thread when the
+   * generator does not block, else on a thread of its own, which goes on after the deadline.
+   */
   private Answer generateWithin(Claim claim, boolean created, long deadline) {
+    if (!generator.blocks()) {
+      Optional<StoredPrompt> done = generate(claim);
+      if (done.isPresent()) {
+        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get());
+      }
+      return awaitSettled(claim.state(), created, deadline);
+    }
     Future<Optional<StoredPrompt>> generation;
     try {
       generation = generations.submit(() -> generate(claim));
