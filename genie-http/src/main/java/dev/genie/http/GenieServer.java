@@ -10,6 +10,7 @@ import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.HttpErrors;
 import dev.genie.http.internal.MetricsHandler;
+import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.wiring.DaggerGenieComponent;
@@ -18,7 +19,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.RequestLimit;
 import io.undertow.server.handlers.RequestLimitingHandler;
 import io.undertow.util.Methods;
@@ -56,7 +56,7 @@ public final class GenieServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxBodyBytes());
+    PromptHandlers prompts = new PromptHandlers(orchestrator);
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -75,7 +75,9 @@ public final class GenieServer implements AutoCloseable {
                 "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
                     + "GENIE_MAX_QUEUED_REQUESTS); retry shortly"));
     this.draining =
-        new Draining(new RequestLimitingHandler(limit, new BlockingHandler(new Guarded(routes))));
+        new Draining(
+            new RequestLimitingHandler(
+                limit, new Offloaded(server.maxBodyBytes(), new Guarded(routes))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()

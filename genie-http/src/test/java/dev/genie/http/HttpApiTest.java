@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.genie.http.config.GenieConfig;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -167,6 +168,25 @@ class HttpApiTest {
 
     assertError(response, status, code);
     assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
+  }
+
+  @Test
+  void aChunkedBodyIsReadWholeAndRefusedPastTheLimit() throws Exception {
+    HttpResponse<String> small = postChunked("{\"prompt\":\"Write about rivers\"}");
+    HttpResponse<String> large = postChunked("{\"prompt\":\"" + "x".repeat(2000) + "\"}");
+
+    assertThat(small.statusCode()).isEqualTo(201);
+    assertThat(field(small.body(), "normalizedPrompt")).isEqualTo("Write about rivers");
+    assertError(large, 413, "BODY_TOO_LARGE");
+  }
+
+  /** Without a length the body goes chunked, so the limit is met while reading it. */
+  private HttpResponse<String> postChunked(String json) throws Exception {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return send(
+        request("/prompts")
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
   }
 
   @Test

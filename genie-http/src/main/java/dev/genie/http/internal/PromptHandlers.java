@@ -18,18 +18,16 @@ public final class PromptHandlers {
   static final int MAX_PAGE_SIZE = 100;
 
   private final Orchestrator orchestrator;
-  private final int maxBodyBytes;
 
-  public PromptHandlers(Orchestrator orchestrator, int maxBodyBytes) {
+  public PromptHandlers(Orchestrator orchestrator) {
     this.orchestrator = orchestrator;
-    this.maxBodyBytes = maxBodyBytes;
   }
 
   /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
   public HttpHandler submit() {
     return exchange -> {
       RequestBodies.requireJson(exchange);
-      String prompt = PromptRequest.prompt(RequestBodies.read(exchange, maxBodyBytes));
+      String prompt = PromptRequest.prompt(Offloaded.body(exchange));
       Answer answer = orchestrator.submit(prompt);
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());

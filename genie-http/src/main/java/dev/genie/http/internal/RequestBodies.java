@@ -4,11 +4,9 @@ import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 
-/** Reads request bodies in blocking mode, within the configured size, as JSON in UTF-8 only. */
+/** Accepts request bodies declared as JSON in UTF-8 only. */
 final class RequestBodies {
   private RequestBodies() {}
 
@@ -36,36 +34,9 @@ final class RequestBodies {
     }
   }
 
-  /**
-   * The whole body, refusing anything past {@code maxBytes} without reading it all: the connection
-   * is closed after the answer, so the rest is never drained.
-   *
-   * @throws GenieException {@link ErrorCode#BODY_TOO_LARGE}
-   */
-  static byte[] read(HttpServerExchange exchange, int maxBytes) throws IOException {
-    long declared = exchange.getRequestContentLength();
-    if (declared > maxBytes) {
-      throw tooLarge(exchange, maxBytes);
-    }
-    try (InputStream in = exchange.getInputStream()) {
-      byte[] body = in.readNBytes(maxBytes + 1);
-      if (body.length > maxBytes) {
-        throw tooLarge(exchange, maxBytes);
-      }
-      return body;
-    }
-  }
-
   private static boolean isUtf8(String charset) {
     String name = charset.strip().replace("\"", "");
     return name.equalsIgnoreCase("utf-8") || name.equalsIgnoreCase("utf8");
-  }
-
-  private static GenieException tooLarge(HttpServerExchange exchange, int maxBytes) {
-    exchange.setPersistent(false);
-    return new GenieException(
-        ErrorCode.BODY_TOO_LARGE,
-        "the body is larger than " + maxBytes + " bytes (GENIE_MAX_BODY_BYTES)");
   }
 
   private static GenieException unsupported(String message) {
