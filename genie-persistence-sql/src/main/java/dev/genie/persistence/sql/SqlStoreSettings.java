@@ -25,9 +25,9 @@ public record SqlStoreSettings(
 
   /**
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
-   * eight: every new prompt commits twice, and PostgreSQL flushes the commits of concurrent sessions
-   * together, so with fewer sessions than that on a small machine it flushes more often than it
-   * needs to (the benchmark's floor gains a fifth from five sessions to eight).
+   * eight: every new prompt commits twice, and PostgreSQL flushes the commits of concurrent
+   * sessions together, so with fewer sessions than that on a small machine it flushes more often
+   * than it needs to (the benchmark's floor gains a fifth from five sessions to eight).
    */
   public static final int DEFAULT_POOL_SIZE =
       Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 1);
