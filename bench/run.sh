@@ -22,7 +22,7 @@ ROOT="$(dirname "$BENCH")"
 source "$BENCH/lib/genie.sh"
 
 duration=10
-warmup=5
+warmup=10
 connections="16 64"
 starts=5
 build=1
@@ -33,7 +33,7 @@ usage() {
   cat <<'EOF'
 Options:
   -d, --duration SECONDS     length of each measured phase (default 10)
-  -w, --warmup SECONDS       length of each warm-up (default 5)
+  -w, --warmup SECONDS       length of each warm-up (default 10)
   -c, --connections "N ..."  connection counts to measure (default "16 64")
   -s, --starts N             startups to time after the first (default 5)
       --headroom N           connections pgbench leaves free for others on the server (default 16)
