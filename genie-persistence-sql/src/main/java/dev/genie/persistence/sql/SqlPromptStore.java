@@ -15,6 +15,7 @@ import dev.genie.persistence.ResultWatchers;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.sql.internal.ChangeListener;
+import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
 import dev.genie.persistence.sql.internal.MyBatis;
@@ -40,7 +41,8 @@ import org.postgresql.Driver;
 /**
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
  * a race by a hair), so no connection is held between them, and certainly not while generating. Any
- * number of instances may share one database: the unique key and the fencing token decide.
+ * number of instances may share one database: the unique key and the fencing token decide. A claim
+ * of a prompt this instance has seen completed is answered from memory: completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
@@ -53,6 +55,7 @@ public final class SqlPromptStore implements PromptStore {
   private final SqlSessionFactory sessions;
   private final String schemaVersion;
   private final ResultWatchers watchers = new ResultWatchers();
+  private final CompletedPrompts completed;
   private final ChangeListener listener;
 
   private SqlPromptStore(
@@ -61,6 +64,7 @@ public final class SqlPromptStore implements PromptStore {
     this.dataSource = dataSource;
     this.schemaVersion = schemaVersion;
     this.sessions = MyBatis.sessionFactory(dataSource);
+    this.completed = new CompletedPrompts(settings.completedCacheBytes());
     this.listener = new ChangeListener(this::connectForListening, watchers);
   }
 
@@ -92,6 +96,11 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Claim claim(NewPrompt prompt, LeaseTerms terms) {
+    Optional<StoredPrompt> known = completed.get(prompt.key());
+    if (known.isPresent()
+        && known.get().prompt().normalizedText().equals(prompt.normalizedText())) {
+      return Claim.existing(known.get()); // final: the database would answer the same
+    }
     PromptRow row =
         inSession(
             "claim prompt " + prompt.key(),
@@ -115,7 +124,11 @@ public final class SqlPromptStore implements PromptStore {
     if (!state.prompt().normalizedText().equals(prompt.normalizedText())) {
       throw new PromptKeyCollisionException(prompt.key());
     }
-    return row.created ? Claim.granted(state, true) : Claim.existing(state);
+    if (row.created) {
+      return Claim.granted(state, true);
+    }
+    completed.remember(state);
+    return Claim.existing(state);
   }
 
   @Override
@@ -167,8 +180,11 @@ public final class SqlPromptStore implements PromptStore {
     if (promptId == null || !UUID_TEXT.matcher(promptId).matches()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
-        .map(PromptRow::toStoredPrompt);
+    Optional<StoredPrompt> state =
+        Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
+            .map(PromptRow::toStoredPrompt);
+    state.ifPresent(completed::remember);
+    return state;
   }
 
   @Override

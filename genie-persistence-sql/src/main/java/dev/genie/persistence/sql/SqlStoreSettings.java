@@ -14,6 +14,8 @@ import java.util.Objects;
  *     store is unavailable
  * @param statementTimeout the longest any of Genie's statements may run
  * @param lockTimeout the longest any of Genie's statements may wait for a lock
+ * @param completedCacheBytes memory for completed prompts kept to answer repeated claims without a
+ *     round trip ({@code GENIE_COMPLETED_CACHE_MB}); 0 keeps none
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -21,7 +23,8 @@ public record SqlStoreSettings(
     MigrateMode migrate,
     Duration connectionTimeout,
     Duration statementTimeout,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    long completedCacheBytes) {
 
   /**
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
@@ -42,7 +45,17 @@ public record SqlStoreSettings(
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
     requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
+    if (completedCacheBytes < 0 || completedCacheBytes > MAX_COMPLETED_CACHE_MB * MB) {
+      throw new IllegalArgumentException(
+          "GENIE_COMPLETED_CACHE_MB must be between 0 and "
+              + MAX_COMPLETED_CACHE_MB
+              + ": "
+              + completedCacheBytes / MB);
+    }
   }
+
+  private static final long MB = 1024 * 1024;
+  private static final long MAX_COMPLETED_CACHE_MB = 64 * 1024;
 
   public static Builder builder(DatabaseUrl url) {
     return new Builder(url);
@@ -64,6 +77,7 @@ public record SqlStoreSettings(
     private Duration connectionTimeout = Duration.ofSeconds(2);
     private Duration statementTimeout = Duration.ofSeconds(5);
     private Duration lockTimeout = Duration.ofSeconds(2);
+    private long completedCacheBytes = 16 * MB;
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -94,9 +108,20 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder completedCacheMegabytes(long megabytes) {
+      this.completedCacheBytes = megabytes * MB;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
-          url, poolSize, migrate, connectionTimeout, statementTimeout, lockTimeout);
+          url,
+          poolSize,
+          migrate,
+          connectionTimeout,
+          statementTimeout,
+          lockTimeout,
+          completedCacheBytes);
     }
   }
 }
