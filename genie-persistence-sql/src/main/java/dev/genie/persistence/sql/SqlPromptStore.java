@@ -19,6 +19,7 @@ import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
 import dev.genie.persistence.sql.internal.MyBatis;
+import dev.genie.persistence.sql.internal.PoolGate;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
 import dev.genie.persistence.sql.internal.Schema;
@@ -56,6 +57,7 @@ public final class SqlPromptStore implements PromptStore {
   private final String schemaVersion;
   private final ResultWatchers watchers = new ResultWatchers();
   private final CompletedPrompts completed;
+  private final PoolGate gate;
   private final ChangeListener listener;
 
   private SqlPromptStore(
@@ -65,6 +67,7 @@ public final class SqlPromptStore implements PromptStore {
     this.schemaVersion = schemaVersion;
     this.sessions = MyBatis.sessionFactory(dataSource);
     this.completed = new CompletedPrompts(settings.completedCacheBytes());
+    this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
     this.listener = new ChangeListener(this::connectForListening, watchers);
   }
 
@@ -266,10 +269,13 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   private <T> T inSession(String action, Function<PromptMapper, T> work) {
+    gate.enter(action);
     try (SqlSession session = sessions.openSession(true)) {
       return work.apply(session.getMapper(PromptMapper.class));
     } catch (RuntimeException e) {
       throw StoreFailures.translate(action, e);
+    } finally {
+      gate.leave(); // after the session closed: its connection is back in the pool
     }
   }
 
