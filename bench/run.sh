@@ -13,7 +13,8 @@
 # Usage: bench/run.sh [-d SECONDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
 # Environment: DATABASE_URL (postgres://user@host:port/db, default postgres://postgres@127.0.0.1:5432/postgres)
 #   is the server to use, and the database to connect to while creating and dropping genie_bench_<random>;
-#   GENIE_LAUNCH overrides the command that starts Genie; other GENIE_* settings pass through to Genie.
+#   GENIE_LAUNCH overrides the command that starts Genie; JAVA_OPTS reaches bin/genie; other GENIE_*
+#   settings pass through to Genie.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
