@@ -9,7 +9,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set key top left
+set key below horizontal maxrows 1 height 1
 set multiplot layout 1,2 title title
 set title "throughput (higher is better)"
 set xlabel "connections"
