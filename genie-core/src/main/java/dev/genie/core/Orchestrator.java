@@ -132,8 +132,18 @@ public final class Orchestrator implements AutoCloseable {
     shutdown(Duration.ofSeconds(5));
   }
 
-  /** Runs the generation on its own thread and waits for it until the deadline. */
+  /**
+   * Runs the generation and waits for it until the deadline: on the caller's thread when the
+   * generator does not block, else on a thread of its own, which goes on after the deadline.
+   */
   private Answer generateWithin(Claim claim, boolean created, long deadline) {
+    if (!generator.blocks()) {
+      Optional<StoredPrompt> done = generate(claim);
+      if (done.isPresent()) {
+        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get());
+      }
+      return awaitSettled(claim.state(), created, deadline);
+    }
     Future<Optional<StoredPrompt>> generation;
     try {
       generation = generations.submit(() -> generate(claim));
@@ -174,8 +184,9 @@ public final class Orchestrator implements AutoCloseable {
       try {
         generation = generator.generate(prompt.normalizedText());
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // Released before the flag is restored: the store may have to wait for a connection.
         store.release(fence, now());
+        Thread.currentThread().interrupt();
         listener.generated(GenerationOutcome.ABANDONED, since(started));
         throw interrupted(prompt);
       } catch (Exception e) {

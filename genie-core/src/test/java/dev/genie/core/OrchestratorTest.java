@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ScriptedGenerator.Step;
+import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.SampleGenerator;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
@@ -63,6 +66,38 @@ class OrchestratorTest {
     assertThat(first.state().prompt().rawText()).isEqualTo("Write a poem about autumn");
     assertThat(generator.calls).hasValue(1);
     assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost");
+  }
+
+  @Test
+  void aGeneratorThatDoesNotBlockRunsOnTheCallersThread() {
+    List<String> threads = new ArrayList<>();
+    Generator inMemory =
+        new Generator() {
+          @Override
+          public String name() {
+            return "in-memory";
+          }
+
+          @Override
+          public boolean blocks() {
+            return false;
+          }
+
+          @Override
+          public Generation generate(String normalizedPrompt) throws Exception {
+            threads.add(Thread.currentThread().getName());
+            return new SampleGenerator(Duration.ZERO).generate(normalizedPrompt);
+          }
+        };
+    orchestrator = new Orchestrator(store, inMemory, settings().build(), clock, listener);
+
+    Answer answer = orchestrator.submit("Write a poem about autumn");
+
+    assertThat(answer.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(answer.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(threads).containsExactly(Thread.currentThread().getName());
+    assertThat(new SampleGenerator(Duration.ZERO).blocks()).isFalse();
+    assertThat(new SampleGenerator(Duration.ofMillis(1)).blocks()).isTrue();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.HttpErrors;
 import dev.genie.http.internal.MetricsHandler;
+import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
@@ -19,7 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.RequestLimit;
 import io.undertow.server.handlers.RequestLimitingHandler;
 import io.undertow.util.Methods;
@@ -63,8 +63,7 @@ public final class GenieServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts =
-        new PromptHandlers(orchestrator, server.maxBodyBytes(), server.requestTimeout());
+    PromptHandlers prompts = new PromptHandlers(orchestrator);
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -84,7 +83,11 @@ public final class GenieServer implements AutoCloseable {
                 "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
                     + "GENIE_MAX_QUEUED_REQUESTS); retry shortly"));
     this.draining =
-        new Draining(new RequestLimitingHandler(limit, new BlockingHandler(new Guarded(routes))));
+        new Draining(
+            new RequestLimitingHandler(
+                limit,
+                new Offloaded(
+                    server.maxBodyBytes(), server.requestTimeout(), new Guarded(routes))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
@@ -95,7 +98,7 @@ public final class GenieServer implements AutoCloseable {
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
             .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
             // Slow clients: a head that takes too long, or a connection that carries nothing, is
-            // closed; RequestBodies bounds the body the same way.
+            // closed; Offloaded bounds the body the same way.
             .setServerOption(
                 UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) server.requestTimeout().toMillis())
             .setServerOption(

@@ -241,7 +241,7 @@ class DatabaseFaultsIT {
   }
 
   private static String cause(String logLine) {
-    if (logLine.contains("Connection is not available")) {
+    if (logLine.contains("connections stayed busy")) {
       return "pool timeout";
     }
     if (logLine.contains("lock timeout")) {

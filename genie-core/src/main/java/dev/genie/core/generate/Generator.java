@@ -1,8 +1,10 @@
 package dev.genie.core.generate;
 
 /**
- * Turns a normalized prompt into pages. The orchestrator calls it at most once per live lease, on a
- * thread of its own, outside any database transaction.
+ * Turns a normalized prompt into pages. The orchestrator calls it at most once per live lease,
+ * outside any database transaction: on a thread of its own when it {@link #blocks()}, so that a
+ * caller can be answered "pending" at the wait timeout while it goes on; else on the caller's
+ * thread.
  */
 public interface Generator {
 
@@ -14,4 +16,13 @@ public interface Generator {
    *     it must not carry secrets
    */
   Generation generate(String normalizedPrompt) throws Exception;
+
+  /**
+   * Whether {@link #generate} may wait on anything (a network, a sleep, a lock). A generator that
+   * only computes in memory answers false and runs on the caller's thread: handing it to another
+   * thread would cost more than the generation itself.
+   */
+  default boolean blocks() {
+    return true;
+  }
 }

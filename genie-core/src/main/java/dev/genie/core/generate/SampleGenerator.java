@@ -35,6 +35,12 @@ public final class SampleGenerator implements Generator {
     return NAME;
   }
 
+  /** Without a delay it only computes: it runs on the caller's thread. */
+  @Override
+  public boolean blocks() {
+    return !delay.isZero();
+  }
+
   @Override
   public Generation generate(String normalizedPrompt) throws InterruptedException {
     if (!delay.isZero()) {

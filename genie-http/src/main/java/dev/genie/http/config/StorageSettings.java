@@ -63,6 +63,7 @@ public record StorageSettings(
     env.millis("GENIE_DB_CONNECTION_TIMEOUT_MS").ifPresent(builder::connectionTimeout);
     env.millis("GENIE_DB_STATEMENT_TIMEOUT_MS").ifPresent(builder::statementTimeout);
     env.millis("GENIE_DB_LOCK_TIMEOUT_MS").ifPresent(builder::lockTimeout);
+    env.integer("GENIE_COMPLETED_CACHE_MB").ifPresent(builder::completedCacheMegabytes);
     return builder.build();
   }
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,10 @@ public final class ExchangeBasics implements HttpHandler {
   private final String storage;
   private final MeterRegistry registry;
   private final HttpHandler next;
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  /** A few routes times a few statuses: looked up per request rather than built and registered. */
+  private record TimerKey(HttpString method, String route, int status) {}
 
   public ExchangeBasics(String storage, MeterRegistry registry, HttpHandler next) {
     this.storage = storage;
@@ -43,22 +49,29 @@ public final class ExchangeBasics implements HttpHandler {
     next.handleRequest(exchange);
   }
 
+  private Timer timer(TimerKey key) {
+    return Timer.builder("genie.http.requests")
+        .description("HTTP requests by route, method and status")
+        .tag("method", key.method().toString())
+        .tag("route", key.route())
+        .tag("status", Integer.toString(key.status()))
+        .register(registry);
+  }
+
   private void record(HttpServerExchange exchange, long nanos) {
     String route = exchange.getAttachment(Routes.TEMPLATE);
-    String status = Integer.toString(exchange.getStatusCode());
-    Timer.builder("genie.http.requests")
-        .description("HTTP requests by route, method and status")
-        .tag("method", exchange.getRequestMethod().toString())
-        .tag("route", route == null ? "unmatched" : route)
-        .tag("status", status)
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    TimerKey key =
+        new TimerKey(
+            exchange.getRequestMethod(),
+            route == null ? "unmatched" : route,
+            exchange.getStatusCode());
+    timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     if (access.isInfoEnabled()) {
       access.info(
           "{} {} {} {}ms id={}",
           exchange.getRequestMethod(),
           exchange.getRequestPath(),
-          status,
+          key.status(),
           TimeUnit.NANOSECONDS.toMillis(nanos),
           RequestIds.of(exchange));
     }

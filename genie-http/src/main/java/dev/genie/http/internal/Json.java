@@ -35,7 +35,7 @@ public final class Json {
   /** Sends {@code body} as the complete JSON response. */
   public static void send(HttpServerExchange exchange, byte[] body) {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    Offloaded.send(exchange, ByteBuffer.wrap(body));
   }
 
   public static byte[] error(ErrorCode code, String message, String requestId) {

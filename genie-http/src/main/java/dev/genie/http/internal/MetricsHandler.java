@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /** {@code GET /metrics}: Prometheus text. */
 public final class MetricsHandler implements HttpHandler {
@@ -18,6 +20,6 @@ public final class MetricsHandler implements HttpHandler {
     exchange
         .getResponseHeaders()
         .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    exchange.getResponseSender().send(registry.scrape());
+    Offloaded.send(exchange, ByteBuffer.wrap(registry.scrape().getBytes(StandardCharsets.UTF_8)));
   }
 }

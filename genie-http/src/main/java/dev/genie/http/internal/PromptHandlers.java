@@ -9,7 +9,6 @@ import dev.genie.persistence.StoredPrompt;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
 
@@ -22,20 +21,16 @@ public final class PromptHandlers {
   private static final int ID_ECHO_CHARS = 64;
 
   private final Orchestrator orchestrator;
-  private final int maxBodyBytes;
-  private final Duration bodyTimeout;
 
-  public PromptHandlers(Orchestrator orchestrator, int maxBodyBytes, Duration bodyTimeout) {
+  public PromptHandlers(Orchestrator orchestrator) {
     this.orchestrator = orchestrator;
-    this.maxBodyBytes = maxBodyBytes;
-    this.bodyTimeout = bodyTimeout;
   }
 
   /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
   public HttpHandler submit() {
     return exchange -> {
       RequestBodies.requireJson(exchange);
-      String prompt = PromptRequest.prompt(RequestBodies.read(exchange, maxBodyBytes, bodyTimeout));
+      String prompt = PromptRequest.prompt(Offloaded.body(exchange));
       Answer answer = orchestrator.submit(prompt);
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());

@@ -15,9 +15,11 @@ import dev.genie.persistence.ResultWatchers;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.sql.internal.ChangeListener;
+import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
 import dev.genie.persistence.sql.internal.MyBatis;
+import dev.genie.persistence.sql.internal.PoolGate;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
 import dev.genie.persistence.sql.internal.Schema;
@@ -40,7 +42,8 @@ import org.postgresql.Driver;
 /**
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
  * a race by a hair), so no connection is held between them, and certainly not while generating. Any
- * number of instances may share one database: the unique key and the fencing token decide.
+ * number of instances may share one database: the unique key and the fencing token decide. A claim
+ * of a prompt this instance has seen completed is answered from memory: completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
@@ -53,6 +56,8 @@ public final class SqlPromptStore implements PromptStore {
   private final SqlSessionFactory sessions;
   private final String schemaVersion;
   private final ResultWatchers watchers = new ResultWatchers();
+  private final CompletedPrompts completed;
+  private final PoolGate gate;
   private final ChangeListener listener;
 
   private SqlPromptStore(
@@ -61,6 +66,8 @@ public final class SqlPromptStore implements PromptStore {
     this.dataSource = dataSource;
     this.schemaVersion = schemaVersion;
     this.sessions = MyBatis.sessionFactory(dataSource, settings.logSql());
+    this.completed = new CompletedPrompts(settings.completedCacheBytes());
+    this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
     this.listener = new ChangeListener(this::connectForListening, watchers);
   }
 
@@ -92,6 +99,11 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Claim claim(NewPrompt prompt, LeaseTerms terms) {
+    Optional<StoredPrompt> known = completed.get(prompt.key());
+    if (known.isPresent()
+        && known.get().prompt().normalizedText().equals(prompt.normalizedText())) {
+      return Claim.existing(known.get()); // final: the database would answer the same
+    }
     PromptRow row =
         inSession(
             "claim prompt " + prompt.key(),
@@ -115,7 +127,11 @@ public final class SqlPromptStore implements PromptStore {
     if (!state.prompt().normalizedText().equals(prompt.normalizedText())) {
       throw new PromptKeyCollisionException(prompt.key());
     }
-    return row.created ? Claim.granted(state, true) : Claim.existing(state);
+    if (row.created) {
+      return Claim.granted(state, true);
+    }
+    completed.remember(state);
+    return Claim.existing(state);
   }
 
   @Override
@@ -167,8 +183,11 @@ public final class SqlPromptStore implements PromptStore {
     if (promptId == null || !UUID_TEXT.matcher(promptId).matches()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
-        .map(PromptRow::toStoredPrompt);
+    Optional<StoredPrompt> state =
+        Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
+            .map(PromptRow::toStoredPrompt);
+    state.ifPresent(completed::remember);
+    return state;
   }
 
   @Override
@@ -250,10 +269,13 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   private <T> T inSession(String action, Function<PromptMapper, T> work) {
+    gate.enter(action);
     try (SqlSession session = sessions.openSession(true)) {
       return work.apply(session.getMapper(PromptMapper.class));
     } catch (RuntimeException e) {
       throw StoreFailures.translate(action, e);
+    } finally {
+      gate.leave(); // after the session closed: its connection is back in the pool
     }
   }
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -17,8 +18,8 @@ import org.flywaydb.core.api.output.ValidateResult;
 
 /** Brings the schema to this build's version, or checks that it is there, as configured. */
 public final class Schema {
-  private static final String LOCATION = "classpath:dev/genie/persistence/sql/migration";
-  private static final String HISTORY_TABLE = "genie_schema_history";
+  private static final String LOCATION = "classpath:" + CurrentSchema.FOLDER;
+  public static final String HISTORY_TABLE = "genie_schema_history";
   private static final String FIX_MISSING =
       "set GENIE_MIGRATE=apply, or run 'java -jar genie.jar migrate'";
 
@@ -30,6 +31,13 @@ public final class Schema {
    * @throws SchemaException when it is missing, newer than this build, or cannot be migrated
    */
   public static String prepare(DataSource dataSource, MigrateMode mode) {
+    if (mode == MigrateMode.OFF) {
+      probeTables(dataSource);
+    }
+    Optional<String> exactlyThisBuilds = CurrentSchema.version(dataSource, HISTORY_TABLE);
+    if (exactlyThisBuilds.isPresent()) {
+      return exactlyThisBuilds.get();
+    }
     Flyway flyway =
         Flyway.configure(Schema.class.getClassLoader())
             .dataSource(dataSource)
@@ -55,7 +63,7 @@ public final class Schema {
                     + FIX_MISSING);
           }
         }
-        case OFF -> probeTables(dataSource);
+        case OFF -> {} // the tables were found above
       }
       MigrationInfo current = flyway.info().current();
       return current == null || current.getVersion() == null

@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# Genie's benchmark, side by side with the floor: what PostgreSQL alone needs for the same work.
+#
+# Builds the jar of the checkout this folder sits in, creates a database of its own, and measures:
+#   startup   time from exec to a healthy /health (the first start migrates, the others do not);
+#   floor     pgbench running Genie's own statements for a new prompt (claim, then complete);
+#   new       wrk, every request a prompt never sent before;
+#   dedupe    wrk, every request the same prompt;
+#   peak RSS  of the Genie process under that load.
+# Prints one table, and writes results.json, chart.png, the logs and raw outputs under
+# bench/results/<time>/ (bench/results/latest points to the last run). Drops its database at the end.
+#
+# Usage: bench/run.sh [-d SECONDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
+# Environment: DATABASE_URL (postgres://user@host:port/db, default postgres://postgres@127.0.0.1:5432/postgres)
+#   is the server to use, and the database to connect to while creating and dropping genie_bench_<random>;
+#   GENIE_LAUNCH overrides the command that starts Genie; JAVA_OPTS reaches bin/genie; other GENIE_*
+#   settings pass through to Genie.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+# shellcheck source=lib/genie.sh
+source "$BENCH/lib/genie.sh"
+
+duration=10
+warmup=10
+connections="16 64"
+starts=5
+build=1
+headroom=16
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  cat <<'EOF'
+Options:
+  -d, --duration SECONDS     length of each measured phase (default 10)
+  -w, --warmup SECONDS       length of each warm-up (default 10)
+  -c, --connections "N ..."  connection counts to measure (default "16 64")
+  -s, --starts N             startups to time after the first (default 5)
+      --headroom N           connections pgbench leaves free for others on the server (default 16)
+      --no-build             use the jar already built
+EOF
+}
+
+while (($#)); do
+  case "$1" in
+    -d | --duration) duration="$2"; shift 2 ;;
+    -w | --warmup) warmup="$2"; shift 2 ;;
+    -c | --connections) connections="$2"; shift 2 ;;
+    -s | --starts) starts="$2"; shift 2 ;;
+    --headroom) headroom="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "unknown option: $1 (see $0 --help)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for tool in java mvn wrk pgbench psql curl gnuplot awk sort; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  cat >&2 <<EOF
+bench/run.sh needs: ${missing[*]}
+On Debian or Ubuntu:
+  apt-get update
+  apt-get install -y wrk gnuplot-nox postgresql-client curl
+and a JDK 17 with Maven 3.8+ (apt-get install -y openjdk-17-jdk-headless maven).
+EOF
+  exit 2
+fi
+
+# --- where: the server, and a database of our own -------------------------------------------------
+admin_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+case "$admin_url" in
+  postgres://* | postgresql://*) ;;
+  *) echo "DATABASE_URL must be postgres://user[:password]@host:port/database, not a JDBC URL" >&2; exit 2 ;;
+esac
+url_base="${admin_url%%\?*}"
+url_query="${admin_url:${#url_base}}"
+url_authority="${url_base#*://}"
+url_authority="${url_authority%%/*}"
+url_host="${url_authority##*@}"
+url_host="${url_host%:*}"
+case "$url_host" in
+  127.* | localhost | "[::1]" | "") ;;
+  *)
+    if [[ "${BENCH_ALLOW_REMOTE_DB:-}" != 1 ]]; then
+      echo "refusing to load PostgreSQL at $url_host: the benchmark runs on one machine (BENCH_ALLOW_REMOTE_DB=1 overrides)" >&2
+      exit 2
+    fi
+    ;;
+esac
+db="genie_bench_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
+BENCH_URL="${url_base%%://*}://$url_authority/$db$url_query"
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="$BENCH/results/$stamp"
+mkdir -p "$OUT/logs"
+ln -sfn "$stamp" "$BENCH/results/latest"
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/bench.log" >&2; }
+psql_admin() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$admin_url" "$@"; }
+psql_bench() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$BENCH_URL" "$@"; }
+load_now() { cut -d ' ' -f 1-3 /proc/loadavg; }
+
+cleanup() {
+  local status=$?
+  genie_stop "${GENIE_PID:-}"
+  psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 ||
+    echo "could not drop database $db; drop it by hand" >&2
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "results in $OUT"
+say "load average before: $(load_now)"
+load_before="$(load_now)"
+
+if ((build)); then
+  say "building genie-http/target/genie.jar from $ROOT"
+  if ! (cd "$ROOT" && mvn -B -q -o -DskipTests package -pl genie-http -am) >"$OUT/build.log" 2>&1; then
+    say "offline build failed; building online"
+    (cd "$ROOT" && mvn -B -q -DskipTests package -pl genie-http -am) >>"$OUT/build.log" 2>&1 ||
+      { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+  fi
+fi
+[[ -f "$ROOT/genie-http/target/genie.jar" ]] || { echo "no genie-http/target/genie.jar; build first" >&2; exit 1; }
+
+psql_admin -c "CREATE DATABASE $db" >/dev/null
+say "created database $db"
+
+# --- startup ---------------------------------------------------------------------------------------
+genie_start "$OUT/genie-first-start.log"
+first_start_ms=$GENIE_READY_MS
+genie_stop
+say "first start (migrates the schema): ready in $first_start_ms ms"
+ready_times=()
+for i in $(seq 1 "$starts"); do
+  genie_start "$OUT/genie-start-$i.log"
+  ready_times+=("$GENIE_READY_MS")
+  genie_stop
+done
+read -r start_median start_min start_max < <(printf '%s\n' "${ready_times[@]}" | sort -n |
+  awk '{v[NR]=$1} END {print v[int((NR+1)/2)], v[1], v[NR]}')
+say "startup: ready in ${start_median} ms (median of $starts; min $start_min, max $start_max)"
+
+genie_start "$OUT/genie.log"
+port=$GENIE_PORT_FOUND
+say "Genie (pid $GENIE_PID) serving on port $port, ready in $GENIE_READY_MS ms; its log: $OUT/genie.log"
+base="http://127.0.0.1:$port"
+rss_idle_kib=$(peak_rss_kib "$GENIE_PID")
+cores=$(nproc)
+
+# --- phases ---------------------------------------------------------------------------------------
+printf 'phase\tconnections\tclients\trequests\tseconds\trps\tp50_ms\tp99_ms\terrors\n' >"$OUT/phases.tsv"
+run_id="$stamp"
+
+# wrk_phase NAME MODE CONNECTIONS SECONDS [record]
+wrk_phase() {
+  local name="$1" mode="$2" c="$3" seconds="$4" record="${5:-}" threads line
+  threads=$((c < cores ? c : cores))
+  wrk -t "$threads" -c "$c" -d "${seconds}s" --timeout 10s -s "$BENCH/lib/prompts.lua" "$base" \
+    -- "$mode" "$run_id-$name-$c" >"$OUT/$name-$c.txt" 2>&1 ||
+    { cat "$OUT/$name-$c.txt" >&2; exit 1; }
+  [[ -n "$record" ]] || return 0
+  line=$(grep '^WRK ' "$OUT/$name-$c.txt")
+  read -r _ requests secs p50 p99 errors _ <<<"$line"
+  awk -v n="$name" -v c="$c" -v r="$requests" -v s="$secs" -v p50="$p50" -v p99="$p99" -v e="$errors" \
+    'BEGIN {printf "%s\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", n, c, c, r, s, r / s, p50 / 1000, p99 / 1000, e}' \
+    >>"$OUT/phases.tsv"
+  say "$name at $c connections: $(tail -n 1 "$OUT/phases.tsv" | cut -f 6) req/s, p99 $(tail -n 1 "$OUT/phases.tsv" | cut -f 8) ms, errors $errors"
+}
+
+# floor_phase CONNECTIONS SECONDS [record]
+floor_phase() {
+  local c="$1" seconds="$2" record="${3:-}" clients free threads status=0 prefix tps failed
+  free=$(psql_admin -c "SELECT current_setting('max_connections')::int
+                              - current_setting('superuser_reserved_connections')::int
+                              - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+  clients=$c
+  if ((clients > free - headroom)); then
+    clients=$((free - headroom > 1 ? free - headroom : 1))
+    say "floor: only $free connections free on the server; pgbench uses $clients, not $c (--headroom $headroom)"
+  fi
+  threads=$((clients < cores ? clients : cores))
+  prefix="$OUT/pgbench-$c"
+  rm -f "$prefix".*
+  pgbench -n -M prepared -f "$BENCH/lib/floor.sql" -c "$clients" -j "$threads" -T "$seconds" \
+    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c.txt" 2>&1 || status=$?
+  if [[ -z "$record" ]]; then
+    rm -f "$prefix".*
+    return 0
+  fi
+  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c.txt")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c.txt")
+  if [[ -z "$tps" ]]; then
+    cat "$OUT/floor-$c.txt" >&2
+    exit 1
+  fi
+  ((status == 0)) || failed=$((${failed:-0} + 1))
+  cat "$prefix".* | awk '$3 ~ /^[0-9]+$/ {print $3}' | sort -n |
+    awk -v c="$c" -v cl="$clients" -v s="$seconds" -v tps="$tps" -v e="${failed:-0}" '
+      {v[NR] = $1}
+      END {
+        i50 = int(NR * 0.50 + 0.5); if (i50 < 1) i50 = 1
+        i99 = int(NR * 0.99 + 0.5); if (i99 < 1) i99 = 1; if (i99 > NR) i99 = NR
+        printf "floor\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", c, cl, NR, s, tps, v[i50] / 1000, v[i99] / 1000, e
+      }' >>"$OUT/phases.tsv"
+  rm -f "$prefix".*
+  say "floor at $c connections: $(tail -n 1 "$OUT/phases.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/phases.tsv" | cut -f 8) ms"
+}
+
+first_c="${connections%% *}"
+say "warming up for ${warmup} s each: new prompts, the same prompt, the floor"
+wrk_phase warmup-new new "$first_c" "$warmup"
+wrk_phase warmup-dedupe same "$first_c" "$warmup"
+floor_phase "$first_c" "$warmup"
+
+for c in $connections; do
+  floor_phase "$c" "$duration" record
+  wrk_phase new new "$c" "$duration" record
+  wrk_phase dedupe same "$c" "$duration" record
+done
+rss_peak_kib=$(peak_rss_kib "$GENIE_PID")
+
+sleep 1
+read -r genie_rows genie_unfinished < <(psql_bench -F ' ' -c "
+  SELECT count(*), count(*) FILTER (WHERE r.status <> 'completed')
+  FROM genie_results r WHERE r.lease_owner IS DISTINCT FROM 'genie-floor'")
+health=$(curl -s -o /dev/null -w '%{http_code}' "$base/health" || true)
+genie_stop
+GENIE_PID=""
+load_after="$(load_now)"
+say "load average after: $load_after"
+
+# --- report ---------------------------------------------------------------------------------------
+pg_version=$(psql_admin -c "SHOW server_version" | cut -d ' ' -f 1)
+jdk_version=$(java -version 2>&1 | head -n 1 | sed 's/.*version "\([^"]*\)".*/\1/')
+jdk_vendor=$(java -version 2>&1 | sed -n 2p | cut -d ' ' -f 1)
+memory_mib=$(awk '/^MemTotal:/ {printf "%d", $2 / 1024}' /proc/meminfo)
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ "$commit" != unknown ]] && [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  commit="$commit+changes"
+fi
+
+awk -F '\t' -v OFS='\t' '
+  NR == 1 {print $0, "vs_floor"; next}
+  {rows[NR] = $0; phase[NR] = $1; conn[NR] = $2; rps[NR] = $6; if ($1 == "floor") floor[$2] = $6}
+  END {
+    for (i = 2; i <= NR; i++) {
+      ratio = (conn[i] in floor && floor[conn[i]] > 0) ? sprintf("%.2f", rps[i] / floor[conn[i]]) : "-"
+      print rows[i], ratio
+    }
+  }' "$OUT/phases.tsv" >"$OUT/phases-ratio.tsv"
+
+targets=$(awk -F '\t' -v c=16 -v start="$start_median" -v rss="$((rss_peak_kib / 1024))" '
+  NR > 1 && $2 == c {rps[$1] = $6; p99[$1] = $8; err[$1] = $9}
+  function verdict(ok) {return ok ? "met" : "MISSED"}
+  END {
+    if (!("floor" in rps) || !("new" in rps) || !("dedupe" in rps)) {print "(targets are set at 16 connections: not measured)"; exit}
+    r = rps["new"] / rps["floor"]; d = rps["dedupe"] / rps["new"]
+    printf "  new-prompt >= 0.70 x floor, 0 errors : %.2f x, %d errors  %s\n", r, err["new"], verdict(r >= 0.70 && err["new"] == 0)
+    printf "  dedupe     >= 5 x new-prompt         : %.1f x            %s\n", d, verdict(d >= 5)
+    printf "  p99        <= 25 ms (new, dedupe)    : %.1f ms, %.1f ms   %s\n", p99["new"], p99["dedupe"], verdict(p99["new"] <= 25 && p99["dedupe"] <= 25)
+    printf "  ready      <= 1000 ms                : %d ms             %s\n", start, verdict(start <= 1000)
+    printf "  peak RSS   <= 300 MB                 : %d MB             %s\n", rss, verdict(rss <= 300)
+  }' "$OUT/phases.tsv")
+
+{
+  echo
+  echo "Genie benchmark $stamp, commit $commit: ${duration} s per phase after ${warmup} s warm-ups"
+  echo "machine: $cores cores ($cpu_model), $((memory_mib / 1024)) GiB RAM, PostgreSQL $pg_version, $jdk_vendor $jdk_version"
+  echo "load average: $load_before before, $load_after after"
+  echo
+  awk -F '\t' '
+    NR == 1 {printf "%-8s %5s %10s %8s %8s %7s %9s\n", "phase", "conns", "req/s", "p50 ms", "p99 ms", "errors", "vs floor"; next}
+    {conns = ($3 != $2) ? $2 "*" : $2
+     printf "%-8s %5s %10.1f %8.2f %8.2f %7d %9s\n", $1, conns, $6, $7, $8, $9, $10}' "$OUT/phases-ratio.tsv"
+  if awk -F '\t' 'NR > 1 && $3 != $2 {found = 1} END {exit !found}' "$OUT/phases.tsv"; then
+    echo "* pgbench ran with fewer clients: see bench.log"
+  fi
+  echo
+  echo "startup: ready ${start_median} ms (median of $starts starts; min $start_min, max $start_max); first start, migrating: $first_start_ms ms"
+  echo "memory: peak RSS $((rss_peak_kib / 1024)) MB under load ($((rss_idle_kib / 1024)) MB when ready)"
+  echo "after the load: $genie_rows results written by Genie, $genie_unfinished not completed; /health answered $health"
+  echo
+  echo "targets at 16 connections:"
+  echo "$targets"
+} | tee "$OUT/table.txt"
+
+# --- results.json and chart.png -------------------------------------------------------------------
+json_phases=$(awk -F '\t' '
+  NR == 1 {next}
+  {printf "%s    {\"phase\": \"%s\", \"connections\": %d, \"clients\": %d, \"requests\": %d, \"seconds\": %s, \"rps\": %s, \"p50_ms\": %s, \"p99_ms\": %s, \"errors\": %d, \"vs_floor\": %s}",
+          (n++ ? ",\n" : ""), $1, $2, $3, $4, $5, $6, $7, $8, $9, ($10 == "-" ? "null" : $10)}' \
+  "$OUT/phases-ratio.tsv")
+cat >"$OUT/results.json" <<EOF
+{
+  "when": "$stamp",
+  "commit": "$commit",
+  "settings": {"duration_s": $duration, "warmup_s": $warmup, "connections": [$(echo "$connections" | sed 's/  */, /g')], "starts": $starts},
+  "machine": {"cores": $cores, "cpu": "$cpu_model", "memory_mib": $memory_mib, "postgresql": "$pg_version", "jdk": "$jdk_vendor $jdk_version",
+              "load_before": "$load_before", "load_after": "$load_after"},
+  "startup": {"ready_ms_median": $start_median, "ready_ms_min": $start_min, "ready_ms_max": $start_max, "first_start_ms": $first_start_ms},
+  "memory": {"peak_rss_mib": $((rss_peak_kib / 1024)), "ready_rss_mib": $((rss_idle_kib / 1024))},
+  "check": {"results_written": $genie_rows, "results_not_completed": $genie_unfinished, "health_after": "$health"},
+  "phases": [
+$json_phases
+  ]
+}
+EOF
+
+awk -F '\t' 'NR > 1 {rps[$2, $1] = $6; p99[$2, $1] = $8; if (!($2 in seen)) {seen[$2] = 1; order[++n] = $2}}
+  END {for (i = 1; i <= n; i++) {c = order[i]; printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c,
+       rps[c, "floor"] + 0, rps[c, "new"] + 0, rps[c, "dedupe"] + 0, p99[c, "floor"] + 0, p99[c, "new"] + 0, p99[c, "dedupe"] + 0}}' \
+  "$OUT/phases.tsv" >"$OUT/chart.dat"
+gnuplot -e "data='$OUT/chart.dat'; out='$OUT/chart.png'; title='Genie $commit, $stamp'" "$BENCH/lib/chart.gp" 2>>"$OUT/bench.log" ||
+  say "gnuplot could not draw the chart; the figures are in results.json"
+say "wrote $OUT/results.json, $OUT/chart.png and $OUT/table.txt"

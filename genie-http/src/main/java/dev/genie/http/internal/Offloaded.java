@@ -1,0 +1,127 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.ErrorCode;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.AttachmentKey;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
+
+/**
+ * Keeps each request's I/O on its connection's IO thread and its blocking work on a worker thread:
+ * the body is read on the IO thread (within {@code GENIE_MAX_BODY_BYTES} and {@code
+ * GENIE_REQUEST_TIMEOUT_MS}), the handlers run on a worker, and {@link #send} hands the answer back
+ * to the IO thread. An exchange that ends on a worker makes Undertow's IO thread spin until the
+ * worker has reset the connection, which under load on a small machine costs as much CPU as the
+ * request itself. A body that arrives slowly holds no thread at all.
+ */
+public final class Offloaded implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(Offloaded.class);
+  private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final int maxBodyBytes;
+  private final Duration bodyTimeout;
+  private final HttpHandler next;
+
+  public Offloaded(int maxBodyBytes, Duration bodyTimeout, HttpHandler next) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = bodyTimeout;
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    if (exchange.isRequestComplete()) {
+      exchange.dispatch(next);
+      return;
+    }
+    if (exchange.getRequestContentLength() > maxBodyBytes) {
+      tooLarge(exchange);
+      return;
+    }
+    // Whichever comes first settles the exchange: the body, a failure, or the deadline.
+    AtomicBoolean settled = new AtomicBoolean();
+    XnioExecutor.Key deadline =
+        exchange
+            .getIoThread()
+            .executeAfter(
+                () -> {
+                  if (settled.compareAndSet(false, true)) {
+                    unreadable(
+                        exchange, "took longer than " + bodyTimeout.toMillis() + " ms to arrive");
+                  }
+                },
+                bodyTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+    Receiver receiver = exchange.getRequestReceiver();
+    receiver.setMaxBufferSize(maxBodyBytes);
+    receiver.receiveFullBytes(
+        (received, body) -> {
+          if (settled.compareAndSet(false, true)) {
+            deadline.remove();
+            received.putAttachment(BODY, body);
+            received.dispatch(next);
+          }
+        },
+        (failed, failure) -> {
+          if (!settled.compareAndSet(false, true)) {
+            return;
+          }
+          deadline.remove();
+          if (failure instanceof Receiver.RequestToLargeException
+              || failure instanceof RequestTooBigException) {
+            tooLarge(failed);
+          } else {
+            log.info(
+                "request {}: the body could not be read: {}",
+                RequestIds.of(failed),
+                failure.toString());
+            unreadable(failed, "ended early or was badly chunked");
+          }
+        });
+  }
+
+  /** The request body, read before the handlers ran; empty when there was none. */
+  static byte[] body(HttpServerExchange exchange) {
+    byte[] body = exchange.getAttachment(BODY);
+    return body == null ? NO_BODY : body;
+  }
+
+  /** Sends {@code body} as the whole answer, from the connection's IO thread. */
+  static void send(HttpServerExchange exchange, ByteBuffer body) {
+    if (exchange.isInIoThread()) {
+      exchange.getResponseSender().send(body);
+    } else {
+      exchange.dispatch(exchange.getIoThread(), done -> done.getResponseSender().send(body));
+    }
+  }
+
+  /** The connection is closed after the answer, so the rest of the body is never drained. */
+  private void tooLarge(HttpServerExchange exchange) {
+    exchange.setPersistent(false);
+    HttpErrors.send(
+        exchange,
+        ErrorCode.BODY_TOO_LARGE,
+        "the body is larger than " + maxBodyBytes + " bytes (GENIE_MAX_BODY_BYTES)");
+  }
+
+  private void unreadable(HttpServerExchange exchange, String why) {
+    exchange.setPersistent(false);
+    HttpErrors.send(
+        exchange,
+        ErrorCode.INVALID_JSON,
+        "the body could not be read in full: it "
+            + why
+            + " (GENIE_REQUEST_TIMEOUT_MS is "
+            + bodyTimeout.toMillis()
+            + " ms)");
+  }
+}
