@@ -71,7 +71,10 @@ class CliIT {
         .contains("the schema of database " + database.name())
         .contains("is at version 1");
     assertThat(again.status()).as("a second migrate changes nothing").isZero();
-    assertThat(appliedMigrations(database)).isEqualTo(1);
+    assertThat(
+            database.number(
+                "SELECT count(*) FROM genie_schema_history WHERE success AND version = '1'"))
+        .isEqualTo(1);
     assertThat(tableExists(database, "genie_prompts")).isTrue();
     assertThat(tableExists(database, "genie_results")).isTrue();
 
@@ -208,17 +211,6 @@ class CliIT {
             statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
       rows.next();
       return rows.getBoolean(1);
-    }
-  }
-
-  private static int appliedMigrations(TestDatabase database) throws Exception {
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                "SELECT count(*) FROM genie_schema_history WHERE success AND version = '1'")) {
-      rows.next();
-      return rows.getInt(1);
     }
   }
 

@@ -11,8 +11,6 @@ import dev.genie.it.support.History;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +53,7 @@ class GenerationIT {
     assertThat(generator.mostAtOnce())
         .as("generations running together: more than the pool, so none holds a connection")
         .isGreaterThan(2);
-    assertThat(count(database, "SELECT count(*) FROM genie_results WHERE status = 'completed'"))
+    assertThat(database.number("SELECT count(*) FROM genie_results WHERE status = 'completed'"))
         .isEqualTo(50);
   }
 
@@ -80,7 +78,7 @@ class GenerationIT {
     assertThat(retried.text("status")).isEqualTo("completed");
     assertThat(retried.text("promptId")).isEqualTo(read.text("promptId"));
     assertThat(generator.calls()).isEqualTo(2);
-    assertThat(count(database, "SELECT attempts FROM genie_results")).isEqualTo(2);
+    assertThat(database.number("SELECT attempts FROM genie_results")).isEqualTo(2);
   }
 
   @Test
@@ -99,15 +97,7 @@ class GenerationIT {
     }
 
     assertThat(generator.calls()).isEqualTo(2);
-    assertThat(count(database, "SELECT attempts FROM genie_results WHERE status = 'failed'"))
+    assertThat(database.number("SELECT attempts FROM genie_results WHERE status = 'failed'"))
         .isEqualTo(2);
-  }
-
-  private static long count(TestDatabase database, String query) throws Exception {
-    try (Connection connection = database.connect();
-        ResultSet row = connection.createStatement().executeQuery(query)) {
-      assertThat(row.next()).as(query).isTrue();
-      return row.getLong(1);
-    }
   }
 }

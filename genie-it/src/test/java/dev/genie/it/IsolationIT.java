@@ -102,8 +102,8 @@ class IsolationIT {
         assertThat(outcome[0].leaseOwner).isEqualTo("owner-b");
       }
     }
-    assertThat(count("genie_prompts")).isEqualTo(1);
-    assertThat(count("genie_results")).isEqualTo(1);
+    assertThat(database.number("SELECT count(*) FROM genie_prompts")).isEqualTo(1);
+    assertThat(database.number("SELECT count(*) FROM genie_results")).isEqualTo(1);
   }
 
   @ParameterizedTest(name = "A commits: {0}")
@@ -235,15 +235,6 @@ class IsolationIT {
       }
     }
     throw new AssertionError("session B never blocked on session A's lock");
-  }
-
-  private long count(String table) throws Exception {
-    try (Connection connection = database.connect();
-        ResultSet row =
-            connection.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
-      row.next();
-      return row.getLong(1);
-    }
   }
 
   private String resultColumn(String expression) throws Exception {

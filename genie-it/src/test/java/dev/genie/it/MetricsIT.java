@@ -15,9 +15,6 @@ import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.PrometheusText.Sample;
 import dev.genie.it.support.TestDatabase;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +84,8 @@ class MetricsIT {
     assertThat(metrics.value("genie_claims_total", Map.of("outcome", "lost"))).isEqualTo(n - 1);
     assertThat(metrics.value("genie_generations_total", Map.of("outcome", "completed")))
         .isEqualTo(generator.calls())
-        .isEqualTo(completedResults(database));
+        .isEqualTo(
+            database.number("SELECT count(*) FROM genie_results WHERE status = 'completed'"));
     assertThat(metrics.sum("genie_generations_total", Map.of())).isEqualTo(1);
     double waits = metrics.sum("genie_waits_total", Map.of());
     assertThat(waits).isBetween(0.0, (double) n - 1);
@@ -148,16 +146,5 @@ class MetricsIT {
     Map<String, String> more = new HashMap<>(labels);
     more.put(key, value);
     return more;
-  }
-
-  private static int completedResults(TestDatabase database) throws Exception {
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                "SELECT count(*) FROM genie_results WHERE status = 'completed'")) {
-      rows.next();
-      return rows.getInt(1);
-    }
   }
 }

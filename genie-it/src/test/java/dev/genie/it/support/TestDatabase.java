@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 
@@ -64,6 +65,17 @@ public final class TestDatabase {
     properties.setProperty("ApplicationName", "genie-it");
     properties.setProperty("connectTimeout", "10");
     return DriverManager.getConnection(url.jdbcUrl(), properties);
+  }
+
+  /** The one number {@code query} selects, read through plain JDBC. */
+  public long number(String query) throws SQLException {
+    try (Connection connection = connect();
+        ResultSet row = connection.createStatement().executeQuery(query)) {
+      if (!row.next()) {
+        throw new AssertionError("no row from " + query);
+      }
+      return row.getLong(1);
+    }
   }
 
   /** The same server and login, another database. */
