@@ -60,7 +60,7 @@ class CliIT {
 
     Run migrated = run(env, "migrate");
     Run again = run(env, "migrate");
-    int port = freePort();
+    int port = GenieProcess.freePort();
     env.put("GENIE_REQUIRE_DB", "1");
     env.put("GENIE_MIGRATE", "validate");
     env.put("GENIE_PORT", Integer.toString(port));
@@ -107,7 +107,9 @@ class CliIT {
   @Test
   void migrateRefusesAnUnreachableDatabaseWithTheBanner() throws Exception {
     Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", "postgres://genie:" + SENTINEL + "@127.0.0.1:" + freePort() + "/x");
+    env.put(
+        "DATABASE_URL",
+        "postgres://genie:" + SENTINEL + "@127.0.0.1:" + GenieProcess.freePort() + "/x");
 
     Run migrated = refused(run(env, "migrate"));
 
@@ -211,12 +213,6 @@ class CliIT {
             statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
       rows.next();
       return rows.getBoolean(1);
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

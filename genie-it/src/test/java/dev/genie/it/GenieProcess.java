@@ -1,6 +1,7 @@
 package dev.genie.it;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,13 @@ final class GenieProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new AssertionError("Genie did not start serving within " + timeout);
+  }
+
+  /** A port nothing listens on now: for a process to bind, or to fail to reach. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Sends SIGTERM, as a process manager does to stop a service. */

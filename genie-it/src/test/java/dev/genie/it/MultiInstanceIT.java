@@ -11,14 +11,13 @@ import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.ItSettings;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.TestDatabase;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,9 +33,6 @@ class MultiInstanceIT {
 
   /** At least this many requests per burst, whatever {@code -Dgenie.it.n} says. */
   static final int MIN_BURST = 256;
-
-  private static final Pattern COMPLETED =
-      Pattern.compile("genie_generations_total\\{outcome=\"completed\"} (\\d+)\\.0");
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
   @RegisterExtension final GenieInstances genies = new GenieInstances();
@@ -78,9 +74,10 @@ class MultiInstanceIT {
     int generations = generators.stream().mapToInt(CountingGenerator::calls).sum();
     int reported = 0;
     for (GenieClient client : clients) {
-      Matcher completed = COMPLETED.matcher(client.get("/metrics").body());
-      assertThat(completed.find()).as("genie_generations_total in /metrics").isTrue();
-      reported += Integer.parseInt(completed.group(1));
+      reported +=
+          (int)
+              PrometheusText.parse(client.get("/metrics").body())
+                  .value("genie_generations_total", Map.of("outcome", "completed"));
     }
     String summary =
         instances

@@ -8,7 +8,6 @@ import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.RawHttp;
 import dev.genie.it.support.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -156,7 +155,7 @@ class SecretsIT {
   private Map<String, Integer> refusals(
       TestDatabase database, String sentinel, String url, List<String> seen) throws Exception {
     String user = database.user();
-    int free = freePort();
+    int free = GenieProcess.freePort();
     Map<String, Map<String, String>> cases = new LinkedHashMap<>();
     cases.put(
         "nothing listens",
@@ -228,11 +227,5 @@ class SecretsIT {
       }
     }
     return texts;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

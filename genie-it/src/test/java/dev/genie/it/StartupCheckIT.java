@@ -39,7 +39,7 @@ class StartupCheckIT {
 
   @Test
   void noDatabaseUrl() throws Exception {
-    int port = freePort();
+    int port = GenieProcess.freePort();
     Map<String, String> env = env("GENIE_REQUIRE_DB", "1");
     env.put("GENIE_PORT", Integer.toString(port));
 
@@ -69,7 +69,9 @@ class StartupCheckIT {
   @Test
   void anUnreachableDatabase() throws Exception {
     Map<String, String> env = env("GENIE_REQUIRE_DB", "1");
-    env.put("DATABASE_URL", "postgres://genie:" + SENTINEL + "@127.0.0.1:" + freePort() + "/x");
+    env.put(
+        "DATABASE_URL",
+        "postgres://genie:" + SENTINEL + "@127.0.0.1:" + GenieProcess.freePort() + "/x");
 
     assertThat(refused(env)).contains("cannot connect to PostgreSQL at postgres://genie:***@");
   }
@@ -145,11 +147,5 @@ class StartupCheckIT {
     Map<String, String> env = new HashMap<>();
     env.put(key, value);
     return env;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

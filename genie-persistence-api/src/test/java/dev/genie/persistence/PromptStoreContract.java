@@ -324,11 +324,12 @@ public abstract class PromptStoreContract {
     assertThat(store.name()).isNotBlank();
   }
 
-  protected static NewPrompt prompt(String normalized) {
+  /** A prompt as the orchestrator would pass it: keyed by its text's SHA-256. */
+  public static NewPrompt prompt(String normalized) {
     return prompt(normalized, normalized);
   }
 
-  protected static NewPrompt prompt(String normalized, String raw) {
+  public static NewPrompt prompt(String normalized, String raw) {
     return new NewPrompt(sha256(normalized), normalized, raw, 1);
   }
 
