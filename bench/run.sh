@@ -10,6 +10,10 @@
 # Prints one table, and writes results.json, chart.png, the logs and raw outputs under
 # bench/results/<time>/ (bench/results/latest points to the last run). Drops its database at the end.
 #
+# Before measuring, Genie is warmed up with both loads until its JIT compiler has settled: a JVM
+# compiles the hot paths for the better part of a minute on a small machine, and a measurement taken
+# while it does so reports the compiler, not Genie.
+#
 # Usage: bench/run.sh [-d SECONDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
 # Environment: DATABASE_URL (postgres://user@host:port/db, default postgres://postgres@127.0.0.1:5432/postgres)
 #   is the server to use, and the database to connect to while creating and dropping genie_bench_<random>;
@@ -24,6 +28,7 @@ source "$BENCH/lib/genie.sh"
 
 duration=10
 warmup=10
+warmup_max=180
 connections="16 64"
 starts=5
 build=1
@@ -34,7 +39,9 @@ usage() {
   cat <<'EOF'
 Options:
   -d, --duration SECONDS     length of each measured phase (default 10)
-  -w, --warmup SECONDS       length of each warm-up (default 10)
+  -w, --warmup SECONDS       shortest warm-up (default 10); it goes on in rounds of 6 s until a round
+                             adds less than 0.1 s of JIT compilation (jstat), or --warmup-max
+      --warmup-max SECONDS   longest warm-up (default 180)
   -c, --connections "N ..."  connection counts to measure (default "16 64")
   -s, --starts N             startups to time after the first (default 5)
       --headroom N           connections pgbench leaves free for others on the server (default 16)
@@ -46,6 +53,7 @@ while (($#)); do
   case "$1" in
     -d | --duration) duration="$2"; shift 2 ;;
     -w | --warmup) warmup="$2"; shift 2 ;;
+    --warmup-max) warmup_max="$2"; shift 2 ;;
     -c | --connections) connections="$2"; shift 2 ;;
     -s | --starts) starts="$2"; shift 2 ;;
     --headroom) headroom="$2"; shift 2 ;;
@@ -212,10 +220,43 @@ floor_phase() {
   say "floor at $c connections: $(tail -n 1 "$OUT/phases.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/phases.tsv" | cut -f 8) ms"
 }
 
+# Seconds the JVM has spent compiling so far (jstat's "Time"), or nothing when jstat cannot tell.
+jit_seconds() {
+  command -v jstat >/dev/null 2>&1 || return 0
+  jstat -compiler "$GENIE_PID" 2>/dev/null | awk 'NR == 2 {print $4}'
+}
+
+# warm_up CONNECTIONS: rounds of 5 s of new prompts and 1 s of the same prompt, for at least
+# $warmup seconds, until a round adds less than 0.1 s of compilation (or $warmup_max seconds).
+# Sets WARMUP_SECONDS and WARMUP_SETTLED (yes, or why not).
+warm_up() {
+  local c="$1" round=0 elapsed=0 before after
+  WARMUP_SETTLED="no: the JIT was still compiling after ${warmup_max} s"
+  before=$(jit_seconds)
+  [[ -n "$before" ]] || WARMUP_SETTLED="unknown: jstat could not read the JVM; fixed warm-up"
+  while ((elapsed < warmup_max)); do
+    round=$((round + 1))
+    wrk_phase "warmup-new-$round" new "$c" 5
+    wrk_phase "warmup-dedupe-$round" same "$c" 1
+    elapsed=$((elapsed + 6))
+    rm -f "$OUT/warmup-new-$round-$c.txt" "$OUT/warmup-dedupe-$round-$c.txt"
+    after=$(jit_seconds)
+    if ((elapsed >= warmup)); then
+      [[ -n "$before" ]] || break
+      if [[ -n "$after" ]] && awk -v a="$after" -v b="$before" 'BEGIN {exit !(a - b < 0.1)}'; then
+        WARMUP_SETTLED=yes
+        break
+      fi
+    fi
+    before="$after"
+  done
+  WARMUP_SECONDS=$elapsed
+}
+
 first_c="${connections%% *}"
-say "warming up for ${warmup} s each: new prompts, the same prompt, the floor"
-wrk_phase warmup-new new "$first_c" "$warmup"
-wrk_phase warmup-dedupe same "$first_c" "$warmup"
+say "warming up: new prompts and the same prompt until the JIT settles (${warmup} to ${warmup_max} s), then the floor"
+warm_up "$first_c"
+say "warmed up for $WARMUP_SECONDS s; JIT settled: $WARMUP_SETTLED; total JIT compilation $(jit_seconds) s"
 floor_phase "$first_c" "$warmup"
 
 for c in $connections; do
@@ -271,7 +312,7 @@ targets=$(awk -F '\t' -v c=16 -v start="$start_median" -v rss="$((rss_peak_kib /
 
 {
   echo
-  echo "Genie benchmark $stamp, commit $commit: ${duration} s per phase after ${warmup} s warm-ups"
+  echo "Genie benchmark $stamp, commit $commit: ${duration} s per phase after a ${WARMUP_SECONDS} s warm-up (JIT settled: $WARMUP_SETTLED)"
   echo "machine: $cores cores ($cpu_model), $((memory_mib / 1024)) GiB RAM, PostgreSQL $pg_version, $jdk_vendor $jdk_version"
   echo "load average: $load_before before, $load_after after"
   echo
@@ -301,7 +342,7 @@ cat >"$OUT/results.json" <<EOF
 {
   "when": "$stamp",
   "commit": "$commit",
-  "settings": {"duration_s": $duration, "warmup_s": $warmup, "connections": [$(echo "$connections" | sed 's/  */, /g')], "starts": $starts},
+  "settings": {"duration_s": $duration, "warmup_s": $WARMUP_SECONDS, "jit_settled": "$WARMUP_SETTLED", "connections": [$(echo "$connections" | sed 's/  */, /g')], "starts": $starts},
   "machine": {"cores": $cores, "cpu": "$cpu_model", "memory_mib": $memory_mib, "postgresql": "$pg_version", "jdk": "$jdk_vendor $jdk_version",
               "load_before": "$load_before", "load_after": "$load_after"},
   "startup": {"ready_ms_median": $start_median, "ready_ms_min": $start_min, "ready_ms_max": $start_max, "first_start_ms": $first_start_ms},

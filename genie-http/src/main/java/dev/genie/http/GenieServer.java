@@ -117,9 +117,17 @@ public final class GenieServer implements AutoCloseable {
     return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
   }
 
-  /** Binds the port and starts serving; logs one line naming the address and the store. */
+  /**
+   * Binds the port and starts serving; logs one line naming the address and the store. When the
+   * port cannot be bound, the store is closed before the failure is thrown.
+   */
   public GenieServer start() {
-    undertow.start();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
     return this;

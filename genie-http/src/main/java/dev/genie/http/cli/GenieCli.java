@@ -40,6 +40,18 @@ public final class GenieCli {
   /** Runs the command {@code args} name and returns its exit status. */
   public int execute(String... args) {
     ServeCommand serve = new ServeCommand(environment, this::served);
+    if (args.length == 0) {
+      // The server's own start skips building picocli's model of the commands, a fifth of the
+      // time to ready on a small machine: without arguments there is nothing to parse.
+      try {
+        return serve.call();
+      } catch (StartupCheckException refused) {
+        return refuse(refused);
+      } catch (RuntimeException e) {
+        e.printStackTrace(err);
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+    }
     CommandLine commandLine =
         new CommandLine(new GenieCommand(serve))
             .addSubcommand(serve)
@@ -51,9 +63,7 @@ public final class GenieCli {
             .setExecutionExceptionHandler(
                 (failure, command, parsed) -> {
                   if (failure instanceof StartupCheckException refused) {
-                    err.print(refused.banner());
-                    err.flush();
-                    return StartupCheckException.EXIT_STATUS;
+                    return refuse(refused);
                   }
                   throw failure;
                 });
@@ -68,6 +78,12 @@ public final class GenieCli {
   private void served(GenieServer server) {
     serving = true;
     onServing.accept(server);
+  }
+
+  private int refuse(StartupCheckException refused) {
+    err.print(refused.banner());
+    err.flush();
+    return StartupCheckException.EXIT_STATUS;
   }
 
   private static PrintWriter writer(PrintStream stream) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genie.http.GenieServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -117,6 +118,24 @@ class GenieCliTest {
       err.reset();
       assertThat(run(legacy("GENIE_PORT", "eighty"), command)).as(command).isEqualTo(78);
       assertThat(err()).as(command).contains("GENIE_PORT is 'eighty'");
+    }
+    err.reset();
+    assertThat(run(legacy("GENIE_PORT", "eighty"))).as("no command").isEqualTo(78);
+    assertThat(err()).as("no command").startsWith("GENIE STARTUP CHECK FAILED\n");
+  }
+
+  @Test
+  void aPortInUseEndsServingWithStatusOneAndTheCause() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(taken.getLocalPort());
+      for (String[] args : List.of(new String[] {"serve"}, new String[0])) {
+        err.reset();
+        Map<String, String> env = legacy("GENIE_PORT", port);
+        env.put("GENIE_HOST", "127.0.0.1");
+        assertThat(run(env, args)).as(List.of(args).toString()).isEqualTo(1);
+        assertThat(err()).as(List.of(args).toString()).contains("Address already in use");
+        assertThat(served).isEmpty();
+      }
     }
   }
 

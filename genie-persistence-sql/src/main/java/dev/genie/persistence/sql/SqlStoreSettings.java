@@ -34,12 +34,13 @@ public record SqlStoreSettings(
 
   /**
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
-   * eight: every new prompt commits twice, and PostgreSQL flushes the commits of concurrent
-   * sessions together, so with fewer sessions than that on a small machine it flushes more often
-   * than it needs to (the benchmark's floor gains a fifth from five sessions to eight).
+   * sixteen, as many as a small machine's request threads. A new prompt takes a connection twice,
+   * for a statement each time; a request that finds none free parks and is woken for each, and
+   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL (the benchmark's
+   * new-prompt load gains an eighth from eight connections to sixteen on two cores).
    */
   public static final int DEFAULT_POOL_SIZE =
-      Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 1);
+      Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 1);
 
   public SqlStoreSettings {
     Objects.requireNonNull(url, "url (DATABASE_URL)");
