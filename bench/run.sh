@@ -32,7 +32,7 @@ warmup_max=180
 connections="16 64"
 starts=5
 build=1
-headroom=16
+headroom=8
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -44,7 +44,7 @@ Options:
       --warmup-max SECONDS   longest warm-up (default 180)
   -c, --connections "N ..."  connection counts to measure (default "16 64")
   -s, --starts N             startups to time after the first (default 5)
-      --headroom N           connections pgbench leaves free for others on the server (default 16)
+      --headroom N           connections pgbench leaves free for others on the server (default 8)
       --no-build             use the jar already built
 EOF
 }

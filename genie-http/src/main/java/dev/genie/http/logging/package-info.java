@@ -1,0 +1,2 @@
+/** Logback parts of the server's logging configuration ({@code logback.xml}). */
+package dev.genie.http.logging;
