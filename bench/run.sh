@@ -12,9 +12,10 @@
 #
 # Before measuring, Genie is warmed up with both loads until its JIT compiler has settled: a JVM
 # compiles the hot paths for the better part of a minute on a small machine, and a measurement taken
-# while it does so reports the compiler, not Genie.
+# while it does so reports the compiler, not Genie. The three loads then take turns in rounds, so
+# that a machine whose speed drifts (a shared virtual machine does) weighs on all three alike.
 #
-# Usage: bench/run.sh [-d SECONDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
+# Usage: bench/run.sh [-d SECONDS] [-r ROUNDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
 # Environment: DATABASE_URL (postgres://user@host:port/db, default postgres://postgres@127.0.0.1:5432/postgres)
 #   is the server to use, and the database to connect to while creating and dropping genie_bench_<random>;
 #   GENIE_LAUNCH overrides the command that starts Genie; JAVA_OPTS reaches bin/genie; other GENIE_*
@@ -26,7 +27,8 @@ ROOT="$(dirname "$BENCH")"
 # shellcheck source=lib/genie.sh
 source "$BENCH/lib/genie.sh"
 
-duration=10
+duration=12
+rounds=3
 warmup=10
 warmup_max=180
 connections="16 64"
@@ -38,7 +40,10 @@ usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
   cat <<'EOF'
 Options:
-  -d, --duration SECONDS     length of each measured phase (default 10)
+  -d, --duration SECONDS     seconds each load is measured at each connection count (default 12)
+  -r, --rounds N             rounds the measurement is split into, the loads taking turns: floor,
+                             new, dedupe, floor, ... (default 3); req/s is over all rounds, p50
+                             the median of the rounds' and p99 the highest round's
   -w, --warmup SECONDS       shortest warm-up (default 10); it goes on in rounds of 6 s until a round
                              adds less than 0.1 s of JIT compilation (jstat), or --warmup-max
       --warmup-max SECONDS   longest warm-up (default 180)
@@ -52,6 +57,7 @@ EOF
 while (($#)); do
   case "$1" in
     -d | --duration) duration="$2"; shift 2 ;;
+    -r | --rounds) rounds="$2"; shift 2 ;;
     -w | --warmup) warmup="$2"; shift 2 ;;
     --warmup-max) warmup_max="$2"; shift 2 ;;
     -c | --connections) connections="$2"; shift 2 ;;
@@ -62,6 +68,9 @@ while (($#)); do
     *) echo "unknown option: $1 (see $0 --help)" >&2; exit 2 ;;
   esac
 done
+
+((rounds >= 1 && duration >= rounds)) || { echo "-d must be at least -r (one second per round)" >&2; exit 2; }
+round_seconds=$((duration / rounds))
 
 missing=()
 for tool in java mvn wrk pgbench psql curl gnuplot awk sort; do
@@ -162,26 +171,27 @@ rss_idle_kib=$(peak_rss_kib "$GENIE_PID")
 cores=$(nproc)
 
 # --- phases ---------------------------------------------------------------------------------------
-printf 'phase\tconnections\tclients\trequests\tseconds\trps\tp50_ms\tp99_ms\terrors\n' >"$OUT/phases.tsv"
+printf 'phase\tconnections\tclients\trequests\tseconds\trps\tp50_ms\tp99_ms\terrors\n' >"$OUT/rounds.tsv"
 run_id="$stamp"
 
-# wrk_phase NAME MODE CONNECTIONS SECONDS [record]
+# wrk_phase NAME MODE CONNECTIONS SECONDS [ROUND]: with ROUND (round1, ...), a line in rounds.tsv
 wrk_phase() {
   local name="$1" mode="$2" c="$3" seconds="$4" record="${5:-}" threads line
   threads=$((c < cores ? c : cores))
+  local out="$OUT/$name-$c${record:+-$record}.txt"
   wrk -t "$threads" -c "$c" -d "${seconds}s" --timeout 10s -s "$BENCH/lib/prompts.lua" "$base" \
-    -- "$mode" "$run_id-$name-$c" >"$OUT/$name-$c.txt" 2>&1 ||
-    { cat "$OUT/$name-$c.txt" >&2; exit 1; }
+    -- "$mode" "$run_id-$name-$c-${record:-warmup}" >"$out" 2>&1 ||
+    { cat "$out" >&2; exit 1; }
   [[ -n "$record" ]] || return 0
-  line=$(grep '^WRK ' "$OUT/$name-$c.txt")
+  line=$(grep '^WRK ' "$out")
   read -r _ requests secs p50 p99 errors _ <<<"$line"
   awk -v n="$name" -v c="$c" -v r="$requests" -v s="$secs" -v p50="$p50" -v p99="$p99" -v e="$errors" \
     'BEGIN {printf "%s\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", n, c, c, r, s, r / s, p50 / 1000, p99 / 1000, e}' \
-    >>"$OUT/phases.tsv"
-  say "$name at $c connections: $(tail -n 1 "$OUT/phases.tsv" | cut -f 6) req/s, p99 $(tail -n 1 "$OUT/phases.tsv" | cut -f 8) ms, errors $errors"
+    >>"$OUT/rounds.tsv"
+  say "$name at $c connections, $record: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) req/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms, errors $errors"
 }
 
-# floor_phase CONNECTIONS SECONDS [record]
+# floor_phase CONNECTIONS SECONDS [ROUND]: with ROUND, a line in rounds.tsv
 floor_phase() {
   local c="$1" seconds="$2" record="${3:-}" clients free threads status=0 prefix tps failed
   free=$(psql_admin -c "SELECT current_setting('max_connections')::int
@@ -196,15 +206,15 @@ floor_phase() {
   prefix="$OUT/pgbench-$c"
   rm -f "$prefix".*
   pgbench -n -M prepared -f "$BENCH/lib/floor.sql" -c "$clients" -j "$threads" -T "$seconds" \
-    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c.txt" 2>&1 || status=$?
+    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c${record:+-$record}.txt" 2>&1 || status=$?
   if [[ -z "$record" ]]; then
     rm -f "$prefix".*
     return 0
   fi
-  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c.txt")
-  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c.txt")
+  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c-$record.txt")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c-$record.txt")
   if [[ -z "$tps" ]]; then
-    cat "$OUT/floor-$c.txt" >&2
+    cat "$OUT/floor-$c-$record.txt" >&2
     exit 1
   fi
   ((status == 0)) || failed=$((${failed:-0} + 1))
@@ -215,9 +225,9 @@ floor_phase() {
         i50 = int(NR * 0.50 + 0.5); if (i50 < 1) i50 = 1
         i99 = int(NR * 0.99 + 0.5); if (i99 < 1) i99 = 1; if (i99 > NR) i99 = NR
         printf "floor\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", c, cl, NR, s, tps, v[i50] / 1000, v[i99] / 1000, e
-      }' >>"$OUT/phases.tsv"
+      }' >>"$OUT/rounds.tsv"
   rm -f "$prefix".*
-  say "floor at $c connections: $(tail -n 1 "$OUT/phases.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/phases.tsv" | cut -f 8) ms"
+  say "floor at $c connections, $record: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms"
 }
 
 # Seconds the JVM has spent compiling so far (jstat's "Time"), or nothing when jstat cannot tell.
@@ -260,10 +270,34 @@ say "warmed up for $WARMUP_SECONDS s; JIT settled: $WARMUP_SETTLED; total JIT co
 floor_phase "$first_c" "$warmup"
 
 for c in $connections; do
-  floor_phase "$c" "$duration" record
-  wrk_phase new new "$c" "$duration" record
-  wrk_phase dedupe same "$c" "$duration" record
+  for r in $(seq 1 "$rounds"); do
+    floor_phase "$c" "$round_seconds" "round$r"
+    wrk_phase new new "$c" "$round_seconds" "round$r"
+    wrk_phase dedupe same "$c" "$round_seconds" "round$r"
+  done
 done
+
+# One line per load and connection count: req/s over all its rounds, p50 the median of the rounds',
+# p99 the highest round's, errors summed.
+awk -F '\t' -v OFS='\t' '
+  NR == 1 {print; next}
+  {
+    k = $1 SUBSEP $2
+    if (!(k in n)) {order[++keys] = k; name[k] = $1; conn[k] = $2; clients[k] = $3}
+    if ($3 < clients[k]) clients[k] = $3
+    n[k]++; requests[k] += $4; seconds[k] += $5; weighted[k] += $6 * $5; errors[k] += $9
+    p50[k, n[k]] = $7; if ($8 > p99[k]) p99[k] = $8
+  }
+  END {
+    for (i = 1; i <= keys; i++) {
+      k = order[i]; m = n[k]
+      for (a = 1; a <= m; a++) v[a] = p50[k, a]
+      for (a = 2; a <= m; a++) for (b = a; b > 1 && v[b - 1] > v[b]; b--) {t = v[b]; v[b] = v[b - 1]; v[b - 1] = t}
+      median = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+      printf "%s\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", name[k], conn[k], clients[k], requests[k],
+             seconds[k], weighted[k] / seconds[k], median, p99[k], errors[k]
+    }
+  }' "$OUT/rounds.tsv" >"$OUT/phases.tsv"
 rss_peak_kib=$(peak_rss_kib "$GENIE_PID")
 
 sleep 1
@@ -312,7 +346,7 @@ targets=$(awk -F '\t' -v c=16 -v start="$start_median" -v rss="$((rss_peak_kib /
 
 {
   echo
-  echo "Genie benchmark $stamp, commit $commit: ${duration} s per phase after a ${WARMUP_SECONDS} s warm-up (JIT settled: $WARMUP_SETTLED)"
+  echo "Genie benchmark $stamp, commit $commit: each load $rounds × ${round_seconds} s, taking turns, after a ${WARMUP_SECONDS} s warm-up (JIT settled: $WARMUP_SETTLED)"
   echo "machine: $cores cores ($cpu_model), $((memory_mib / 1024)) GiB RAM, PostgreSQL $pg_version, $jdk_vendor $jdk_version"
   echo "load average: $load_before before, $load_after after"
   echo
@@ -342,7 +376,7 @@ cat >"$OUT/results.json" <<EOF
 {
   "when": "$stamp",
   "commit": "$commit",
-  "settings": {"duration_s": $duration, "warmup_s": $WARMUP_SECONDS, "jit_settled": "$WARMUP_SETTLED", "connections": [$(echo "$connections" | sed 's/  */, /g')], "starts": $starts},
+  "settings": {"duration_s": $((rounds * round_seconds)), "rounds": $rounds, "warmup_s": $WARMUP_SECONDS, "jit_settled": "$WARMUP_SETTLED", "connections": [$(echo "$connections" | sed 's/  */, /g')], "starts": $starts},
   "machine": {"cores": $cores, "cpu": "$cpu_model", "memory_mib": $memory_mib, "postgresql": "$pg_version", "jdk": "$jdk_vendor $jdk_version",
               "load_before": "$load_before", "load_after": "$load_after"},
   "startup": {"ready_ms_median": $start_median, "ready_ms_min": $start_min, "ready_ms_max": $start_max, "first_start_ms": $first_start_ms},
