@@ -176,24 +176,24 @@ run_id="$stamp"
 
 # wrk_phase NAME MODE CONNECTIONS SECONDS [ROUND]: with ROUND (round1, ...), a line in rounds.tsv
 wrk_phase() {
-  local name="$1" mode="$2" c="$3" seconds="$4" record="${5:-}" threads line
+  local name="$1" mode="$2" c="$3" seconds="$4" round="${5:-}" threads line
   threads=$((c < cores ? c : cores))
-  local out="$OUT/$name-$c${record:+-$record}.txt"
+  local out="$OUT/$name-$c${round:+-$round}.txt"
   wrk -t "$threads" -c "$c" -d "${seconds}s" --timeout 10s -s "$BENCH/lib/prompts.lua" "$base" \
-    -- "$mode" "$run_id-$name-$c-${record:-warmup}" >"$out" 2>&1 ||
+    -- "$mode" "$run_id-$name-$c-${round:-warmup}" >"$out" 2>&1 ||
     { cat "$out" >&2; exit 1; }
-  [[ -n "$record" ]] || return 0
+  [[ -n "$round" ]] || return 0
   line=$(grep '^WRK ' "$out")
   read -r _ requests secs p50 p99 errors _ <<<"$line"
   awk -v n="$name" -v c="$c" -v r="$requests" -v s="$secs" -v p50="$p50" -v p99="$p99" -v e="$errors" \
     'BEGIN {printf "%s\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", n, c, c, r, s, r / s, p50 / 1000, p99 / 1000, e}' \
     >>"$OUT/rounds.tsv"
-  say "$name at $c connections, $record: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) req/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms, errors $errors"
+  say "$name at $c connections, $round: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) req/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms, errors $errors"
 }
 
 # floor_phase CONNECTIONS SECONDS [ROUND]: with ROUND, a line in rounds.tsv
 floor_phase() {
-  local c="$1" seconds="$2" record="${3:-}" clients free threads status=0 prefix tps failed
+  local c="$1" seconds="$2" round="${3:-}" clients free threads status=0 prefix tps failed
   free=$(psql_admin -c "SELECT current_setting('max_connections')::int
                               - current_setting('superuser_reserved_connections')::int
                               - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
@@ -206,15 +206,15 @@ floor_phase() {
   prefix="$OUT/pgbench-$c"
   rm -f "$prefix".*
   pgbench -n -M prepared -f "$BENCH/lib/floor.sql" -c "$clients" -j "$threads" -T "$seconds" \
-    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c${record:+-$record}.txt" 2>&1 || status=$?
-  if [[ -z "$record" ]]; then
+    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c${round:+-$round}.txt" 2>&1 || status=$?
+  if [[ -z "$round" ]]; then
     rm -f "$prefix".*
     return 0
   fi
-  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c-$record.txt")
-  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c-$record.txt")
+  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c-$round.txt")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c-$round.txt")
   if [[ -z "$tps" ]]; then
-    cat "$OUT/floor-$c-$record.txt" >&2
+    cat "$OUT/floor-$c-$round.txt" >&2
     exit 1
   fi
   ((status == 0)) || failed=$((${failed:-0} + 1))
@@ -227,7 +227,7 @@ floor_phase() {
         printf "floor\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", c, cl, NR, s, tps, v[i50] / 1000, v[i99] / 1000, e
       }' >>"$OUT/rounds.tsv"
   rm -f "$prefix".*
-  say "floor at $c connections, $record: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms"
+  say "floor at $c connections, $round: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms"
 }
 
 # Seconds the JVM has spent compiling so far (jstat's "Time"), or nothing when jstat cannot tell.
