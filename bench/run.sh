@@ -176,9 +176,9 @@ run_id="$stamp"
 
 # wrk_phase NAME MODE CONNECTIONS SECONDS [ROUND]: with ROUND (round1, ...), a line in rounds.tsv
 wrk_phase() {
-  local name="$1" mode="$2" c="$3" seconds="$4" round="${5:-}" threads line
+  local name="$1" mode="$2" c="$3" seconds="$4" round="${5:-}" threads line out
   threads=$((c < cores ? c : cores))
-  local out="$OUT/$name-$c${round:+-$round}.txt"
+  out="$OUT/$name-$c${round:+-$round}.txt"
   wrk -t "$threads" -c "$c" -d "${seconds}s" --timeout 10s -s "$BENCH/lib/prompts.lua" "$base" \
     -- "$mode" "$run_id-$name-$c-${round:-warmup}" >"$out" 2>&1 ||
     { cat "$out" >&2; exit 1; }
@@ -193,7 +193,7 @@ wrk_phase() {
 
 # floor_phase CONNECTIONS SECONDS [ROUND]: with ROUND, a line in rounds.tsv
 floor_phase() {
-  local c="$1" seconds="$2" round="${3:-}" clients free threads status=0 prefix tps failed
+  local c="$1" seconds="$2" round="${3:-}" clients free threads status=0 prefix out tps failed
   free=$(psql_admin -c "SELECT current_setting('max_connections')::int
                               - current_setting('superuser_reserved_connections')::int
                               - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
@@ -204,17 +204,18 @@ floor_phase() {
   fi
   threads=$((clients < cores ? clients : cores))
   prefix="$OUT/pgbench-$c"
+  out="$OUT/floor-$c${round:+-$round}.txt"
   rm -f "$prefix".*
   pgbench -n -M prepared -f "$BENCH/lib/floor.sql" -c "$clients" -j "$threads" -T "$seconds" \
-    -l --log-prefix="$prefix" "$BENCH_URL" >"$OUT/floor-$c${round:+-$round}.txt" 2>&1 || status=$?
+    -l --log-prefix="$prefix" "$BENCH_URL" >"$out" 2>&1 || status=$?
   if [[ -z "$round" ]]; then
     rm -f "$prefix".*
     return 0
   fi
-  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/floor-$c-$round.txt")
-  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/floor-$c-$round.txt")
+  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$out")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
   if [[ -z "$tps" ]]; then
-    cat "$OUT/floor-$c-$round.txt" >&2
+    cat "$out" >&2
     exit 1
   fi
   ((status == 0)) || failed=$((${failed:-0} + 1))
