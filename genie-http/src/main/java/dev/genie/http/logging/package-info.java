@@ -1,2 +1,2 @@
-/** Logback parts of the server's logging configuration ({@code logback.xml}). */
+/** The server's logging: its Logback configuration, built in code, and the appenders it adds. */
 package dev.genie.http.logging;

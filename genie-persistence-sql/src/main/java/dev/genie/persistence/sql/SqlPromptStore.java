@@ -33,8 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.postgresql.Driver;
@@ -61,11 +63,14 @@ public final class SqlPromptStore implements PromptStore {
   private final ChangeListener listener;
 
   private SqlPromptStore(
-      SqlStoreSettings settings, HikariDataSource dataSource, String schemaVersion) {
+      SqlStoreSettings settings,
+      HikariDataSource dataSource,
+      String schemaVersion,
+      SqlSessionFactory sessions) {
     this.settings = settings;
     this.dataSource = dataSource;
     this.schemaVersion = schemaVersion;
-    this.sessions = MyBatis.sessionFactory(dataSource, settings.logSql());
+    this.sessions = sessions;
     this.completed = new CompletedPrompts(settings.completedCacheBytes());
     this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
     this.listener = new ChangeListener(this::connectForListening, watchers);
@@ -80,10 +85,13 @@ public final class SqlPromptStore implements PromptStore {
    *     build, or cannot be migrated
    */
   public static SqlPromptStore open(SqlStoreSettings settings) {
+    CompletableFuture<Configuration> mapping = MyBatis.mappingInBackground(settings.logSql());
     HikariDataSource dataSource = ConnectionPool.open(settings);
     try {
       String version = Schema.prepare(dataSource, settings.migrate());
-      SqlPromptStore store = new SqlPromptStore(settings, dataSource, version);
+      SqlPromptStore store =
+          new SqlPromptStore(
+              settings, dataSource, version, MyBatis.sessionFactory(mapping, dataSource));
       store.listener.start();
       return store;
     } catch (RuntimeException e) {

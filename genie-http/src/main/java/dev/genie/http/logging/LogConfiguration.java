@@ -1,0 +1,181 @@
+package dev.genie.http.logging;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.sift.MDCBasedDiscriminator;
+import ch.qos.logback.classic.sift.SiftingAppender;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
+import ch.qos.logback.core.util.ContextUtil;
+import ch.qos.logback.core.util.Duration;
+import ch.qos.logback.core.util.FileSize;
+import ch.qos.logback.core.hook.DefaultShutdownHook;
+
+/**
+ * The server's logging, built in code: interpreting an XML configuration cost Logback about 0.2 s
+ * of every start on a small machine. It steps aside for a configuration file, as Logback's
+ * defaults do: the {@code logback.configurationFile} system property, or a {@code logback-test.xml}
+ * or {@code logback.xml} on the class path.
+ *
+ * <ul>
+ *   <li>the console, and {@code genie.log} in {@code GENIE_LOG_DIR} (kept two weeks within 1 GB);
+ *   <li>request lines ({@code dev.genie.http.access}) to both, through a {@link
+ *       BatchedAsyncAppender}, dropped rather than block when its queue is full;
+ *   <li>statements ({@code dev.genie.sql}, with {@code GENIE_LOG_SQL=1}) to {@code sql.log} only,
+ *       opened at the first statement, through an asynchronous appender that waits when full;
+ *   <li>libraries at WARN.
+ * </ul>
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogConfiguration extends ContextAwareBase implements Configurator {
+  private static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %msg%n";
+  private static final String SQL_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %msg%n";
+  private static final FileSize MAX_FILE_SIZE = FileSize.valueOf("100MB");
+  private static final FileSize TOTAL_SIZE_CAP = FileSize.valueOf("1GB");
+  /** Lets the request lines' last batch (every 20 ms) reach its appenders before they stop. */
+  private static final Duration SHUTDOWN_DELAY = Duration.buildByMilliseconds(100);
+
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    if (configurationFileGiven()) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
+    apply(context, logDirectory());
+    DefaultShutdownHook hook = new DefaultShutdownHook();
+    hook.setDelay(SHUTDOWN_DELAY);
+    hook.setContext(context);
+    new ContextUtil(context).addOrReplaceShutdownHook(hook);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Configures {@code context} to write its files in {@code directory}. */
+  static void apply(LoggerContext context, String directory) {
+    context.getStatusManager().add(new NopStatusListener());
+    Appender<ILoggingEvent> console = console(context);
+    Appender<ILoggingEvent> file =
+        rollingFile(context, "FILE", directory, "genie", PATTERN, 14);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(console);
+    root.addAppender(file);
+
+    BatchedAsyncAppender access = new BatchedAsyncAppender();
+    access.setQueueSize(8192);
+    access.setFlushMillis(20);
+    access.addAppender(console);
+    access.addAppender(file);
+    only(context, "dev.genie.http.access", start(context, "ACCESS", access));
+
+    only(context, "dev.genie.sql", sql(context, directory));
+
+    for (String library :
+        new String[] {
+          "io.undertow", "org.xnio", "org.jboss", "org.apache.ibatis", "com.zaxxer.hikari",
+          "org.flywaydb"
+        }) {
+      context.getLogger(library).setLevel(Level.WARN);
+    }
+
+  }
+
+  /** As Logback looks for one: the system property, then the class path. */
+  static boolean configurationFileGiven() {
+    ClassLoader loader = LogConfiguration.class.getClassLoader();
+    return System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null
+        || loader.getResource(ContextInitializer.TEST_AUTOCONFIG_FILE) != null
+        || loader.getResource(ContextInitializer.AUTOCONFIG_FILE) != null;
+  }
+
+  /** A system property wins over the environment variable, both over {@code ./logs}. */
+  private static String logDirectory() {
+    String directory = System.getProperty("GENIE_LOG_DIR", System.getenv("GENIE_LOG_DIR"));
+    return directory == null || directory.isBlank() ? "./logs" : directory;
+  }
+
+  private static Appender<ILoggingEvent> console(LoggerContext context) {
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setEncoder(encoder(context, PATTERN));
+    return start(context, "CONSOLE", console);
+  }
+
+  private static Appender<ILoggingEvent> rollingFile(
+      LoggerContext context,
+      String name,
+      String directory,
+      String baseName,
+      String pattern,
+      int maxHistoryDays) {
+    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    file.setContext(context);
+    file.setFile(directory + "/" + baseName + ".log");
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling = new SizeAndTimeBasedRollingPolicy<>();
+    rolling.setContext(context);
+    rolling.setParent(file);
+    rolling.setFileNamePattern(directory + "/" + baseName + ".%d{yyyy-MM-dd}.%i.log.gz");
+    rolling.setMaxFileSize(MAX_FILE_SIZE);
+    rolling.setMaxHistory(maxHistoryDays);
+    rolling.setTotalSizeCap(TOTAL_SIZE_CAP);
+    rolling.start();
+    file.setRollingPolicy(rolling);
+    file.setEncoder(encoder(context, pattern));
+    return start(context, name, file);
+  }
+
+  /**
+   * The sifting appender builds {@code sql.log}'s appender at the first statement, so that without
+   * {@code GENIE_LOG_SQL} no empty file appears; the asynchronous one in front waits when full.
+   */
+  private static Appender<ILoggingEvent> sql(LoggerContext context, String directory) {
+    MDCBasedDiscriminator discriminator = new MDCBasedDiscriminator();
+    discriminator.setKey("genie.sqlLog");
+    discriminator.setDefaultValue("sql");
+    discriminator.start();
+    SiftingAppender sift = new SiftingAppender();
+    sift.setDiscriminator(discriminator);
+    sift.setTimeout(Duration.buildByDays(1));
+    sift.setAppenderFactory(
+        (siftContext, name) ->
+            rollingFile(context, "SQL_FILE_" + name, directory, name, SQL_PATTERN, 3));
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context); // before addAppender, which reports to it
+    async.setQueueSize(8192);
+    async.setDiscardingThreshold(0);
+    async.addAppender(start(context, "SQL_FILE", sift));
+    return start(context, "SQL", async);
+  }
+
+  private static void only(LoggerContext context, String name, Appender<ILoggingEvent> appender) {
+    Logger logger = context.getLogger(name);
+    logger.setLevel(Level.INFO);
+    logger.setAdditive(false);
+    logger.addAppender(appender);
+  }
+
+  private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(pattern);
+    encoder.start();
+    return encoder;
+  }
+
+  private static <A extends Appender<ILoggingEvent>> A start(
+      LoggerContext context, String name, A appender) {
+    appender.setContext(context);
+    appender.setName(name);
+    appender.start();
+    return appender;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.genie.http.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogConfigurationTest {
+  @TempDir Path logs;
+
+  @Test
+  void stepsAsideForAConfigurationFileOnTheClassPath() {
+    // This module's tests carry a logback-test.xml, as an application that embeds Genie may.
+    LoggerContext context = new LoggerContext();
+
+    assertThat(new LogConfiguration().configure(context))
+        .isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    assertThat(context.getLogger("ROOT").iteratorForAppenders()).isExhausted();
+  }
+
+  @Test
+  void routesServerLinesRequestLinesAndStatementsToTheirFiles() throws Exception {
+    LoggerContext context = configured();
+
+    context.getLogger("dev.genie.http.GenieServer").info("Genie serving");
+    context.getLogger("org.apache.ibatis.any").info("library chatter");
+    context.getLogger("com.zaxxer.hikari.any").warn("pool warning");
+    context.getLogger("dev.genie.http.access").info("POST /prompts 201 3ms");
+    assertThat(logs.resolve("sql.log")).as("opened at the first statement only").doesNotExist();
+    context.getLogger("dev.genie.sql").info("PromptMapper.claim 1.00 ms rows=1");
+    // Request lines reach the file in the next batch; stopping the context first would stop the
+    // file's appender before the batch (the server's shutdown hook waits for it).
+    awaitLine(logs.resolve("genie.log"), "POST /prompts 201 3ms");
+    context.stop(); // delivers what the statements' asynchronous appender holds
+
+    assertThat(logs.resolve("genie.log"))
+        .content()
+        .contains("INFO  [main] dev.genie.http.GenieServer - Genie serving")
+        .contains("pool warning")
+        .doesNotContain("library chatter")
+        .doesNotContain("PromptMapper.claim")
+        .containsOnlyOnce("POST /prompts 201 3ms");
+    assertThat(logs.resolve("sql.log"))
+        .content()
+        .contains("[main] PromptMapper.claim 1.00 ms rows=1")
+        .doesNotContain("Genie serving");
+  }
+
+  private static void awaitLine(Path file, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(Files.exists(file) && Files.readString(file).contains(text))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  private LoggerContext configured() {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    LogConfiguration.apply(context, logs.toString());
+    return context;
+  }
+}
