@@ -12,6 +12,7 @@ import dev.genie.http.internal.HttpErrors;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
+import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.wiring.DaggerGenieComponent;
@@ -114,6 +115,8 @@ public final class GenieServer implements AutoCloseable {
    * @throws StartupCheckException when Genie cannot start as configured
    */
   public static GenieServer create(GenieConfig config) {
+    // This class's logger has set logging up by now.
+    Preloading.start();
     return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
   }
 
