@@ -13,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -20,13 +21,13 @@ import ch.qos.logback.core.status.NopStatusListener;
 import ch.qos.logback.core.util.ContextUtil;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
-import ch.qos.logback.core.hook.DefaultShutdownHook;
+import java.util.List;
 
 /**
  * The server's logging, built in code: interpreting an XML configuration cost Logback about 0.2 s
- * of every start on a small machine. It steps aside for a configuration file, as Logback's
- * defaults do: the {@code logback.configurationFile} system property, or a {@code logback-test.xml}
- * or {@code logback.xml} on the class path.
+ * of every start on a small machine. It steps aside for a configuration file, as Logback's defaults
+ * do: the {@code logback.configurationFile} system property, or a {@code logback-test.xml} or
+ * {@code logback.xml} on the class path.
  *
  * <ul>
  *   <li>the console, and {@code genie.log} in {@code GENIE_LOG_DIR} (kept two weeks within 1 GB);
@@ -44,6 +45,17 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
   private static final String SQL_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %msg%n";
   private static final FileSize MAX_FILE_SIZE = FileSize.valueOf("100MB");
   private static final FileSize TOTAL_SIZE_CAP = FileSize.valueOf("1GB");
+
+  /** Logged at WARN and above: their INFO lines describe their own starts. */
+  private static final List<String> LIBRARIES =
+      List.of(
+          "io.undertow",
+          "org.xnio",
+          "org.jboss",
+          "org.apache.ibatis",
+          "com.zaxxer.hikari",
+          "org.flywaydb");
+
   /** Lets the request lines' last batch (every 20 ms) reach its appenders before they stop. */
   private static final Duration SHUTDOWN_DELAY = Duration.buildByMilliseconds(100);
 
@@ -62,10 +74,9 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
   /** Configures {@code context} to write its files in {@code directory}. */
   static void apply(LoggerContext context, String directory) {
-    context.getStatusManager().add(new NopStatusListener());
+    context.getStatusManager().add(new NopStatusListener()); // Logback's own messages stay quiet
     Appender<ILoggingEvent> console = console(context);
-    Appender<ILoggingEvent> file =
-        rollingFile(context, "FILE", directory, "genie", PATTERN, 14);
+    Appender<ILoggingEvent> file = rollingFile(context, "FILE", directory, "genie", PATTERN, 14);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(console);
@@ -80,14 +91,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
     only(context, "dev.genie.sql", sql(context, directory));
 
-    for (String library :
-        new String[] {
-          "io.undertow", "org.xnio", "org.jboss", "org.apache.ibatis", "com.zaxxer.hikari",
-          "org.flywaydb"
-        }) {
-      context.getLogger(library).setLevel(Level.WARN);
-    }
-
+    LIBRARIES.forEach(library -> context.getLogger(library).setLevel(Level.WARN));
   }
 
   /** As Logback looks for one: the system property, then the class path. */
