@@ -72,6 +72,9 @@ done
 ((rounds >= 1 && duration >= rounds)) || { echo "-d must be at least -r (one second per round)" >&2; exit 2; }
 round_seconds=$((duration / rounds))
 
+# Startups are timed by polling without starting processes, which needs bash's $EPOCHREALTIME.
+[[ -n "${EPOCHREALTIME:-}" ]] || { echo "bench/run.sh needs bash 5 or later" >&2; exit 2; }
+
 missing=()
 for tool in java mvn wrk pgbench psql curl gnuplot awk sort; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
