@@ -9,8 +9,8 @@ import org.xnio.Xnio;
 /**
  * Loads, on a thread of its own while the store opens, what the HTTP side needs only afterwards:
  * the platform MBean server, where XNIO registers its workers, XNIO's NIO provider, and the JSON
- * factory. It only loads; the server is built on the calling thread as before, and meets any
- * failure where it can report it.
+ * factory. It only loads: the server is built on the calling thread, which meets any failure where
+ * it can report it.
  */
 public final class Preloading {
   private static final Logger log = LoggerFactory.getLogger(Preloading.class);
@@ -31,7 +31,7 @@ public final class Preloading {
     try {
       ManagementFactory.getPlatformMBeanServer();
       Xnio.getInstance(Undertow.class.getClassLoader());
-      Json.FACTORY.getClass();
+      Json.FACTORY.getClass(); // initializes Json, and Jackson with it
     } catch (RuntimeException | LinkageError e) {
       log.debug("preloading stopped; the server loads the rest itself", e);
     }
