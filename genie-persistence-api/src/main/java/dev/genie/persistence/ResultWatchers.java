@@ -15,7 +15,15 @@ public final class ResultWatchers {
 
   public ResultWatch open(String resultId) {
     Watch watch = new Watch(resultId);
-    byResult.computeIfAbsent(resultId, id -> ConcurrentHashMap.newKeySet()).add(watch);
+    // Added inside compute: a close of the last watch, which drops the set, cannot come between
+    // finding the set and adding to it, and leave this watch where no signal finds it.
+    byResult.compute(
+        resultId,
+        (id, watches) -> {
+          Set<Watch> open = watches != null ? watches : ConcurrentHashMap.newKeySet();
+          open.add(watch);
+          return open;
+        });
     return watch;
   }
 
