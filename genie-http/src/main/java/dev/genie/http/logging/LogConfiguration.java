@@ -21,6 +21,7 @@ import ch.qos.logback.core.status.NopStatusListener;
 import ch.qos.logback.core.util.ContextUtil;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
+import dev.genie.http.config.LogSettings;
 import java.util.List;
 
 /**
@@ -102,10 +103,11 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         || loader.getResource(ContextInitializer.AUTOCONFIG_FILE) != null;
   }
 
-  /** A system property wins over the environment variable, both over {@code ./logs}. */
+  /** A system property wins over the environment variable, both over the default. */
   private static String logDirectory() {
-    String directory = System.getProperty("GENIE_LOG_DIR", System.getenv("GENIE_LOG_DIR"));
-    return directory == null || directory.isBlank() ? "./logs" : directory;
+    String directory =
+        System.getProperty(LogSettings.DIRECTORY_KEY, System.getenv(LogSettings.DIRECTORY_KEY));
+    return directory == null || directory.isBlank() ? LogSettings.DEFAULT_DIRECTORY : directory;
   }
 
   private static Appender<ILoggingEvent> console(LoggerContext context) {
