@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     synopsisSubcommandLabel = "[COMMAND]",
     description = {
       "Genie: prompt orchestration with one generation per prompt, on PostgreSQL.",
-      "Configured by environment variables, read once at start; the README lists them all.",
+      "Configured by environment variables, read once at start; docs/configuration.md lists them all.",
       "Without a command, Genie serves."
     },
     footerHeading = "%nEnvironment (the essentials):%n",
