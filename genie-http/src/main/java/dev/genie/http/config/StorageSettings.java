@@ -4,6 +4,7 @@ import dev.genie.http.StartupCheckException;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.MigrateMode;
+import dev.genie.persistence.sql.Pooler;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -64,6 +65,14 @@ public record StorageSettings(
     env.millis("GENIE_DB_STATEMENT_TIMEOUT_MS").ifPresent(builder::statementTimeout);
     env.millis("GENIE_DB_LOCK_TIMEOUT_MS").ifPresent(builder::lockTimeout);
     env.integer("GENIE_COMPLETED_CACHE_MB").ifPresent(builder::completedCacheMegabytes);
+    env.millis("GENIE_DB_FAILOVER_WAIT_MS").ifPresent(builder::failoverWait);
+    databaseUrl(env, "GENIE_DB_LISTEN_URL").ifPresent(builder::listenUrl);
+    String pooler = env.string("GENIE_DB_POOLER", "auto");
+    try {
+      builder.pooler(Pooler.parse(pooler));
+    } catch (IllegalArgumentException e) {
+      throw Env.invalid("GENIE_DB_POOLER", pooler, "one of auto, none, transaction");
+    }
     return builder.build();
   }
 
@@ -95,17 +104,24 @@ public record StorageSettings(
   }
 
   private static Optional<DatabaseUrl> databaseUrl(Env env) {
-    Optional<String> raw = env.get("DATABASE_URL");
+    return databaseUrl(env, "DATABASE_URL");
+  }
+
+  private static Optional<DatabaseUrl> databaseUrl(Env env, String key) {
+    Optional<String> raw = env.get(key);
     if (raw.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(DatabaseUrl.parse(raw.get()));
+      return Optional.of(DatabaseUrl.parse(key, raw.get()));
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(
           e.getMessage(),
-          "set DATABASE_URL to postgres://user:password@host:5432/database (percent-encode"
-              + " special characters in the password)");
+          "set "
+              + key
+              + " to postgres://user:password@host:5432/database, or several hosts"
+              + " postgres://user:password@host1:5432,host2:5432/database (percent-encode special"
+              + " characters in the password)");
     }
   }
 }

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,94 +15,121 @@ import java.util.Optional;
 /**
  * Where the database is and who to log in as, from the forms users copy from their providers:
  * {@code postgres://user:pass@host:port/db?params}, {@code postgresql://…}, or a {@code
- * jdbc:postgresql://…} URL. The password never appears in {@link #toString()} or an error.
+ * jdbc:postgresql://…} URL. Several hosts ({@code postgres://user@h1:5432,h2:5432/db}) name the
+ * members of a replicated cluster: Genie then connects to whichever is the primary. The password
+ * never appears in {@link #toString()} or an error.
  */
 public final class DatabaseUrl {
   private static final String EXAMPLE = "postgres://user:password@127.0.0.1:5432/genie";
 
-  private final String host;
-  private final int port;
+  /** pgjdbc's parameter that picks the primary among several hosts. */
+  static final String TARGET_SERVER_TYPE = "targetServerType";
+
+  /** One host of the URL. */
+  public record Server(String host, int port) {
+    /** {@code host:port}, with brackets around an IPv6 address. */
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  private final List<Server> servers;
   private final String database;
   private final String user;
   private final String password;
   private final Map<String, String> parameters;
 
   private DatabaseUrl(
-      String host,
-      int port,
+      List<Server> servers,
       String database,
       String user,
       String password,
       Map<String, String> parameters) {
-    this.host = host;
-    this.port = port;
+    this.servers = List.copyOf(servers);
     this.database = database;
     this.user = user;
     this.password = password;
-    this.parameters = Map.copyOf(parameters);
+    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
   }
 
   /**
+   * Reads {@code url} as the value of DATABASE_URL.
+   *
    * @throws IllegalArgumentException naming what is wrong, without echoing a password
    */
   public static DatabaseUrl parse(String url) {
+    return parse("DATABASE_URL", url);
+  }
+
+  /**
+   * Reads {@code url} as the value of the environment key {@code key}, which errors name.
+   *
+   * @throws IllegalArgumentException naming what is wrong, without echoing a password
+   */
+  public static DatabaseUrl parse(String key, String url) {
     if (url == null || url.isBlank()) {
-      throw malformed("it is empty");
+      throw malformed(key, "it is empty");
     }
     String trimmed = url.strip();
-    String rest;
-    if (trimmed.startsWith("jdbc:postgresql://")) {
-      rest = trimmed.substring("jdbc:postgresql://".length());
-    } else if (trimmed.startsWith("postgres://")) {
-      rest = trimmed.substring("postgres://".length());
-    } else if (trimmed.startsWith("postgresql://")) {
-      rest = trimmed.substring("postgresql://".length());
-    } else {
-      throw malformed("it must start with postgres://, postgresql:// or jdbc:postgresql://");
+    String rest = null;
+    for (String scheme : List.of("jdbc:postgresql://", "postgres://", "postgresql://")) {
+      if (trimmed.startsWith(scheme)) {
+        rest = trimmed.substring(scheme.length());
+      }
     }
-    URI uri;
-    try {
-      uri = new URI("postgres://" + rest);
-    } catch (URISyntaxException e) {
-      throw malformed("it is not a valid URL (" + e.getReason() + ")");
+    if (rest == null) {
+      throw malformed(key, "it must start with postgres://, postgresql:// or jdbc:postgresql://");
     }
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
-      throw malformed("it names no host");
+    int queryStart = rest.indexOf('?');
+    String rawQuery = queryStart < 0 ? null : rest.substring(queryStart + 1);
+    String beforeQuery = queryStart < 0 ? rest : rest.substring(0, queryStart);
+    int at = beforeQuery.lastIndexOf('@');
+    String rawUserInfo = at < 0 ? null : beforeQuery.substring(0, at);
+    String afterUserInfo = beforeQuery.substring(at + 1);
+    int slash = afterUserInfo.indexOf('/');
+    String hostList = slash < 0 ? afterUserInfo : afterUserInfo.substring(0, slash);
+    String path = slash < 0 ? "" : afterUserInfo.substring(slash + 1);
+    List<Server> servers = new ArrayList<>();
+    for (String hostPort : hostList.split(",", -1)) {
+      servers.add(server(key, hostPort));
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
+    if (path.chars().anyMatch(c -> c <= ' ')) {
+      throw malformed(key, "it is not a valid URL (white space in the database name)");
     }
-    int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    String database = decode(path.startsWith("/") ? path.substring(1) : path);
+    String database = decode(key, path);
     if (database.isEmpty()) {
-      throw malformed("it names no database (the path after the port)");
+      throw malformed(key, "it names no database (the path after the port)");
     }
     if (database.contains("/")) {
-      throw malformed("the database name must not contain '/'");
+      throw malformed(key, "the database name must not contain '/'");
     }
-    Map<String, String> parameters = queryParameters(uri.getRawQuery());
+    Map<String, String> parameters = queryParameters(key, rawQuery);
     String user = parameters.remove("user");
     String password = parameters.remove("password");
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+    if (rawUserInfo != null) {
+      if (rawUserInfo.chars().anyMatch(c -> c <= ' ')) {
+        throw malformed(key, "it is not a valid URL (white space in the user or password)");
+      }
+      int colon = rawUserInfo.indexOf(':');
+      user = decode(key, colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
       if (colon >= 0) {
-        password = decode(userInfo.substring(colon + 1));
+        password = decode(key, rawUserInfo.substring(colon + 1));
       }
     }
     if (user == null || user.isEmpty()) {
-      throw malformed("it names no user (postgres://USER:password@host/db)");
+      throw malformed(key, "it names no user (postgres://USER:password@host/db)");
     }
-    return new DatabaseUrl(host, port, database, user, password, parameters);
+    if (servers.size() > 1) {
+      parameters.putIfAbsent(TARGET_SERVER_TYPE, "primary");
+    }
+    return new DatabaseUrl(servers, database, user, password, parameters);
   }
 
   /** The JDBC URL without credentials; they travel separately. */
   public String jdbcUrl() {
     StringBuilder url = new StringBuilder("jdbc:postgresql://");
-    url.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port);
+    url.append(String.join(",", servers.stream().map(Server::toString).toList()));
     url.append('/').append(encode(database));
     String separator = "?";
     for (Map.Entry<String, String> p : parameters.entrySet()) {
@@ -109,12 +139,24 @@ public final class DatabaseUrl {
     return url.toString();
   }
 
-  public String host() {
-    return host;
+  /** The hosts in the order they are tried; one for a single server. */
+  public List<Server> servers() {
+    return servers;
   }
 
+  /** Whether several hosts are named: members of a cluster, of which Genie uses the primary. */
+  public boolean severalHosts() {
+    return servers.size() > 1;
+  }
+
+  /** The first host. */
+  public String host() {
+    return servers.get(0).host();
+  }
+
+  /** The first host's port. */
   public int port() {
-    return port;
+    return servers.get(0).port();
   }
 
   public String database() {
@@ -129,26 +171,26 @@ public final class DatabaseUrl {
     return Optional.ofNullable(password);
   }
 
-  /** Driver parameters from the query string, without user and password. */
+  /**
+   * Driver parameters from the query string, without user and password; with several hosts, {@code
+   * targetServerType=primary} unless the URL says otherwise.
+   */
   public Map<String, String> parameters() {
     return parameters;
   }
 
   /** A copy that points at another database on the same server. */
   public DatabaseUrl withDatabase(String otherDatabase) {
-    return new DatabaseUrl(host, port, otherDatabase, user, password, parameters);
+    return new DatabaseUrl(servers, otherDatabase, user, password, parameters);
   }
 
   /** {@code postgres://user:***@host:port/db}: safe to log. */
   public String redacted() {
-    String hostPart = host.contains(":") ? "[" + host + "]" : host;
     return "postgres://"
         + user
         + (password == null ? "" : ":***")
         + "@"
-        + hostPart
-        + ":"
-        + port
+        + String.join(",", servers.stream().map(Server::toString).toList())
         + "/"
         + database;
   }
@@ -161,8 +203,7 @@ public final class DatabaseUrl {
   @Override
   public boolean equals(Object o) {
     return o instanceof DatabaseUrl other
-        && host.equals(other.host)
-        && port == other.port
+        && servers.equals(other.servers)
         && database.equals(other.database)
         && user.equals(other.user)
         && Objects.equals(password, other.password)
@@ -171,10 +212,30 @@ public final class DatabaseUrl {
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port, database, user);
+    return Objects.hash(servers, database, user);
   }
 
-  private static Map<String, String> queryParameters(String rawQuery) {
+  private static Server server(String key, String hostPort) {
+    if (hostPort.isEmpty()) {
+      throw malformed(key, "it names no host");
+    }
+    URI uri;
+    try {
+      uri = new URI("postgres://" + hostPort + "/");
+    } catch (URISyntaxException e) {
+      throw malformed(key, "it is not a valid URL (" + e.getReason() + ")");
+    }
+    String host = uri.getHost();
+    if (host == null || host.isEmpty() || uri.getRawUserInfo() != null) {
+      throw malformed(key, "it names no host, or a host that is not valid");
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new Server(host, uri.getPort() == -1 ? 5432 : uri.getPort());
+  }
+
+  private static Map<String, String> queryParameters(String key, String rawQuery) {
     Map<String, String> parameters = new LinkedHashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {
       return parameters;
@@ -184,18 +245,18 @@ public final class DatabaseUrl {
         continue;
       }
       int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      parameters.put(key, value);
+      String name = decode(key, eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(key, pair.substring(eq + 1));
+      parameters.put(name, value);
     }
     return parameters;
   }
 
-  private static String decode(String text) {
+  private static String decode(String key, String text) {
     try {
       return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw malformed("it has a broken %-escape");
+      throw malformed(key, "it has a broken %-escape");
     }
   }
 
@@ -203,8 +264,8 @@ public final class DatabaseUrl {
     return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static IllegalArgumentException malformed(String why) {
+  private static IllegalArgumentException malformed(String key, String why) {
     return new IllegalArgumentException(
-        "DATABASE_URL is malformed: " + why + "; expected the form " + EXAMPLE);
+        key + " is malformed: " + why + "; expected the form " + EXAMPLE);
   }
 }

@@ -26,6 +26,7 @@ import dev.genie.persistence.sql.internal.Schema;
 import dev.genie.persistence.sql.internal.StoreFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +51,16 @@ import org.postgresql.Driver;
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
 
+  private static final long FIRST_RETRY_PAUSE_MILLIS = 50;
+  private static final long MAX_RETRY_PAUSE_MILLIS = 500;
+
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final SqlStoreSettings settings;
   private final HikariDataSource dataSource;
+  private final boolean pooled;
+  private final String setLocalTimeouts;
   private final SqlSessionFactory sessions;
   private final String schemaVersion;
   private final ResultWatchers watchers = new ResultWatchers();
@@ -64,11 +70,13 @@ public final class SqlPromptStore implements PromptStore {
 
   private SqlPromptStore(
       SqlStoreSettings settings,
-      HikariDataSource dataSource,
+      ConnectionPool pool,
       String schemaVersion,
       SqlSessionFactory sessions) {
     this.settings = settings;
-    this.dataSource = dataSource;
+    this.dataSource = pool.dataSource();
+    this.pooled = pool.pooled();
+    this.setLocalTimeouts = ConnectionSettings.setLocalTimeouts(settings);
     this.schemaVersion = schemaVersion;
     this.sessions = sessions;
     this.completed = new CompletedPrompts(settings.completedCacheBytes());
@@ -86,16 +94,22 @@ public final class SqlPromptStore implements PromptStore {
    */
   public static SqlPromptStore open(SqlStoreSettings settings) {
     CompletableFuture<Configuration> mapping = MyBatis.mappingInBackground(settings.logSql());
-    HikariDataSource dataSource = ConnectionPool.open(settings);
+    ConnectionPool pool = ConnectionPool.open(settings);
     try {
-      String version = Schema.prepare(dataSource, settings.migrate());
+      String version = Schema.prepare(pool.dataSource(), settings.migrate());
       SqlPromptStore store =
           new SqlPromptStore(
-              settings, dataSource, version, MyBatis.sessionFactory(mapping, dataSource));
-      store.listener.start();
+              settings, pool, version, MyBatis.sessionFactory(mapping, pool.dataSource()));
+      if (pool.pooled() && settings.listenUrl().isEmpty()) {
+        ChangeListener.pollOnly(
+            "DATABASE_URL goes through a pooler in transaction mode, where LISTEN cannot hold a"
+                + " session, and GENIE_DB_LISTEN_URL names no direct connection");
+      } else {
+        store.listener.start();
+      }
       return store;
     } catch (RuntimeException e) {
-      dataSource.close();
+      pool.dataSource().close();
       throw e;
     }
   }
@@ -113,7 +127,7 @@ public final class SqlPromptStore implements PromptStore {
       return Claim.existing(known.get()); // final: the database would answer the same
     }
     PromptRow row =
-        inSession(
+        retryingWhilePrimaryAway(
             "claim prompt " + prompt.key(),
             mapper -> {
               PromptRow claimed =
@@ -247,10 +261,13 @@ public final class SqlPromptStore implements PromptStore {
   @Override
   public Map<String, String> describe() {
     Map<String, String> details = new LinkedHashMap<>();
-    details.put("server", settings.url().host() + ":" + settings.url().port());
+    details.put(
+        "server",
+        String.join(",", settings.url().servers().stream().map(Object::toString).toList()));
     details.put("database", settings.url().database());
     details.put("user", settings.url().user());
     details.put("poolSize", Integer.toString(settings.poolSize()));
+    details.put("pooler", pooled ? "transaction" : "none");
     details.put("schemaVersion", schemaVersion);
     details.put("notifications", listener.listening() ? "listening" : "polling");
     return details;
@@ -276,10 +293,52 @@ public final class SqlPromptStore implements PromptStore {
     return Optional.of(row.toResult());
   }
 
+  /**
+   * Runs idempotent {@code work}, retrying it on a fresh connection while the failure says that the
+   * primary went away, for up to {@link SqlStoreSettings#failoverWait()}: the time a standby takes
+   * to be promoted. The last failure is thrown once that has passed.
+   */
+  private <T> T retryingWhilePrimaryAway(String action, Function<PromptMapper, T> work) {
+    long deadline = System.nanoTime() + settings.failoverWait().toNanos();
+    long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
+    while (true) {
+      try {
+        return inSession(action, work);
+      } catch (StoreUnavailableException e) {
+        if (!StoreFailures.primaryAway(e)
+            || System.nanoTime() + pauseMillis * 1_000_000 - deadline > 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pauseMillis = Math.min(2 * pauseMillis, MAX_RETRY_PAUSE_MILLIS);
+      }
+    }
+  }
+
+  /**
+   * One autocommitted statement on a direct connection; through a pooler in transaction mode, a
+   * transaction that sets its own timeouts first, so that nothing outlives it on the server
+   * connection the pooler lent.
+   */
   private <T> T inSession(String action, Function<PromptMapper, T> work) {
     gate.enter(action);
-    try (SqlSession session = sessions.openSession(true)) {
-      return work.apply(session.getMapper(PromptMapper.class));
+    try (SqlSession session = sessions.openSession(!pooled)) {
+      if (!pooled) {
+        return work.apply(session.getMapper(PromptMapper.class));
+      }
+      try (Statement timeouts = session.getConnection().createStatement()) {
+        timeouts.execute(setLocalTimeouts);
+      }
+      T result = work.apply(session.getMapper(PromptMapper.class));
+      session.commit(true);
+      return result;
+    } catch (SQLException e) {
+      throw StoreFailures.translate(action, e);
     } catch (RuntimeException e) {
       throw StoreFailures.translate(action, e);
     } finally {
@@ -287,9 +346,14 @@ public final class SqlPromptStore implements PromptStore {
     }
   }
 
+  /**
+   * A session of its own: through a pooler, only when GENIE_DB_LISTEN_URL names PostgreSQL itself.
+   */
   private Connection connectForListening() throws SQLException {
+    DatabaseUrl url = settings.listenUrlOrUrl();
     return new Driver()
         .connect(
-            settings.url().jdbcUrl(), ConnectionSettings.withCredentials(settings, "genie-listen"));
+            url.jdbcUrl(),
+            ConnectionSettings.withCredentials(settings, url, "genie-listen", false));
   }
 }

@@ -2,6 +2,7 @@ package dev.genie.persistence.sql;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the PostgreSQL store connects and behaves. The environment key of each setting is named in
@@ -18,6 +19,13 @@ import java.util.Objects;
  *     #SQL_LOGGER} ({@code GENIE_LOG_SQL}); bound values are never logged
  * @param completedCacheBytes memory for completed prompts kept to answer repeated claims without a
  *     round trip ({@code GENIE_COMPLETED_CACHE_MB}); 0 keeps none
+ * @param listenUrl where the connection that LISTENs for result changes goes, when not to {@code
+ *     url} ({@code GENIE_DB_LISTEN_URL}): it needs a session of its own, which a pooler in
+ *     transaction mode cannot give
+ * @param pooler what sits between Genie and PostgreSQL ({@code GENIE_DB_POOLER})
+ * @param failoverWait how long a claim whose statement failed because the primary went away keeps
+ *     retrying on fresh connections before the request is told the store is unavailable ({@code
+ *     GENIE_DB_FAILOVER_WAIT_MS}); 0 retries never
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -27,7 +35,10 @@ public record SqlStoreSettings(
     Duration statementTimeout,
     Duration lockTimeout,
     boolean logSql,
-    long completedCacheBytes) {
+    long completedCacheBytes,
+    Optional<DatabaseUrl> listenUrl,
+    Pooler pooler,
+    Duration failoverWait) {
 
   /** The logger name of the statement log. */
   public static final String SQL_LOGGER = "dev.genie.sql";
@@ -52,6 +63,9 @@ public record SqlStoreSettings(
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
     requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
+    requireBetween("GENIE_DB_FAILOVER_WAIT_MS", failoverWait, 0, 600_000);
+    Objects.requireNonNull(listenUrl, "listenUrl (GENIE_DB_LISTEN_URL)");
+    Objects.requireNonNull(pooler, "pooler (GENIE_DB_POOLER)");
     if (completedCacheBytes < 0 || completedCacheBytes > MAX_COMPLETED_CACHE_MB * MB) {
       throw new IllegalArgumentException(
           "GENIE_COMPLETED_CACHE_MB must be between 0 and "
@@ -63,6 +77,11 @@ public record SqlStoreSettings(
 
   private static final long MB = 1024 * 1024;
   private static final long MAX_COMPLETED_CACHE_MB = 64 * 1024;
+
+  /** Where the LISTEN connection goes: {@code GENIE_DB_LISTEN_URL}, else {@code DATABASE_URL}. */
+  public DatabaseUrl listenUrlOrUrl() {
+    return listenUrl.orElse(url);
+  }
 
   public static Builder builder(DatabaseUrl url) {
     return new Builder(url);
@@ -86,6 +105,9 @@ public record SqlStoreSettings(
     private Duration lockTimeout = Duration.ofSeconds(2);
     private boolean logSql;
     private long completedCacheBytes = 16 * MB;
+    private DatabaseUrl listenUrl;
+    private Pooler pooler = Pooler.AUTO;
+    private Duration failoverWait = Duration.ofSeconds(10);
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -126,6 +148,21 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder listenUrl(DatabaseUrl listenUrl) {
+      this.listenUrl = listenUrl;
+      return this;
+    }
+
+    public Builder pooler(Pooler pooler) {
+      this.pooler = pooler;
+      return this;
+    }
+
+    public Builder failoverWait(Duration failoverWait) {
+      this.failoverWait = failoverWait;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
           url,
@@ -135,7 +172,10 @@ public record SqlStoreSettings(
           statementTimeout,
           lockTimeout,
           logSql,
-          completedCacheBytes);
+          completedCacheBytes,
+          Optional.ofNullable(listenUrl),
+          pooler,
+          failoverWait);
     }
   }
 }

@@ -82,4 +82,65 @@ class DatabaseUrlTest {
         .hasMessageContaining("postgres://user:password@")
         .hasMessageNotContaining("SENTINEL");
   }
+
+  @Test
+  void readsSeveralHostsAsOneClusterWhosePrimaryIsUsed() {
+    DatabaseUrl url =
+        DatabaseUrl.parse("postgres://app:s3cret@pg-a:5433,pg-b,[::1]:5435/genie?sslmode=require");
+
+    assertThat(url.servers())
+        .containsExactly(
+            new DatabaseUrl.Server("pg-a", 5433),
+            new DatabaseUrl.Server("pg-b", 5432),
+            new DatabaseUrl.Server("::1", 5435));
+    assertThat(url.severalHosts()).isTrue();
+    assertThat(url.host()).isEqualTo("pg-a");
+    assertThat(url.user()).isEqualTo("app");
+    assertThat(url.password()).contains("s3cret");
+    assertThat(url.jdbcUrl())
+        .isEqualTo(
+            "jdbc:postgresql://pg-a:5433,pg-b:5432,[::1]:5435/genie"
+                + "?sslmode=require&targetServerType=primary");
+    assertThat(url.redacted()).isEqualTo("postgres://app:***@pg-a:5433,pg-b:5432,[::1]:5435/genie");
+  }
+
+  @Test
+  void keepsTheTargetServerTypeAUrlAsksFor() {
+    DatabaseUrl url =
+        DatabaseUrl.parse(
+            "jdbc:postgresql://10.0.0.1:5432,10.0.0.2:5432/genie"
+                + "?targetServerType=preferPrimary&user=app");
+
+    assertThat(url.parameters()).containsEntry("targetServerType", "preferPrimary");
+    assertThat(url.jdbcUrl())
+        .isEqualTo(
+            "jdbc:postgresql://10.0.0.1:5432,10.0.0.2:5432/genie?targetServerType=preferPrimary");
+  }
+
+  @Test
+  void aSingleHostGetsNoTargetServerType() {
+    assertThat(DatabaseUrl.parse("postgres://app@db/genie").parameters()).isEmpty();
+    assertThat(DatabaseUrl.parse("postgres://app@db/genie").severalHosts()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "postgres://app:hunter2-SENTINEL@pg-a:5432,/genie",
+        "postgres://app:hunter2-SENTINEL@,pg-b:5432/genie",
+        "postgres://app:hunter2-SENTINEL@pg-a:5432,pg-b:notaport/genie",
+        "postgres://app:hunter2-SENTINEL@pg-a:5432,pg-b:5432/"
+      })
+  void rejectsBrokenHostListsWithoutEchoingThem(String malformed) {
+    assertThatThrownBy(() -> DatabaseUrl.parse(malformed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("DATABASE_URL is malformed: ")
+        .hasMessageNotContaining("SENTINEL");
+  }
+
+  @Test
+  void namesTheKeyItWasReadFrom() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("GENIE_DB_LISTEN_URL", "mysql://app@db/genie"))
+        .hasMessageStartingWith("GENIE_DB_LISTEN_URL is malformed: ");
+  }
 }

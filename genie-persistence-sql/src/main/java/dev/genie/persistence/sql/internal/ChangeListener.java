@@ -38,6 +38,15 @@ public final class ChangeListener implements AutoCloseable {
     thread.start();
   }
 
+  /** Says once why this process does not listen, and that waiters poll instead. */
+  public static void pollOnly(String why) {
+    log.log(
+        Level.WARNING,
+        "not listening for result changes: {0}; waiters poll the database instead (set"
+            + " GENIE_DB_LISTEN_URL to a direct connection to the primary)",
+        why);
+  }
+
   /** Whether notifications are arriving now; when false, waiters rely on polling alone. */
   public boolean listening() {
     return listening;
@@ -69,6 +78,10 @@ public final class ChangeListener implements AutoCloseable {
       } catch (Exception e) {
         listening = false;
         if (!running) {
+          return;
+        }
+        if (ConnectionSettings.refusedOptions(e)) {
+          pollOnly("its connection goes through a pooler, which refused a session's settings");
           return;
         }
         if (!failedBefore) {

@@ -2,31 +2,64 @@ package dev.genie.persistence.sql.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.sql.Pooler;
 import dev.genie.persistence.sql.SqlStoreSettings;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
 
-/** Opens the HikariCP pool, failing fast when the database cannot be reached. */
-public final class ConnectionPool {
-  private ConnectionPool() {}
+/**
+ * The HikariCP pool, opened failing fast when the database cannot be reached.
+ *
+ * @param dataSource the pool
+ * @param pooled whether a pooler in transaction mode sits behind it ({@link Pooler#TRANSACTION})
+ */
+public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
+  private static final System.Logger log = System.getLogger(ConnectionPool.class.getName());
 
   /**
+   * Opens the pool as {@link SqlStoreSettings#pooler()} says; with {@link Pooler#AUTO}, a server
+   * that refuses the {@code options} startup parameter is taken for a pooler in transaction mode.
+   *
    * @throws StoreUnavailableException naming the server (never the password) when no connection can
    *     be made within the connection timeout
    */
-  public static HikariDataSource open(SqlStoreSettings settings) {
+  public static ConnectionPool open(SqlStoreSettings settings) {
+    if (settings.pooler() == Pooler.TRANSACTION) {
+      return new ConnectionPool(open(settings, true), true);
+    }
+    try {
+      return new ConnectionPool(open(settings, false), false);
+    } catch (StoreUnavailableException e) {
+      if (settings.pooler() == Pooler.AUTO && ConnectionSettings.refusedOptions(e)) {
+        log.log(
+            Level.INFO,
+            "{0} refused the options startup parameter: taking it for a pooler in transaction"
+                + " mode (set GENIE_DB_POOLER=transaction to say so)",
+            settings.url().redacted());
+        return new ConnectionPool(open(settings, true), true);
+      }
+      throw e;
+    }
+  }
+
+  private static HikariDataSource open(SqlStoreSettings settings, boolean pooled) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("genie");
     config.setJdbcUrl(settings.url().jdbcUrl());
     config.setUsername(settings.url().user());
     settings.url().password().ifPresent(config::setPassword);
-    config.setDataSourceProperties(ConnectionSettings.driverProperties(settings, "genie"));
+    config.setDataSourceProperties(
+        ConnectionSettings.driverProperties(settings, settings.url(), "genie", pooled));
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(settings.poolSize());
     config.setConnectionTimeout(settings.connectionTimeout().toMillis());
     config.setValidationTimeout(Math.min(1000, settings.connectionTimeout().toMillis()));
     config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
     config.setAutoCommit(true);
+    config.setExceptionOverride(new DemotedPrimary());
     try {
       return new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
@@ -37,6 +70,19 @@ public final class ConnectionPool {
               + ": "
               + cause.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Drops a connection whose server turned read-only, as a primary does when it is demoted to a
+   * standby; HikariCP drops those of a server that went away by itself.
+   */
+  static final class DemotedPrimary implements SQLExceptionOverride {
+    @java.lang.Override
+    public SQLExceptionOverride.Override adjudicate(SQLException failure) {
+      return StoreFailures.READ_ONLY.equals(failure.getSQLState())
+          ? SQLExceptionOverride.Override.MUST_EVICT
+          : SQLExceptionOverride.Override.CONTINUE_EVICT;
     }
   }
 }
