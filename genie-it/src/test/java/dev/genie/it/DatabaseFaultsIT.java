@@ -171,7 +171,14 @@ class DatabaseFaultsIT {
         genies.sql(
             database,
             CountingGenerator.sample(Duration.ZERO),
-            Map.of("GENIE_DB_POOL_SIZE", "4", "GENIE_DB_CONNECTION_TIMEOUT_MS", "1000"));
+            Map.of(
+                "GENIE_DB_POOL_SIZE",
+                "4",
+                "GENIE_DB_CONNECTION_TIMEOUT_MS",
+                "1000",
+                // Without the retries that bridge a failover, to see what a lost backend costs.
+                "GENIE_DB_FAILOVER_WAIT_MS",
+                "0"));
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
     AtomicInteger killed = new AtomicInteger();
 

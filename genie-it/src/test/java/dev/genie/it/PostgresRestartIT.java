@@ -67,7 +67,14 @@ class PostgresRestartIT {
         genies.sql(
             database,
             CountingGenerator.sample(Duration.ZERO),
-            Map.of("GENIE_DB_POOL_SIZE", "4", "GENIE_DB_CONNECTION_TIMEOUT_MS", "1000"));
+            Map.of(
+                "GENIE_DB_POOL_SIZE",
+                "4",
+                "GENIE_DB_CONNECTION_TIMEOUT_MS",
+                "1000",
+                // Without the retries that bridge a failover, to see what a lost backend costs.
+                "GENIE_DB_FAILOVER_WAIT_MS",
+                "0"));
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
 
     long restartStarted;

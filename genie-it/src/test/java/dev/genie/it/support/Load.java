@@ -4,29 +4,45 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 
 /**
- * Steady load for fault tests: a few clients, each posting a new prompt as soon as the last one was
- * answered, until stopped. Every prompt is distinct, so no request waits for another's generation,
- * and every exchange is recorded in the history.
+ * Steady load for fault tests: a few clients, each posting a prompt as soon as the last one was
+ * answered, until stopped; every exchange is recorded in the history. By default every prompt is
+ * distinct, so no request waits for another's generation.
  */
 public final class Load implements AutoCloseable {
+  /** The prompt that client {@code client} sends as its {@code n}th request. */
+  @FunctionalInterface
+  public interface Prompts {
+    String prompt(int client, int n);
+  }
+
   private final History history;
-  private final GenieClient client;
-  private final String prefix;
+  private final IntFunction<GenieClient> clients;
+  private final Prompts prompts;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
 
-  private Load(History history, GenieClient client, String prefix) {
+  private Load(History history, IntFunction<GenieClient> clients, Prompts prompts) {
     this.history = history;
-    this.client = client;
-    this.prefix = prefix;
+    this.clients = clients;
+    this.prompts = prompts;
   }
 
   /** Starts {@code clients} threads posting {@code "<prefix> <client>-<n>"}. */
   public static Load start(History history, GenieClient client, int clients, String prefix) {
-    Load load = new Load(history, client, prefix);
-    for (int c = 0; c < clients; c++) {
+    return start(history, i -> client, clients, (c, n) -> prefix + " " + c + "-" + n);
+  }
+
+  /**
+   * Starts {@code threads} clients, client {@code c} posting {@code prompts.prompt(c, n)} through
+   * {@code clients.apply(c)}: for several instances, and prompts that clients share.
+   */
+  public static Load start(
+      History history, IntFunction<GenieClient> clients, int threads, Prompts prompts) {
+    Load load = new Load(history, clients, prompts);
+    for (int c = 0; c < threads; c++) {
       int index = c;
       Thread thread = new Thread(() -> load.run(index), "load-" + c);
       thread.setDaemon(true);
@@ -38,7 +54,7 @@ public final class Load implements AutoCloseable {
 
   private void run(int index) {
     for (int n = 0; running.get() && !Thread.currentThread().isInterrupted(); n++) {
-      history.send(index, client, prefix + " " + index + "-" + n);
+      history.send(index, clients.apply(index), prompts.prompt(index, n));
     }
   }
 

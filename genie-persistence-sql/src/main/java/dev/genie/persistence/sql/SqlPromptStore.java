@@ -19,6 +19,7 @@ import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
 import dev.genie.persistence.sql.internal.MyBatis;
+import dev.genie.persistence.sql.internal.Outage;
 import dev.genie.persistence.sql.internal.PoolGate;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
@@ -66,6 +67,7 @@ public final class SqlPromptStore implements PromptStore {
   private final ResultWatchers watchers = new ResultWatchers();
   private final CompletedPrompts completed;
   private final PoolGate gate;
+  private final Outage outage;
   private final ChangeListener listener;
 
   private SqlPromptStore(
@@ -81,6 +83,7 @@ public final class SqlPromptStore implements PromptStore {
     this.sessions = sessions;
     this.completed = new CompletedPrompts(settings.completedCacheBytes());
     this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
+    this.outage = new Outage(settings.failoverWait());
     this.listener = new ChangeListener(this::connectForListening, watchers);
   }
 
@@ -127,7 +130,7 @@ public final class SqlPromptStore implements PromptStore {
       return Claim.existing(known.get()); // final: the database would answer the same
     }
     PromptRow row =
-        retryingWhilePrimaryAway(
+        inSession(
             "claim prompt " + prompt.key(),
             mapper -> {
               PromptRow claimed =
@@ -294,19 +297,27 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   /**
-   * Runs idempotent {@code work}, retrying it on a fresh connection while the failure says that the
-   * primary went away, for up to {@link SqlStoreSettings#failoverWait()}: the time a standby takes
-   * to be promoted. The last failure is thrown once that has passed.
+   * Runs {@code work}, retrying it on a fresh connection while the failure says that the primary
+   * went away, for up to {@link SqlStoreSettings#failoverWait()}: the time a standby takes to be
+   * promoted. Running a statement of this store again changes nothing that its first run did: it is
+   * a read, a claim that its key decides, or a compare-and-set on the fencing token. Once the
+   * primary has been away for longer than that, requests fail at once ({@link Outage}).
    */
-  private <T> T retryingWhilePrimaryAway(String action, Function<PromptMapper, T> work) {
-    long deadline = System.nanoTime() + settings.failoverWait().toNanos();
+  private <T> T inSession(String action, Function<PromptMapper, T> work) {
+    long deadline =
+        System.nanoTime() + (outage.admit(action) ? settings.failoverWait().toNanos() : 0);
     long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
     while (true) {
       try {
-        return inSession(action, work);
+        T result = once(action, work);
+        outage.primaryBack();
+        return result;
       } catch (StoreUnavailableException e) {
-        if (!StoreFailures.primaryAway(e)
-            || System.nanoTime() + pauseMillis * 1_000_000 - deadline > 0) {
+        if (!StoreFailures.primaryAway(e)) {
+          throw e;
+        }
+        outage.primaryAway();
+        if (System.nanoTime() + pauseMillis * 1_000_000 - deadline > 0) {
           throw e;
         }
         try {
@@ -325,7 +336,7 @@ public final class SqlPromptStore implements PromptStore {
    * transaction that sets its own timeouts first, so that nothing outlives it on the server
    * connection the pooler lent.
    */
-  private <T> T inSession(String action, Function<PromptMapper, T> work) {
+  private <T> T once(String action, Function<PromptMapper, T> work) {
     gate.enter(action);
     try (SqlSession session = sessions.openSession(!pooled)) {
       if (!pooled) {

@@ -48,11 +48,11 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
   private static HikariDataSource open(SqlStoreSettings settings, boolean pooled) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("genie");
-    config.setJdbcUrl(settings.url().jdbcUrl());
-    config.setUsername(settings.url().user());
-    settings.url().password().ifPresent(config::setPassword);
-    config.setDataSourceProperties(
-        ConnectionSettings.driverProperties(settings, settings.url(), "genie", pooled));
+    config.setDataSource(
+        new PrimaryDataSource(
+            settings.url().jdbcUrl(),
+            ConnectionSettings.withCredentials(settings, settings.url(), "genie", pooled),
+            settings.connectionTimeout()));
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(settings.poolSize());
     config.setConnectionTimeout(settings.connectionTimeout().toMillis());
