@@ -16,6 +16,7 @@ public final class Outage {
   private static final long NONE = Long.MIN_VALUE;
 
   private final Duration failover;
+  private final Duration probeEvery;
   private final AtomicLong awaySince = new AtomicLong(NONE);
   private final AtomicLong lastProbe = new AtomicLong(NONE);
 
@@ -23,7 +24,12 @@ public final class Outage {
    * @param failover how long a failover may take: GENIE_DB_FAILOVER_WAIT_MS
    */
   public Outage(Duration failover) {
+    this(failover, PROBE_EVERY);
+  }
+
+  Outage(Duration failover, Duration probeEvery) {
     this.failover = failover;
+    this.probeEvery = probeEvery;
   }
 
   /**
@@ -44,7 +50,7 @@ public final class Outage {
       return true;
     }
     long probed = lastProbe.get();
-    if ((probed == NONE || now - probed >= PROBE_EVERY.toNanos())
+    if ((probed == NONE || now - probed >= probeEvery.toNanos())
         && lastProbe.compareAndSet(probed, now)) {
       return false;
     }

@@ -1,0 +1,54 @@
+package dev.genie.persistence.sql.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genie.persistence.StoreUnavailableException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OutageTest {
+  private static final Duration LONG = Duration.ofHours(1);
+
+  @Test
+  void admitsEverythingWhileThePrimaryAnswers() {
+    Outage outage = new Outage(Duration.ofMillis(1), LONG);
+
+    assertThat(outage.admit("claim")).as("retries allowed").isTrue();
+    assertThat(outage.admit("claim")).isTrue();
+  }
+
+  @Test
+  void admitsAndRetriesDuringAFailover() {
+    Outage outage = new Outage(LONG, LONG);
+    outage.primaryAway();
+
+    assertThat(outage.admit("claim")).as("retries allowed within the failover wait").isTrue();
+  }
+
+  @Test
+  void afterTheFailoverWaitLetsOneProbeThroughAndTurnsTheRestAwayAtOnce() throws Exception {
+    Outage outage = new Outage(Duration.ofMillis(1), LONG);
+    outage.primaryAway();
+    Thread.sleep(10); // longer than the failover wait
+
+    assertThat(outage.admit("claim prompt k")).as("the probe, without retries").isFalse();
+    assertThatThrownBy(() -> outage.admit("claim prompt k"))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("could not claim prompt k")
+        .hasMessageContaining("GENIE_DB_FAILOVER_WAIT_MS=1");
+
+    outage.primaryBack();
+    assertThat(outage.admit("claim prompt k")).as("once a statement succeeded").isTrue();
+  }
+
+  @Test
+  void aWaitOfZeroKeepsNobodyOut() throws Exception {
+    Outage outage = new Outage(Duration.ZERO, LONG);
+    outage.primaryAway();
+    Thread.sleep(2);
+
+    assertThat(outage.admit("claim")).isTrue();
+    assertThat(outage.admit("claim")).isTrue();
+  }
+}
