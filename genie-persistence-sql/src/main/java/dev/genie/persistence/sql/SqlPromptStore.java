@@ -45,9 +45,10 @@ import org.postgresql.Driver;
 
 /**
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
- * a race by a hair), so no connection is held between them, and certainly not while generating. Any
- * number of instances may share one database: the unique key and the fencing token decide. A claim
- * of a prompt this instance has seen completed is answered from memory: completed is final.
+ * a race by a hair; through a pooler in transaction mode, one transaction that also sets its
+ * timeouts), so no connection is held between them, and certainly not while generating. Any number
+ * of instances may share one database: the unique key and the fencing token decide. A claim of a
+ * prompt this instance has seen completed is answered from memory: completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
