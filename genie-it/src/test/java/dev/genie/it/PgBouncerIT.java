@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genie.http.GenieServer;
 import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
+import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.History;
@@ -13,6 +14,7 @@ import dev.genie.it.support.ItSettings;
 import dev.genie.it.support.PgBouncer;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -199,6 +201,77 @@ class PgBouncerIT {
         .isEqualTo(503);
     assertThat(unlocked.status()).isEqualTo(201);
     assertThat(pooled).as("session timeouts seen through the pooler").containsOnly(direct);
+  }
+
+  @Test
+  void onceNoServerHasAnsweredLongerThanAFailoverRequestsAreToldAtOnce(PostgresServer postgres)
+      throws Exception {
+    TestDatabase database = postgres.freshDatabase();
+    GenieServer genie =
+        genies.sql(
+            database,
+            CountingGenerator.sample(Duration.ZERO),
+            Map.of(
+                "DATABASE_URL",
+                bouncer.databaseUrl(database),
+                "GENIE_DB_FAILOVER_WAIT_MS",
+                "1000",
+                "GENIE_DB_CONNECTION_TIMEOUT_MS",
+                "2000"));
+    GenieClient client = new GenieClient(genie.uri(), settings.timeout());
+    history.send(0, client, "before the outage");
+
+    bouncer.close(); // the only way to the database is gone
+    Exchange first = history.send(0, client, "the first request of the outage");
+    int n = 32;
+    new Burst(n, settings.timeout()).post(history, client, i -> "during the outage " + i);
+    List<Exchange> burst =
+        history.exchanges().stream().filter(e -> e.rawPrompt().startsWith("during")).toList();
+    bouncer.restart();
+    long back = System.nanoTime();
+    Exchange after = history.send(0, client, "after the outage");
+    for (int i = 0; i < 300 && !after.isSuccess(); i++) {
+      Thread.sleep(100);
+      after = history.send(0, client, "after the outage");
+    }
+    long servedAgainMillis = (System.nanoTime() - back) / 1_000_000;
+
+    Map<String, Integer> causes =
+        ServerLog.causes(
+            history,
+            line ->
+                line.contains("no primary has answered")
+                    ? "told at once"
+                    : line.isEmpty() ? "not logged" : "after trying");
+    double slowest = burst.stream().mapToDouble(Exchange::latencyMs).max().orElse(0);
+    double median =
+        burst.stream().mapToDouble(Exchange::latencyMs).sorted().skip(n / 2).findFirst().orElse(0);
+    String figures =
+        "first request of the outage: "
+            + first.httpStatus()
+            + " after "
+            + Math.round(first.latencyMs())
+            + " ms; a burst of "
+            + n
+            + " then: "
+            + statuses()
+            + " by cause "
+            + causes
+            + ", median "
+            + Math.round(median)
+            + " ms, slowest "
+            + Math.round(slowest)
+            + " ms (connection timeout 2000 ms); served again "
+            + servedAgainMillis
+            + " ms after PgBouncer was back";
+    artifacts.summary("figures", () -> figures);
+    assertThat(first.httpStatus()).as("after its failover wait").isEqualTo(503);
+    assertThat(burst).allSatisfy(e -> assertThat(e.httpStatus()).isEqualTo(503));
+    assertThat(burst).allSatisfy(e -> assertThat(e.errorCode()).isEqualTo("STORAGE_UNAVAILABLE"));
+    assertThat(causes.getOrDefault("told at once", 0))
+        .as("requests of the burst turned away without waiting, by cause " + causes)
+        .isGreaterThanOrEqualTo(n / 2);
+    assertThat(after.httpStatus()).as("once PgBouncer is back").isEqualTo(201);
   }
 
   /** Polls /health until the notifications detail says {@code expected}, for up to 10 s. */

@@ -17,12 +17,13 @@ public final class PgBouncer implements AutoCloseable {
   /** Server connections per database and user: fewer than the instances' pools together. */
   public static final int POOL_SIZE = 6;
 
-  private final Process process;
+  private final List<String> command;
   private final int port;
   private final Path log;
+  private Process process;
 
-  private PgBouncer(Process process, int port, Path log) {
-    this.process = process;
+  private PgBouncer(List<String> command, int port, Path log) {
+    this.command = command;
     this.port = port;
     this.log = log;
   }
@@ -69,16 +70,24 @@ public final class PgBouncer implements AutoCloseable {
       command.addAll(List.of("-u", LocalPrograms.SERVICE_USER));
     }
     command.add(ini.toString());
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    PgBouncer bouncer = new PgBouncer(process, port, log);
+    PgBouncer bouncer = new PgBouncer(List.copyOf(command), port, log);
+    bouncer.restart();
+    return bouncer;
+  }
+
+  /** Starts it again, on the same port, after {@link #close()}: a pooler that comes back. */
+  public void restart() throws IOException, InterruptedException {
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     try {
       LocalPrograms.awaitPort(port, process, Duration.ofSeconds(15), log);
     } catch (AssertionError | InterruptedException e) {
-      bouncer.close();
+      close();
       throw e;
     }
-    return bouncer;
   }
 
   /** The DATABASE_URL for {@code database} through this PgBouncer. */
@@ -96,9 +105,12 @@ public final class PgBouncer implements AutoCloseable {
     return log;
   }
 
+  /** Stops it; every client connection through it breaks. */
   @Override
   public void close() throws InterruptedException {
-    LocalPrograms.stop(process, Duration.ofSeconds(5));
+    if (process != null) {
+      LocalPrograms.stop(process, Duration.ofSeconds(5));
+    }
   }
 
   private static String quoted(String text) {
