@@ -45,6 +45,8 @@ public final class Schema {
             .table(HISTORY_TABLE)
             .baselineOnMigrate(true)
             .baselineVersion("0")
+            // Through SLF4J like the rest of Genie, never Flyway's fallback to java.util.logging.
+            .loggers("slf4j")
             .load();
     try {
       switch (mode) {
