@@ -245,14 +245,16 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   @Override
-  public Map<String, String> describe() {
-    Map<String, String> details = new LinkedHashMap<>();
+  public Map<String, Object> describe() {
+    Map<String, Object> details = new LinkedHashMap<>();
     details.put("server", settings.url().host() + ":" + settings.url().port());
     details.put("database", settings.url().database());
     details.put("user", settings.url().user());
-    details.put("poolSize", Integer.toString(settings.poolSize()));
+    details.put("poolSize", settings.poolSize());
     details.put("schemaVersion", schemaVersion);
-    details.put("notifications", listener.listening() ? "listening" : "polling");
+    details.put(
+        "notifications",
+        listener.listening(settings.connectionTimeout()) ? "listening" : "polling");
     return details;
   }
 
