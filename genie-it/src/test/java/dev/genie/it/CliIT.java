@@ -164,6 +164,22 @@ class CliIT {
   }
 
   @Test
+  void aLogDirectoryThatCannotBeWrittenStopsServeAndCheck() throws Exception {
+    Path file = Files.writeString(workDir.resolve("a-file"), "not a directory");
+    Map<String, String> env =
+        Map.of("GENIE_LOG_DIR", file.resolve("logs").toString(), "GENIE_PORT", "0");
+
+    for (String command : new String[] {"check", "serve"}) {
+      Run run = refused(run(env, command));
+
+      assertThat(run.stderr())
+          .as(command)
+          .contains("cause: GENIE_LOG_DIR is '" + file.resolve("logs") + "'")
+          .contains("fix:   set GENIE_LOG_DIR to a directory");
+    }
+  }
+
+  @Test
   void withoutGenieLogSqlThereIsNoSqlLog(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Path logs = workDir.resolve("quiet");
