@@ -81,6 +81,7 @@ public final class SqlPromptStore implements PromptStore {
    * for result changes.
    *
    * @throws StoreUnavailableException when the database cannot be reached
+   * @throws MissingDatabaseException when the server answers but the database does not exist
    * @throws dev.genie.persistence.SchemaException when the schema is missing, newer than this
    *     build, or cannot be migrated
    */
