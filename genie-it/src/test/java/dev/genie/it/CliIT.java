@@ -179,6 +179,25 @@ class CliIT {
     }
   }
 
+  /** What the README says of a script's background start: SIGINT arrives ignored, SIGTERM stops. */
+  @Test
+  void startedWithSigintIgnoredItServesOnAfterSigintAndStopsOnSigterm() throws Exception {
+    Map<String, String> env = Map.of("GENIE_PORT", "0");
+
+    try (GenieProcess genie = GenieProcess.startIgnoringSigint(directory(), env, "serve")) {
+      GenieClient client = new GenieClient(URI.create(genie.awaitServing(PATIENCE)), PATIENCE);
+      genie.interrupt();
+      // A stop that had begun would answer 503 SHUTTING_DOWN, or not at all.
+      Thread.sleep(500);
+      assertThat(client.post("after SIGINT").status()).isEqualTo(201);
+      assertThat(genie.isAlive()).isTrue();
+      assertThat(genie.stdout()).doesNotContain("Genie stopped");
+
+      genie.terminate();
+      assertThat(genie.awaitExit(PATIENCE)).isZero();
+    }
+  }
+
   @Test
   void withoutGenieLogSqlThereIsNoSqlLog(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
