@@ -1,5 +1,6 @@
 package dev.genie.core;
 
+import dev.genie.core.internal.Millis;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -52,7 +53,13 @@ public record OrchestratorSettings(
     Objects.requireNonNull(value, name);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       throw new IllegalArgumentException(
-          name + " must be between " + min.toMillis() + " and " + max.toMillis() + " ms: " + value);
+          name
+              + " must be between "
+              + min.toMillis()
+              + " and "
+              + max.toMillis()
+              + " ms: "
+              + Millis.of(value));
     }
   }
 

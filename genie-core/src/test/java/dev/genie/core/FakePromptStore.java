@@ -149,7 +149,7 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
-  public Map<String, String> describe() {
+  public Map<String, Object> describe() {
     return Map.of("store", "in-memory fake");
   }
 

@@ -1,6 +1,7 @@
 package dev.genie.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.SampleGenerator;
@@ -24,6 +25,15 @@ class SampleGeneratorTest {
     assertThat(first.pages().get(0).title()).isEqualTo("a poem about autumn");
     assertThat(first.pages().get(0).blocks())
         .allSatisfy(b -> assertThat(b.type()).isEqualTo("text"));
+  }
+
+  @Test
+  void aNegativeDelayIsRefusedInMilliseconds() {
+    assertThatThrownBy(() -> new SampleGenerator(Duration.ofNanos(-5_000_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delay must not be negative: -5 ms");
+    assertThatThrownBy(() -> new SampleGenerator(Duration.ofNanos(-500_000)))
+        .hasMessage("delay must not be negative: -0.5 ms");
   }
 
   @Test

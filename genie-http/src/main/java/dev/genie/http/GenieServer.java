@@ -15,6 +15,7 @@ import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
+import dev.genie.http.internal.UnqueuedLimit;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -74,19 +75,10 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/health", new HealthHandler(store))
             .add(Methods.GET, "/metrics", new MetricsHandler(registry))
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
-    RequestLimit limit =
-        new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
-    limit.setFailureHandler(
-        exchange ->
-            HttpErrors.send(
-                exchange,
-                ErrorCode.OVERLOADED,
-                "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
-                    + "GENIE_MAX_QUEUED_REQUESTS); retry shortly"));
     this.draining =
         new Draining(
-            new RequestLimitingHandler(
-                limit,
+            limited(
+                server,
                 new Offloaded(
                     server.maxBodyBytes(), server.requestTimeout(), new Guarded(routes))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
@@ -107,6 +99,24 @@ public final class GenieServer implements AutoCloseable {
             .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) server.idleTimeout().toMillis())
             .setHandler(root)
             .build();
+  }
+
+  /** At most the configured requests in flight and waiting; the others get 503 at once. */
+  private static HttpHandler limited(ServerSettings server, HttpHandler next) {
+    HttpHandler overloaded =
+        exchange ->
+            HttpErrors.send(
+                exchange,
+                ErrorCode.OVERLOADED,
+                "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
+                    + "GENIE_MAX_QUEUED_REQUESTS); retry shortly");
+    if (server.maxQueuedRequests() == 0) {
+      return new UnqueuedLimit(server.maxConcurrentRequests(), next, overloaded);
+    }
+    RequestLimit limit =
+        new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
+    limit.setFailureHandler(overloaded);
+    return new RequestLimitingHandler(limit, next);
   }
 
   /**

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.config.LogSettings;
 import dev.genie.http.config.StorageMode;
 import dev.genie.persistence.sql.MigrateMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -102,6 +106,59 @@ class GenieConfigTest {
         .isInstanceOf(StartupCheckException.class)
         .hasMessageStartingWith("GENIE STARTUP CHECK FAILED")
         .hasMessageContaining(key);
+  }
+
+  @Test
+  void aLogDirectoryThatCannotBeWrittenStopsTheStart(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    String logDir = file.resolve("logs").toString();
+
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(Map.of("GENIE_LOG_DIR", logDir)))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_LOG_DIR is '" + logDir + "', where Genie cannot write")
+        .hasMessageContaining("Fix: set GENIE_LOG_DIR to a directory");
+  }
+
+  @Test
+  void aMissingLogDirectoryIsCreated(@TempDir Path dir) {
+    Path logs = dir.resolve("var").resolve("log");
+
+    assertThat(GenieConfig.fromEnvironment(Map.of("GENIE_LOG_DIR", logs.toString())).log())
+        .isEqualTo(new LogSettings(logs, false));
+    assertThat(logs).isEmptyDirectory();
+  }
+
+  @Test
+  void aNegativeDurationIsReportedInMilliseconds() {
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(Map.of("GENIE_WAIT_TIMEOUT_MS", "-5")))
+        .hasMessageContaining("GENIE_WAIT_TIMEOUT_MS")
+        .hasMessageContaining(": -5 ms")
+        .hasMessageNotContaining("PT");
+  }
+
+  @Test
+  void moreConcurrentRequestsThanThreadsAreRefused() {
+    assertThatThrownBy(
+            () ->
+                GenieConfig.fromEnvironment(
+                    Map.of("GENIE_WORKER_THREADS", "8", "GENIE_MAX_CONCURRENT_REQUESTS", "9")))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_MAX_CONCURRENT_REQUESTS must not exceed GENIE_WORKER_THREADS");
+    assertThat(
+            GenieConfig.fromEnvironment(Map.of("GENIE_WORKER_THREADS", "8"))
+                .server()
+                .maxConcurrentRequests())
+        .isEqualTo(8);
+  }
+
+  @Test
+  void aPoolTooSmallToMigrateIsRefused() {
+    assertThatThrownBy(
+            () ->
+                GenieConfig.fromEnvironment(
+                    Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_DB_POOL_SIZE", "1")))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_DB_POOL_SIZE must be between 2 and 1000: 1");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.genie.http.config.GenieConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +116,55 @@ class HttpApiTest {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(field(health.body(), "status")).isEqualTo("ok");
     assertThat(field(health.body(), "storage")).isEqualTo("legacy");
+  }
+
+  @Test
+  void healthWritesItsNumbersAsNumbers() throws Exception {
+    post("/prompts", "{\"prompt\":\"counted\"}");
+
+    assertThat(get("/health").body()).contains("\"prompts\":1").doesNotContain("\"prompts\":\"");
+  }
+
+  @Test
+  void headIsAnsweredLikeGetWithoutABody() throws Exception {
+    try (Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "HEAD /health HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n");
+      assertThat(answer.toLowerCase(Locale.ROOT))
+          .contains("content-type: application/json")
+          .contains("genie-storage: legacy");
+    }
+  }
+
+  @Test
+  void anEmojiComesBackAsItselfInThePromptAsInTheEnvelope() throws Exception {
+    HttpResponse<String> created =
+        post("/prompts", "{\"prompt\":\"Autumn \\ud83c\\udf42 leaves\"}");
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.body())
+        .contains("\"prompt\":\"Autumn \uD83C\uDF42 leaves\"")
+        .contains("\"normalizedPrompt\":\"Autumn \uD83C\uDF42 leaves\"")
+        .contains("\"title\":\"Autumn \uD83C\uDF42 leaves\"");
+    assertThat(created.body().toLowerCase(Locale.ROOT)).doesNotContain("\\ud83c");
+  }
+
+  @Test
+  void aDuplicateMemberIsNamedAsSuch() throws Exception {
+    HttpResponse<String> twice = post("/prompts", "{\"prompt\":\"a\",\"prompt\":\"b\"}");
+    HttpResponse<String> nested = post("/prompts", "{\"prompt\":\"a\",\"x\":{\"y\":1,\"y\":2}}");
+
+    assertError(twice, 400, "INVALID_JSON");
+    assertThat(field(twice.body(), "message")).contains("prompt twice");
+    assertError(nested, 400, "INVALID_JSON");
+    assertThat(field(nested.body(), "message")).contains("member twice");
   }
 
   @Test
@@ -265,11 +316,15 @@ class HttpApiTest {
     assertError(get("/prompts/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND");
     HttpResponse<String> wrongMethod = send(request("/prompts").DELETE());
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
-    assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST, GET");
+    assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST, GET, HEAD");
   }
 
   @ParameterizedTest
-  @CsvSource({"BREW, /prompts, 'POST, GET'", "PUT, /prompts/x, GET", "POST, /health, GET"})
+  @CsvSource({
+    "BREW, /prompts, 'POST, GET, HEAD'",
+    "PUT, /prompts/x, 'GET, HEAD'",
+    "POST, /health, 'GET, HEAD'"
+  })
   void otherMethodsAreAnsweredWithTheAllowedOnes(String method, String path, String allow)
       throws Exception {
     HttpResponse<String> response =

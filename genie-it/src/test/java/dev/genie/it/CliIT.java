@@ -164,6 +164,41 @@ class CliIT {
   }
 
   @Test
+  void aLogDirectoryThatCannotBeWrittenStopsServeAndCheck() throws Exception {
+    Path file = Files.writeString(workDir.resolve("a-file"), "not a directory");
+    Map<String, String> env =
+        Map.of("GENIE_LOG_DIR", file.resolve("logs").toString(), "GENIE_PORT", "0");
+
+    for (String command : new String[] {"check", "serve"}) {
+      Run run = refused(run(env, command));
+
+      assertThat(run.stderr())
+          .as(command)
+          .contains("cause: GENIE_LOG_DIR is '" + file.resolve("logs") + "'")
+          .contains("fix:   set GENIE_LOG_DIR to a directory");
+    }
+  }
+
+  /** What the README says of a script's background start: SIGINT arrives ignored, SIGTERM stops. */
+  @Test
+  void startedWithSigintIgnoredItServesOnAfterSigintAndStopsOnSigterm() throws Exception {
+    Map<String, String> env = Map.of("GENIE_PORT", "0");
+
+    try (GenieProcess genie = GenieProcess.startIgnoringSigint(directory(), env, "serve")) {
+      GenieClient client = new GenieClient(URI.create(genie.awaitServing(PATIENCE)), PATIENCE);
+      genie.interrupt();
+      // A stop that had begun would answer 503 SHUTTING_DOWN, or not at all.
+      Thread.sleep(500);
+      assertThat(client.post("after SIGINT").status()).isEqualTo(201);
+      assertThat(genie.isAlive()).isTrue();
+      assertThat(genie.stdout()).doesNotContain("Genie stopped");
+
+      genie.terminate();
+      assertThat(genie.awaitExit(PATIENCE)).isZero();
+    }
+  }
+
+  @Test
   void withoutGenieLogSqlThereIsNoSqlLog(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Path logs = workDir.resolve("quiet");

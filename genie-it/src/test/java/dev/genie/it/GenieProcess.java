@@ -33,6 +33,21 @@ final class GenieProcess implements AutoCloseable {
   /** Starts {@code java -jar genie.jar args…} in {@code workDir}. */
   static GenieProcess start(Path workDir, Map<String, String> env, String... args)
       throws IOException {
+    return start(List.of(), workDir, env, args);
+  }
+
+  /**
+   * Starts it as a shell script's background job does: with SIGINT ignored, which {@code exec}
+   * passes on to the JVM.
+   */
+  static GenieProcess startIgnoringSigint(Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    return start(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\""), workDir, env, args);
+  }
+
+  private static GenieProcess start(
+      List<String> launcher, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
     Path jar = Path.of(System.getProperty("genie.jar", "../genie-http/target/genie.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new AssertionError(
@@ -43,7 +58,8 @@ final class GenieProcess implements AutoCloseable {
             .info()
             .command()
             .orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toAbsolutePath().toString()));
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(java, "-jar", jar.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().keySet().removeIf(GenieProcess::isGenieSetting);
@@ -90,6 +106,14 @@ final class GenieProcess implements AutoCloseable {
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** Sends SIGINT, as Ctrl-C in a terminal does. */
+  void interrupt() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -INT " + process.pid() + " failed");
     }
   }
 

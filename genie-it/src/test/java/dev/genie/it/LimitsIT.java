@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP limits, on real Undertow: body size, request head size, slow and idle clients, and load
@@ -189,14 +191,20 @@ class LimitsIT {
     assertThat(listed).contains("a prompt behind the slow ones").doesNotContain("stalled", "drip");
   }
 
-  @Test
-  void loadPastTheLimitsIsShedWith503AndRetryAfter() throws Exception {
+  /** With no queue (0), everything past the two served is shed at once. */
+  @ParameterizedTest(name = "GENIE_MAX_QUEUED_REQUESTS={0}")
+  @ValueSource(ints = {2, 0})
+  void loadPastTheLimitsIsShedWith503AndRetryAfter(int queued) throws Exception {
     CountingGenerator generator = CountingGenerator.gated();
     GenieServer genie =
         genies.legacy(
             dataDir,
             generator,
-            Map.of("GENIE_MAX_CONCURRENT_REQUESTS", "2", "GENIE_MAX_QUEUED_REQUESTS", "2"));
+            Map.of(
+                "GENIE_MAX_CONCURRENT_REQUESTS",
+                "2",
+                "GENIE_MAX_QUEUED_REQUESTS",
+                Integer.toString(queued)));
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
 
     List<Future<GenieResponse>> served = new ArrayList<>();
@@ -210,8 +218,8 @@ class LimitsIT {
       String prompt = "more " + i;
       more.add(clients.submit(() -> client.post(prompt)));
     }
-    // Two of them fit the queue; the other four must be answered now, while the gate is shut.
-    List<GenieResponse> shed = awaitDone(more, 4);
+    // Those that fit the queue wait; the others must be answered now, while the gate is shut.
+    List<GenieResponse> shed = awaitDone(more, 6 - queued);
     generator.open();
     List<GenieResponse> all = new ArrayList<>();
     for (Future<GenieResponse> f : served) {
@@ -228,14 +236,16 @@ class LimitsIT {
     artifacts.summary(
         "figures",
         () ->
-            "8 requests with 2 slots and 2 queue places: "
+            "8 requests with 2 slots and "
+                + queued
+                + " queue places: "
                 + statuses
                 + "; answered while the slots were held: "
                 + shed.stream().map(r -> r.status() + " " + r.errorCode()).toList()
                 + "; prompts stored "
                 + stored);
     assertThat(shed)
-        .hasSize(4)
+        .hasSize(6 - queued)
         .allSatisfy(
             r -> {
               assertThat(r.status()).isEqualTo(503);
@@ -244,8 +254,8 @@ class LimitsIT {
               assertThat(r.header("Content-Type")).isEqualTo("application/json");
               assertThat(r.header("X-Request-Id")).isNotBlank();
             });
-    assertThat(statuses).containsEntry(201, 4).containsEntry(503, 4).hasSize(2);
-    assertThat(stored).isEqualTo(4);
+    assertThat(statuses).containsEntry(201, 2 + queued).containsEntry(503, 6 - queued).hasSize(2);
+    assertThat(stored).isEqualTo(2 + queued);
   }
 
   private int health(RawHttp http, String headLines, String query) throws IOException {

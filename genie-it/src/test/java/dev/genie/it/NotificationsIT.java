@@ -9,6 +9,9 @@ import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.ResultWatch;
+import dev.genie.persistence.sql.DatabaseUrl;
+import dev.genie.persistence.sql.SqlPromptStore;
+import dev.genie.persistence.sql.SqlStoreSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,6 +70,20 @@ class NotificationsIT {
     GenieResponse health = new GenieClient(other.uri(), PATIENCE).get("/health");
     assertThat(health.text("notifications")).isEqualTo("listening");
     assertWakesAcrossInstances(owner, other, gated, "a prompt after the reconnect");
+  }
+
+  @Test
+  void aStoreJustOpenedSaysItListens(PostgresServer postgres) throws Exception {
+    TestDatabase database = postgres.freshDatabase();
+    SqlStoreSettings settings =
+        SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(2).build();
+
+    // What `check` and the startup line print, from the store's first moments on.
+    for (int opened = 0; opened < 5; opened++) {
+      try (SqlPromptStore store = SqlPromptStore.open(settings)) {
+        assertThat(store.describe()).containsEntry("notifications", "listening");
+      }
+    }
   }
 
   private static void assertWakesAcrossInstances(

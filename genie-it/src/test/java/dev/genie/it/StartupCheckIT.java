@@ -73,7 +73,25 @@ class StartupCheckIT {
         "DATABASE_URL",
         "postgres://genie:" + SENTINEL + "@127.0.0.1:" + GenieProcess.freePort() + "/x");
 
-    assertThat(refused(env)).contains("cannot connect to PostgreSQL at postgres://genie:***@");
+    assertThat(refused(env))
+        .contains("cannot connect to PostgreSQL at postgres://genie:***@")
+        .contains("fix:   start PostgreSQL");
+  }
+
+  @Test
+  void aDatabaseThatDoesNotExistIsToBeCreated(PostgresServer postgres) throws Exception {
+    DatabaseUrl server = DatabaseUrl.parse(postgres.database().databaseUrl());
+    String missing = "genie_missing_" + Long.toHexString(System.nanoTime());
+    Map<String, String> env = env("GENIE_REQUIRE_DB", "1");
+    env.put("DATABASE_URL", postgres.database().databaseUrl().replace(server.database(), missing));
+
+    String banner = refused(env);
+
+    assertThat(banner)
+        .contains("cause: the database '" + missing + "' does not exist on PostgreSQL at ")
+        .contains("fix:   create it: createdb -h " + server.host())
+        .contains("CREATE DATABASE " + missing)
+        .doesNotContain("start PostgreSQL");
   }
 
   @Test
@@ -83,7 +101,13 @@ class StartupCheckIT {
     env.put("DATABASE_URL", database.databaseUrl());
     env.put("GENIE_MIGRATE", "validate");
 
-    assertThat(refused(env)).contains("the schema does not match this build");
+    String banner = refused(env);
+
+    assertThat(banner)
+        .contains("the schema does not match this build: migration 1 is not applied yet")
+        .contains("GENIE_MIGRATE=apply")
+        .doesNotContain("ignoreMigrationPatterns")
+        .doesNotContain("either run migrate");
   }
 
   @Test

@@ -2,8 +2,11 @@ package dev.genie.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.ReadmeExample;
+import dev.genie.it.support.ServerLog;
 import dev.genie.persistence.sql.DatabaseUrl;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class WorkflowTest {
   static final Path WORKFLOW = Path.of(".github", "workflows", "genie-concurrency.yml");
 
+  private Map<String, Object> workflow;
   private Map<String, Object> job;
   private List<Map<String, Object>> steps;
 
@@ -35,7 +39,7 @@ class WorkflowTest {
   void read() throws Exception {
     String text =
         Files.readString(ReadmeExample.projectRoot().resolve(WORKFLOW), StandardCharsets.UTF_8);
-    Map<String, Object> workflow = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    workflow = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
     // YAML 1.1 reads the key 'on' as the boolean true; GitHub reads it as the string.
     assertThat(workflow.containsKey("on") || workflow.containsKey(Boolean.TRUE))
         .as("triggers")
@@ -73,6 +77,15 @@ class WorkflowTest {
   }
 
   @Test
+  void itRunsOncePerChange() {
+    Map<String, Object> on = map(workflow, workflow.containsKey("on") ? "on" : Boolean.TRUE);
+
+    assertThat(on).containsKey("pull_request");
+    // A push to a pull request's branch would run the job a second time.
+    assertThat(list(map(on, "push"), "branches")).containsExactly("main");
+  }
+
+  @Test
   void javaIs17() {
     Map<String, Object> setup = step("uses", "actions/setup-java@");
 
@@ -88,6 +101,9 @@ class WorkflowTest {
 
     assertThat(build).isLessThan(migrate);
     assertThat(migrate).isLessThan(test);
+    // The database it migrates is the one it then checks, without changing it.
+    assertThat(String.valueOf(steps.get(migrate).get("run")))
+        .contains("GENIE_MIGRATE=validate java -jar genie-http/target/genie.jar check");
     assertThat(String.valueOf(steps.get(test).get("run")))
         .contains("mvn -B -pl genie-it verify")
         .contains("-Dtest=none");
@@ -101,11 +117,18 @@ class WorkflowTest {
 
     assertThat(upload).isGreaterThan(test);
     assertThat(step.get("if")).isEqualTo("failure()");
-    assertThat(String.valueOf(map(step, "with").get("path")))
-        .contains("genie-it/target/test-artifacts/")
-        .contains("genie-it/target/genie-it-server.log")
-        .contains("genie-it/target/genie-it-sql.log")
-        .contains("logs/");
+    assertThat(map(step, "with").get("if-no-files-found")).isEqualTo("error");
+    // The suite's own names for what it leaves, so that renaming one breaks this test.
+    assertThat(String.valueOf(map(step, "with").get("path")).lines().map(String::strip))
+        .contains(
+            "genie-it/" + slashes(Artifacts.baseDirectory()) + "/",
+            "genie-it/" + slashes(ServerLog.path()),
+            "genie-it/" + slashes(Artifacts.sqlLog()),
+            "logs/");
+  }
+
+  private static String slashes(Path path) {
+    return path.toString().replace(File.separatorChar, '/');
   }
 
   private Map<String, Object> step(String key, String contains) {
@@ -125,9 +148,9 @@ class WorkflowTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Map<String, Object> node, String key) {
+  private static Map<String, Object> map(Map<String, Object> node, Object key) {
     Object value = node.get(key);
-    assertThat(value).as(key).isInstanceOf(Map.class);
+    assertThat(value).as(String.valueOf(key)).isInstanceOf(Map.class);
     return (Map<String, Object>) value;
   }
 

@@ -17,7 +17,8 @@ public record LeaseTerms(String owner, Instant now, Duration duration, int maxAt
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(now, "now");
     if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("lease duration must be positive: " + duration);
+      throw new IllegalArgumentException(
+          "lease duration must be positive: " + duration.toMillis() + " ms");
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);

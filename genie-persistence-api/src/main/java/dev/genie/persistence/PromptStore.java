@@ -66,8 +66,11 @@ public interface PromptStore extends AutoCloseable {
    */
   void ping(Duration timeout);
 
-  /** What the store is connected to, for the startup line and {@code /health}; never a secret. */
-  Map<String, String> describe();
+  /**
+   * What the store is connected to, for the startup line and {@code /health}: strings, and numbers
+   * as {@link Integer}s; never a secret.
+   */
+  Map<String, Object> describe();
 
   @Override
   void close();

@@ -1,5 +1,6 @@
 package dev.genie.core.generate;
 
+import dev.genie.core.internal.Millis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class SampleGenerator implements Generator {
 
   public SampleGenerator(Duration delay) {
     if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative: " + delay);
+      throw new IllegalArgumentException("delay must not be negative: " + Millis.of(delay));
     }
     this.delay = delay;
   }

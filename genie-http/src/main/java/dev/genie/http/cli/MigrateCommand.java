@@ -53,7 +53,7 @@ final class MigrateCommand implements Callable<Integer> {
             .create(GenieConfig.fromEnvironment(migrating), Clock.systemUTC())
             .store();
     try {
-      Map<String, String> details = store.describe();
+      Map<String, Object> details = store.describe();
       out.println(
           "Genie migrate: the schema of database "
               + details.get("database")

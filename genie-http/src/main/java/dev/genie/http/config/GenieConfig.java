@@ -43,7 +43,7 @@ public record GenieConfig(
           StorageSettings.from(env, notices),
           orchestrator(env),
           GeneratorSettings.from(env),
-          LogSettings.from(env),
+          LogSettings.from(environment, env),
           notices);
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");

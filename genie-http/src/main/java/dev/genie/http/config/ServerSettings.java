@@ -44,6 +44,15 @@ public record ServerSettings(
     requireBetween("GENIE_SHUTDOWN_GRACE_MS", shutdownGrace.toMillis(), 0, 600_000);
     requireBetween("GENIE_REQUEST_TIMEOUT_MS", requestTimeout.toMillis(), 100, 600_000);
     requireBetween("GENIE_IDLE_TIMEOUT_MS", idleTimeout.toMillis(), 100, 3_600_000);
+    if (maxConcurrentRequests > workerThreads) {
+      // Requests beyond the threads would wait in the thread pool's queue, which has no bound.
+      throw new IllegalArgumentException(
+          "GENIE_MAX_CONCURRENT_REQUESTS must not exceed GENIE_WORKER_THREADS ("
+              + workerThreads
+              + "), or requests beyond the threads would wait uncounted by"
+              + " GENIE_MAX_QUEUED_REQUESTS: "
+              + maxConcurrentRequests);
+    }
   }
 
   static ServerSettings from(Env env) {

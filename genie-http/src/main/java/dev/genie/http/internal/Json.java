@@ -3,6 +3,7 @@ package dev.genie.http.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.genie.core.ErrorCode;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.Result;
@@ -28,6 +29,9 @@ public final class Json {
                   .maxNameLength(1024)
                   .build())
           .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // Characters beyond the BMP (emoji) as UTF-8, not as escaped surrogate pairs: the
+          // prompt then reads as the envelope does, which the core writes the same way.
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
 
   private Json() {}
@@ -74,14 +78,19 @@ public final class Json {
         });
   }
 
-  public static byte[] health(String status, String storage, Map<String, String> details) {
+  /** Numbers among the details are written as JSON numbers, everything else as strings. */
+  public static byte[] health(String status, String storage, Map<String, ?> details) {
     return write(
         json -> {
           json.writeStartObject();
           json.writeStringField("status", status);
           json.writeStringField("storage", storage);
-          for (Map.Entry<String, String> detail : details.entrySet()) {
-            json.writeStringField(detail.getKey(), detail.getValue());
+          for (Map.Entry<String, ?> detail : details.entrySet()) {
+            if (detail.getValue() instanceof Number number) {
+              json.writeNumberField(detail.getKey(), number.longValue());
+            } else {
+              json.writeStringField(detail.getKey(), String.valueOf(detail.getValue()));
+            }
           }
           json.writeEndObject();
         });

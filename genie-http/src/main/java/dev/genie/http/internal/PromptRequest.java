@@ -1,5 +1,6 @@
 package dev.genie.http.internal;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Reads {@code {"prompt": "…"}}; other members are ignored, so clients may send more. */
 final class PromptRequest {
+  private static final String DUPLICATE = "Duplicate field ";
+
   private PromptRequest() {}
 
   /**
@@ -54,6 +57,16 @@ final class PromptRequest {
       return prompt;
     } catch (StreamConstraintsException e) {
       throw invalidJson("the body is nested too deeply or holds an oversized value");
+    } catch (JsonParseException e) {
+      // Jackson's one signal of a repeated member is its message; it names no other error so.
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith(DUPLICATE)) {
+        throw invalidJson(
+            message.equals(DUPLICATE + "'prompt'")
+                ? "the body has the member prompt twice; send it once"
+                : "the body has an object with a member twice; send each member once");
+      }
+      throw invalidJson("the body is not valid JSON in UTF-8");
     } catch (IOException e) {
       throw invalidJson("the body is not valid JSON in UTF-8");
     }

@@ -6,13 +6,15 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
 /**
  * Genie's few routes. An unknown path is a 404; a known path with another method is a 405 that
- * lists, in {@code Allow}, the methods the path does take.
+ * lists, in {@code Allow}, the methods the path does take. HEAD is answered wherever GET is, with
+ * GET's status and headers and no body (Undertow drops the body of an answer to HEAD).
  */
 public final class Routes implements HttpHandler {
   /** The matched route's template, for metrics and logs; "unmatched" otherwise. */
@@ -52,13 +54,15 @@ public final class Routes implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     String path = exchange.getRelativePath();
+    HttpString method = exchange.getRequestMethod();
+    HttpString asMethod = method.equals(Methods.HEAD) ? Methods.GET : method;
     StringJoiner allowed = new StringJoiner(", ");
     for (Route route : routes) {
       String id = route.match(path);
       if (id == null) {
         continue;
       }
-      if (route.method().equals(exchange.getRequestMethod())) {
+      if (route.method().equals(asMethod)) {
         exchange.putAttachment(TEMPLATE, route.template());
         if (!id.isEmpty()) {
           exchange.putAttachment(ID, id);
@@ -67,6 +71,9 @@ public final class Routes implements HttpHandler {
         return;
       }
       allowed.add(route.method().toString());
+      if (route.method().equals(Methods.GET)) {
+        allowed.add(Methods.HEAD_STRING);
+      }
     }
     exchange.putAttachment(TEMPLATE, "unmatched");
     if (allowed.length() == 0) {

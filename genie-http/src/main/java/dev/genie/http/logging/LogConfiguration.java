@@ -65,7 +65,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     if (configurationFileGiven()) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    apply(context, logDirectory());
+    apply(context, LogSettings.directory(System.getenv()));
     DefaultShutdownHook hook = new DefaultShutdownHook();
     hook.setDelay(SHUTDOWN_DELAY);
     hook.setContext(context);
@@ -101,13 +101,6 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     return System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null
         || loader.getResource(ContextInitializer.TEST_AUTOCONFIG_FILE) != null
         || loader.getResource(ContextInitializer.AUTOCONFIG_FILE) != null;
-  }
-
-  /** A system property wins over the environment variable, both over the default. */
-  private static String logDirectory() {
-    String directory =
-        System.getProperty(LogSettings.DIRECTORY_KEY, System.getenv(LogSettings.DIRECTORY_KEY));
-    return directory == null || directory.isBlank() ? LogSettings.DEFAULT_DIRECTORY : directory;
   }
 
   private static Appender<ILoggingEvent> console(LoggerContext context) {

@@ -6,6 +6,8 @@ import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.SchemaException;
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.sql.DatabaseUrl;
+import dev.genie.persistence.sql.MissingDatabaseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -51,6 +53,22 @@ final class StoreSelection {
     }
     try {
       return store.get();
+    } catch (MissingDatabaseException e) {
+      DatabaseUrl url = e.url();
+      throw new StartupCheckException(
+          e.getMessage(),
+          "create it: createdb -h "
+              + url.host()
+              + " -p "
+              + url.port()
+              + " -U "
+              + url.user()
+              + " "
+              + url.database()
+              + " (or CREATE DATABASE "
+              + url.database()
+              + " in psql), or point DATABASE_URL at a database that exists",
+          e);
     } catch (StoreUnavailableException e) {
       throw new StartupCheckException(
           e.getMessage(),

@@ -61,8 +61,12 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
    * {@code logback-test.xml} ({@code -Dgenie.it.serverLog}, {@code -Dgenie.it.sqlLog}).
    */
   public Artifacts serverLogs() {
-    return file(ServerLog.path())
-        .file(Path.of(System.getProperty("genie.it.sqlLog", "target/genie-it-sql.log")));
+    return file(ServerLog.path()).file(sqlLog());
+  }
+
+  /** The in-process servers' SQL statement log: {@code -Dgenie.it.sqlLog}, else its default. */
+  public static Path sqlLog() {
+    return Path.of(System.getProperty("genie.it.sqlLog", "target/genie-it-sql.log"));
   }
 
   /**

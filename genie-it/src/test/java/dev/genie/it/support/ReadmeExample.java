@@ -50,6 +50,21 @@ public final class ReadmeExample {
    * @throws AssertionError when the heading or the block is missing
    */
   public static ReadmeExample under(String heading) throws IOException {
+    String source = block(heading, "java");
+    Matcher name = CLASS_NAME.matcher(source);
+    if (!name.find()) {
+      throw new AssertionError("the README's example under '" + heading + "' has no public class");
+    }
+    return new ReadmeExample(source, name.group(1));
+  }
+
+  /**
+   * The text of the first {@code ```language} block after the README heading {@code heading},
+   * before the next heading.
+   *
+   * @throws AssertionError when the heading or the block is missing
+   */
+  public static String block(String heading, String language) throws IOException {
     List<String> lines =
         Files.readAllLines(projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
     int at = lines.indexOf(heading);
@@ -57,9 +72,13 @@ public final class ReadmeExample {
       throw new AssertionError("README.md has no line '" + heading + "'");
     }
     int start = at + 1;
-    while (start < lines.size() && !lines.get(start).equals("```java")) {
-      if (lines.get(start).startsWith("#")) {
-        throw new AssertionError("README.md has no ```java block under '" + heading + "'");
+    boolean inBlock = false;
+    while (start < lines.size() && !lines.get(start).equals("```" + language)) {
+      if (lines.get(start).startsWith("```")) {
+        inBlock = !inBlock;
+      } else if (!inBlock && lines.get(start).startsWith("#")) {
+        throw new AssertionError(
+            "README.md has no ```" + language + " block under '" + heading + "'");
       }
       start++;
     }
@@ -67,12 +86,16 @@ public final class ReadmeExample {
     while (end < lines.size() && !lines.get(end).equals("```")) {
       end++;
     }
-    String source = String.join("\n", lines.subList(start + 1, end)) + "\n";
-    Matcher name = CLASS_NAME.matcher(source);
-    if (!name.find()) {
-      throw new AssertionError("the README's example under '" + heading + "' has no public class");
+    if (end >= lines.size()) {
+      throw new AssertionError(
+          "README.md has no ```" + language + " block under '" + heading + "'");
     }
-    return new ReadmeExample(source, name.group(1));
+    return String.join("\n", lines.subList(start + 1, end)) + "\n";
+  }
+
+  /** The example's source, as the README has it. */
+  public String source() {
+    return source;
   }
 
   public String className() {

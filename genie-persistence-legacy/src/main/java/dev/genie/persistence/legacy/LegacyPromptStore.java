@@ -198,13 +198,13 @@ public final class LegacyPromptStore implements PromptStore {
   }
 
   @Override
-  public Map<String, String> describe() {
+  public Map<String, Object> describe() {
     lock.lock();
     try {
-      Map<String, String> description = new LinkedHashMap<>();
+      Map<String, Object> description = new LinkedHashMap<>();
       description.put("store", NAME);
       description.put("dataDir", dataDir.toString());
-      description.put("prompts", Integer.toString(index.size()));
+      description.put("prompts", index.size());
       return Collections.unmodifiableMap(description);
     } finally {
       lock.unlock();

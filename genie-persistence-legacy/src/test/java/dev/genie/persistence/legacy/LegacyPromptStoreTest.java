@@ -41,7 +41,7 @@ class LegacyPromptStoreTest {
           .containsExactly(
               Map.entry("store", "legacy"),
               Map.entry("dataDir", dir.toAbsolutePath().normalize().toString()),
-              Map.entry("prompts", "1"));
+              Map.entry("prompts", 1));
     }
   }
 

@@ -93,6 +93,7 @@ public final class SqlPromptStore implements PromptStore {
    * for result changes.
    *
    * @throws StoreUnavailableException when the database cannot be reached
+   * @throws MissingDatabaseException when the server answers but the database does not exist
    * @throws dev.genie.persistence.SchemaException when the schema is missing, newer than this
    *     build, or cannot be migrated
    */
@@ -263,17 +264,19 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   @Override
-  public Map<String, String> describe() {
-    Map<String, String> details = new LinkedHashMap<>();
+  public Map<String, Object> describe() {
+    Map<String, Object> details = new LinkedHashMap<>();
     details.put(
         "server",
         String.join(",", settings.url().servers().stream().map(Object::toString).toList()));
     details.put("database", settings.url().database());
     details.put("user", settings.url().user());
-    details.put("poolSize", Integer.toString(settings.poolSize()));
+    details.put("poolSize", settings.poolSize());
     details.put("pooler", pooled ? "transaction" : "none");
     details.put("schemaVersion", schemaVersion);
-    details.put("notifications", listener.listening() ? "listening" : "polling");
+    details.put(
+        "notifications",
+        listener.listening(settings.connectionTimeout()) ? "listening" : "polling");
     return details;
   }
 

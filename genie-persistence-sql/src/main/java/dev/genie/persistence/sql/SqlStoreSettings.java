@@ -56,9 +56,10 @@ public record SqlStoreSettings(
   public SqlStoreSettings {
     Objects.requireNonNull(url, "url (DATABASE_URL)");
     Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
-    if (poolSize < 1 || poolSize > 1000) {
+    if (poolSize < 2 || poolSize > 1000) {
+      // Flyway holds two connections while it migrates.
       throw new IllegalArgumentException(
-          "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
+          "GENIE_DB_POOL_SIZE must be between 2 and 1000: " + poolSize);
     }
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);

@@ -4,7 +4,10 @@ import dev.genie.persistence.ResultWatchers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -26,6 +29,7 @@ public final class ChangeListener implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean listening;
+  private final CountDownLatch firstAttempt = new CountDownLatch(1);
 
   public ChangeListener(Callable<Connection> connect, ResultWatchers watchers) {
     this.connect = connect;
@@ -47,8 +51,18 @@ public final class ChangeListener implements AutoCloseable {
         why);
   }
 
-  /** Whether notifications are arriving now; when false, waiters rely on polling alone. */
-  public boolean listening() {
+  /**
+   * Whether notifications are arriving now; when false, waiters rely on polling alone. Until the
+   * first attempt to listen has ended it waits for it, at most {@code patience}: otherwise a store
+   * described right after it opened would say polling or listening depending on which thread ran
+   * first.
+   */
+  public boolean listening(Duration patience) {
+    try {
+      firstAttempt.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return listening;
   }
 
@@ -60,6 +74,7 @@ public final class ChangeListener implements AutoCloseable {
           Statement statement = connection.createStatement()) {
         statement.execute("LISTEN " + CHANNEL);
         listening = true;
+        firstAttempt.countDown();
         if (failedBefore) {
           log.log(Level.INFO, "listening for result changes again");
         }
@@ -77,6 +92,7 @@ public final class ChangeListener implements AutoCloseable {
         }
       } catch (Exception e) {
         listening = false;
+        firstAttempt.countDown();
         if (!running) {
           return;
         }
@@ -113,6 +129,7 @@ public final class ChangeListener implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    firstAttempt.countDown();
     thread.interrupt();
     try {
       thread.join(2 * POLL_MILLIS + 1000);

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.sql.MissingDatabaseException;
 import dev.genie.persistence.sql.Pooler;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import java.lang.System.Logger.Level;
@@ -17,6 +18,9 @@ import java.sql.SQLException;
  * @param pooled whether a pooler in transaction mode sits behind it ({@link Pooler#TRANSACTION})
  */
 public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
+  /** PostgreSQL's SQLSTATE for a database that does not exist. */
+  private static final String INVALID_CATALOG_NAME = "3D000";
+
   private static final System.Logger log = System.getLogger(ConnectionPool.class.getName());
 
   /**
@@ -25,6 +29,7 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
    *
    * @throws StoreUnavailableException naming the server (never the password) when no connection can
    *     be made within the connection timeout
+   * @throws MissingDatabaseException when the server answers that the database does not exist
    */
   public static ConnectionPool open(SqlStoreSettings settings) {
     if (settings.pooler() == Pooler.TRANSACTION) {
@@ -64,6 +69,9 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
       return new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof SQLException sql && INVALID_CATALOG_NAME.equals(sql.getSQLState())) {
+        throw new MissingDatabaseException(settings.url(), e);
+      }
       throw new StoreUnavailableException(
           "cannot connect to PostgreSQL at "
               + settings.url().redacted()

@@ -6,14 +6,20 @@ import dev.genie.persistence.sql.MigrateMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.ErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 
 /** Brings the schema to this build's version, or checks that it is there, as configured. */
@@ -45,6 +51,8 @@ public final class Schema {
             .table(HISTORY_TABLE)
             .baselineOnMigrate(true)
             .baselineVersion("0")
+            // Through SLF4J like the rest of Genie, never Flyway's fallback to java.util.logging.
+            .loggers("slf4j")
             .load();
     try {
       switch (mode) {
@@ -56,11 +64,7 @@ public final class Schema {
           refuseNewer(flyway);
           ValidateResult result = flyway.validateWithResult();
           if (!result.validationSuccessful) {
-            throw new SchemaException(
-                "the schema does not match this build: "
-                    + result.getAllErrorMessages()
-                    + "; "
-                    + FIX_MISSING);
+            throw mismatch(result);
           }
         }
         case OFF -> {} // the tables were found above
@@ -70,9 +74,46 @@ public final class Schema {
           ? "unmanaged"
           : current.getVersion().getVersion();
     } catch (FlywayException e) {
-      throw new SchemaException(
-          "could not prepare the schema: " + e.getMessage() + "; " + FIX_MISSING, e);
+      // Only the first line: the rest is advice for Flyway's own command line.
+      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+      throw new SchemaException("could not prepare the schema: " + message + "; " + FIX_MISSING, e);
     }
+  }
+
+  /** What differs, in Genie's words: Flyway's messages advise options of its command line. */
+  private static SchemaException mismatch(ValidateResult result) {
+    boolean onlyPending = !result.invalidMigrations.isEmpty();
+    List<String> problems = new ArrayList<>();
+    for (ValidateOutput migration : result.invalidMigrations) {
+      ErrorCode code = migration.errorDetails == null ? null : migration.errorDetails.errorCode;
+      onlyPending &= code == CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED;
+      problems.add("migration " + migration.version + " " + problem(code));
+    }
+    if (problems.isEmpty()) {
+      problems.add("its history table disagrees with this build's migrations");
+    }
+    return new SchemaException(
+        "the schema does not match this build: "
+            + String.join(", ", problems)
+            + "; "
+            + (onlyPending
+                ? FIX_MISSING
+                : "the schema was changed outside this build: restore it, or point DATABASE_URL"
+                    + " at a new database"));
+  }
+
+  private static String problem(ErrorCode code) {
+    if (!(code instanceof CoreErrorCode core)) {
+      return "does not match";
+    }
+    return switch (core) {
+      case RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED -> "is not applied yet";
+      case APPLIED_VERSIONED_MIGRATION_NOT_RESOLVED -> "is applied but unknown to this build";
+      case FAILED_VERSIONED_MIGRATION -> "failed when it was applied";
+      case CHECKSUM_MISMATCH, DESCRIPTION_MISMATCH, TYPE_MISMATCH ->
+          "was changed after it was applied";
+      default -> "does not match (" + core.name().toLowerCase(Locale.ROOT) + ")";
+    };
   }
 
   private static void refuseNewer(Flyway flyway) {

@@ -1,0 +1,39 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's library example, built against the installed artifacts and run as written: with
+ * Logback as the binding and Flyway at WARN, it prints its answer and no Flyway line.
+ */
+class PoemServiceTest {
+  @Test
+  void answersFromItsDatabaseAndKeepsFlywayQuiet() throws Exception {
+    try (ConsumerDatabase database = ConsumerDatabase.create()) {
+      Console first = Console.capture(() -> PoemService.main(new String[] {database.url()}));
+      Console again = Console.capture(() -> PoemService.main(new String[] {database.url()}));
+
+      String envelope = first.envelope("CREATED");
+      assertTrue(envelope.startsWith("{\"version\":1,\"pages\":["), envelope);
+      assertEquals(envelope, again.envelope("EXISTING"));
+      assertTrue(
+          first.out().stream().noneMatch(line -> line.contains("org.flywaydb")),
+          "a Flyway line although org.flywaydb is at WARN: " + first.out());
+      try (Connection connection = database.connect();
+          Statement statement = connection.createStatement();
+          ResultSet rows =
+              statement.executeQuery(
+                  "SELECT r.status, r.envelope::text, (SELECT count(*) FROM genie_prompts)"
+                      + " FROM genie_prompts p JOIN genie_results r ON r.prompt_id = p.id")) {
+        assertTrue(rows.next(), "no prompt stored");
+        assertEquals("completed", rows.getString(1));
+        assertEquals(envelope, rows.getString(2));
+        assertEquals(1, rows.getLong(3));
+      }
+    }
+  }
+}
