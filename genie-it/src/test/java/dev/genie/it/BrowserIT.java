@@ -94,6 +94,32 @@ class BrowserIT {
   }
 
   @Test
+  void aFailedGenerationIsExplainedOnThePageAndInThePreviewAndHasNoPdf() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.failing(1), Map.of());
+    WebDriver page = open(genie.uri());
+
+    send(page, "a poem the model cannot write");
+    awaitText("answer-status", "failed");
+
+    assertThat(text(page, "message"))
+        .startsWith("The generation failed. Sending the same prompt again tries again.")
+        .contains("GENERATION_FAILED");
+    assertThat(text(page, "answer-error")).contains("the model is down");
+    assertThat(page.findElement(By.id("answer-pdf")).isDisplayed()).isFalse();
+    GenieResponse pdf =
+        new GenieClient(genie.uri(), PATIENCE)
+            .get("/prompts/" + text(page, "answer-id") + "/export.pdf");
+    assertThat(pdf.status()).isEqualTo(409);
+    assertThat(pdf.errorCode()).isEqualTo("NOT_READY");
+
+    page.get(page.findElement(By.id("answer-preview")).getDomProperty("href"));
+    browser.await("the preview", d -> !d.findElements(By.cssSelector(".notice.failed")).isEmpty());
+
+    assertThat(page.findElement(By.cssSelector(".notice.failed")).getText())
+        .contains("The generation failed", "the model is down");
+  }
+
+  @Test
   void theListOfRecentPromptsPagesForwardWithTheCursor() throws Exception {
     GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
@@ -184,7 +210,7 @@ class BrowserIT {
         .isEmpty();
     assertThat(page.findElements(By.cssSelector("a[href^='javascript']"))).isEmpty();
 
-    page.get(page.findElement(By.id("answer-preview")).getAttribute("href"));
+    page.get(page.findElement(By.id("answer-preview")).getDomProperty("href"));
     browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() == 2);
     settle();
 

@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -144,18 +142,9 @@ public final class Browser implements AfterTestExecutionCallback, AfterEachCallb
       driver.quit();
       driver = null;
     }
-    deleteTree(profile);
-    deleteTree(downloads);
-  }
-
-  private static void deleteTree(Path directory) throws IOException {
-    if (directory == null || !Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(path);
-      }
+    if (profile != null) {
+      Artifacts.deleteTree(profile);
+      Artifacts.deleteTree(downloads);
     }
   }
 }
