@@ -189,7 +189,10 @@ class PreviewExportTest {
         .doesNotContainPattern("<script>|<script [^s]|\\son[a-z]+=");
     assertThat(script.headers().firstValue("Content-Type"))
         .contains("text/javascript; charset=utf-8");
-    assertThat(script.body()).contains("textContent").doesNotContain("innerHTML");
+    assertThat(script.body()).contains("textContent").doesNotContain("innerHTML", "outerHTML");
+    for (dev.genie.core.ErrorCode code : dev.genie.core.ErrorCode.values()) {
+      assertThat(script.body()).as("the page's sentence for " + code).contains(code + ": '");
+    }
     assertThat(style.headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
   }
 

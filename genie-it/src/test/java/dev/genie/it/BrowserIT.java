@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -80,7 +82,9 @@ class BrowserIT {
     GenieServer genie = genies.sql(database, generator, Map.of("GENIE_WAIT_TIMEOUT_MS", "300"));
     WebDriver page = open(genie.uri());
 
-    send(page, "a poem that takes its time");
+    WebElement input = page.findElement(By.id("prompt"));
+    input.sendKeys("a poem that takes its time");
+    input.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER)); // the keyboard's way to send
     awaitText("answer-http", "202");
     assertThat(text(page, "answer-status")).isEqualTo("pending");
     assertThat(text(page, "answer-pages")).contains("Still being generated");
@@ -117,6 +121,27 @@ class BrowserIT {
 
     assertThat(page.findElement(By.cssSelector(".notice.failed")).getText())
         .contains("The generation failed", "the model is down");
+  }
+
+  @Test
+  void thePageFitsAPhoneSizedWindow() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    WebDriver page = open(genie.uri());
+    page.manage().window().setSize(new Dimension(390, 844));
+
+    send(page, "A prompt with one very long word: " + "Donaudampfschifffahrt".repeat(6));
+    awaitText("answer-status", "completed");
+    awaitList(page, 1);
+    long overflow =
+        (Long)
+            js(page)
+                .executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+
+    assertThat(overflow)
+        .as("pixels scrolled sideways on a 390 px wide window")
+        .isLessThanOrEqualTo(0);
+    assertThat(page.findElement(By.id("send")).getSize().getHeight()).isGreaterThanOrEqualTo(36);
   }
 
   @Test

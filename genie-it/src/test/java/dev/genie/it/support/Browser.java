@@ -96,7 +96,7 @@ public final class Browser implements AfterTestExecutionCallback, AfterEachCallb
   }
 
   /** The executable at the environment's path or the default; fails saying how to install it. */
-  private static Path installed(String variable, String fallback) {
+  static Path installed(String variable, String fallback) {
     Path path = Path.of(Optional.ofNullable(System.getenv(variable)).orElse(fallback));
     if (!Files.isExecutable(path)) {
       throw new AssertionError(
