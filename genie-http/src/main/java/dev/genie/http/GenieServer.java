@@ -6,6 +6,7 @@ import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
 import dev.genie.http.internal.Draining;
 import dev.genie.http.internal.ExchangeBasics;
+import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.HttpErrors;
@@ -13,9 +14,11 @@ import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.Preloading;
+import dev.genie.http.internal.PreviewHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.internal.UnqueuedLimit;
+import dev.genie.http.internal.WebPage;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,6 +75,13 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.POST, "/prompt", prompts.submit())
             .add(Methods.GET, "/prompts", prompts.list())
             .add(Methods.GET, "/prompts/{id}", prompts.find())
+            .add(Methods.GET, "/prompts/{id}/preview", new PreviewHandler(orchestrator))
+            .add(
+                Methods.GET,
+                "/prompts/{id}/export.pdf",
+                new ExportHandler(orchestrator, config.render()))
+            .add(Methods.GET, "/", WebPage.page())
+            .add(Methods.GET, "/assets/{id}", WebPage.assets())
             .add(Methods.GET, "/health", new HealthHandler(store))
             .add(Methods.GET, "/metrics", new MetricsHandler(registry))
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());

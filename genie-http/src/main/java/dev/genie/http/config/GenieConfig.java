@@ -17,6 +17,7 @@ public record GenieConfig(
     OrchestratorSettings orchestrator,
     GeneratorSettings generator,
     LogSettings log,
+    RenderSettings render,
     List<String> notices) {
 
   public GenieConfig {
@@ -44,6 +45,7 @@ public record GenieConfig(
           orchestrator(env),
           GeneratorSettings.from(env),
           LogSettings.from(environment, env),
+          RenderSettings.from(env),
           notices);
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");

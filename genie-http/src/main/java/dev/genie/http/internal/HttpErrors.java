@@ -23,6 +23,7 @@ public final class HttpErrors {
     STATUS.put(ErrorCode.PROMPT_TOO_LONG, 400);
     STATUS.put(ErrorCode.INVALID_PARAMETER, 400);
     STATUS.put(ErrorCode.NOT_FOUND, 404);
+    STATUS.put(ErrorCode.NOT_READY, 409);
     STATUS.put(ErrorCode.METHOD_NOT_ALLOWED, 405);
     STATUS.put(ErrorCode.BODY_TOO_LARGE, 413);
     STATUS.put(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415);

@@ -44,14 +44,19 @@ public final class PromptHandlers {
   /** {@code GET /prompts/{id}}. */
   public HttpHandler find() {
     return exchange -> {
-      String id = exchange.getAttachment(Routes.ID);
-      Optional<StoredPrompt> state = orchestrator.find(id);
-      if (state.isEmpty()) {
-        String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
-        throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
-      }
-      Json.send(exchange, Json.prompt(state.get()));
+      Json.send(exchange, Json.prompt(existing(orchestrator, exchange)));
     };
+  }
+
+  /** The prompt that the path's {@code {id}} names; a 404 when there is none. */
+  static StoredPrompt existing(Orchestrator orchestrator, HttpServerExchange exchange) {
+    String id = exchange.getAttachment(Routes.ID);
+    Optional<StoredPrompt> state = orchestrator.find(id);
+    if (state.isEmpty()) {
+      String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
+      throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
+    }
+    return state.get();
   }
 
   /** {@code GET /prompts?limit=&cursor=}: newest first. */

@@ -24,17 +24,20 @@ public final class Routes implements HttpHandler {
   public static final AttachmentKey<String> ID = AttachmentKey.create(String.class);
 
   private record Route(HttpString method, String template, HttpHandler handler) {
-    /** The path parameter when the path matches, or null. */
+    /** The path parameter when the path matches, or null; "" for a path without one. */
     String match(String path) {
-      int brace = template.indexOf("/{id}");
+      int brace = template.indexOf("{id}");
       if (brace < 0) {
         return template.equals(path) ? "" : null;
       }
-      String prefix = template.substring(0, brace + 1);
-      if (!path.startsWith(prefix) || path.length() == prefix.length()) {
+      String prefix = template.substring(0, brace);
+      String suffix = template.substring(brace + "{id}".length());
+      if (!path.startsWith(prefix)
+          || !path.endsWith(suffix)
+          || path.length() <= prefix.length() + suffix.length()) {
         return null;
       }
-      String id = path.substring(prefix.length());
+      String id = path.substring(prefix.length(), path.length() - suffix.length());
       return id.indexOf('/') >= 0 ? null : id;
     }
   }

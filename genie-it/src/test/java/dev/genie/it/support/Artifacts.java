@@ -220,8 +220,8 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
     }
   }
 
-  /** Clears what an earlier run left, so the directory shows only this failure. */
-  private static void deleteTree(Path directory) throws IOException {
+  /** Deletes a directory and everything in it; nothing when it does not exist. */
+  public static void deleteTree(Path directory) throws IOException {
     if (!Files.exists(directory)) {
       return;
     }

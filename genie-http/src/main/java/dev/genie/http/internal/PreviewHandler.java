@@ -1,0 +1,43 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.Orchestrator;
+import dev.genie.persistence.ResultStatus;
+import dev.genie.render.HtmlRenderer;
+import dev.genie.render.ResultView;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code GET /prompts/{id}/preview}: the result as an HTML page without script. A pending result's
+ * page says so and reloads itself through the {@code Refresh} header; a failed one shows its error.
+ */
+public final class PreviewHandler implements HttpHandler {
+  /** Seconds between reloads of a pending result's page. */
+  static final int REFRESH_SECONDS = 2;
+
+  private static final HttpString REFRESH = HttpString.tryFromString("Refresh");
+
+  private final Orchestrator orchestrator;
+  private final HtmlRenderer renderer = new HtmlRenderer();
+
+  public PreviewHandler(Orchestrator orchestrator) {
+    this.orchestrator = orchestrator;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    ResultView view = ResultView.of(PromptHandlers.existing(orchestrator, exchange));
+    byte[] page = renderer.render(view).getBytes(StandardCharsets.UTF_8);
+    SecurityHeaders.apply(exchange, HtmlRenderer.CONTENT_SECURITY_POLICY);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+    if (view.status() == ResultStatus.PENDING) {
+      exchange.getResponseHeaders().put(REFRESH, Integer.toString(REFRESH_SECONDS));
+    }
+    Offloaded.send(exchange, ByteBuffer.wrap(page));
+  }
+}

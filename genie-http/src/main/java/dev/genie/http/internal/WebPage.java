@@ -1,0 +1,67 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenieException;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * {@code GET /} and {@code GET /assets/{id}}: the web page, its one script and its style, served
+ * from the jar as they are (no build step). The page may run only that script, and talk only to
+ * this server.
+ */
+public final class WebPage {
+  static final String POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+          + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  private static final Asset PAGE = Asset.read("index.html", "text/html; charset=utf-8");
+  private static final Map<String, Asset> ASSETS =
+      Map.of(
+          "app.js", Asset.read("app.js", "text/javascript; charset=utf-8"),
+          "app.css", Asset.read("app.css", "text/css; charset=utf-8"));
+
+  private WebPage() {}
+
+  private record Asset(byte[] bytes, String type) {
+    static Asset read(String name, String type) {
+      String resource = "web/" + name;
+      try (InputStream in = WebPage.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException(resource + " is missing from the jar; this is a bug");
+        }
+        return new Asset(in.readAllBytes(), type);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read " + resource, e);
+      }
+    }
+  }
+
+  public static HttpHandler page() {
+    return exchange -> send(exchange, PAGE);
+  }
+
+  public static HttpHandler assets() {
+    return exchange -> {
+      String name = exchange.getAttachment(Routes.ID);
+      Asset asset = ASSETS.get(name);
+      if (asset == null) {
+        throw new GenieException(
+            ErrorCode.NOT_FOUND, "unknown asset; the page's assets are " + ASSETS.keySet());
+      }
+      send(exchange, asset);
+    };
+  }
+
+  private static void send(io.undertow.server.HttpServerExchange exchange, Asset asset) {
+    SecurityHeaders.apply(exchange, POLICY);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, asset.type());
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+    Offloaded.send(exchange, ByteBuffer.wrap(asset.bytes()));
+  }
+}

@@ -1,0 +1,280 @@
+// Genie's web page. Every text from a user or a model goes into the page through textContent,
+// never as HTML.
+'use strict';
+
+(function () {
+  const MESSAGES = {
+    INVALID_JSON: 'The request could not be read as JSON.',
+    INVALID_PROMPT: 'The prompt is empty, or holds a control character that is not allowed.',
+    PROMPT_TOO_LONG: 'The prompt is too long; shorten it and send it again.',
+    INVALID_PARAMETER: 'The list could not be paged that way; it starts again from the newest.',
+    NOT_FOUND: 'There is no prompt with this id.',
+    NOT_READY: 'This result is not ready yet.',
+    METHOD_NOT_ALLOWED: 'Genie does not answer this request.',
+    BODY_TOO_LARGE: 'The prompt is too large to send.',
+    UNSUPPORTED_MEDIA_TYPE: 'Genie refused the request format.',
+    GENERATION_FAILED: 'The generation failed. Sending the same prompt again tries again.',
+    STORAGE_UNAVAILABLE: 'Genie cannot reach its store right now; try again in a moment.',
+    OVERLOADED: 'Genie is busy; try again in a moment.',
+    SHUTTING_DOWN: 'Genie is stopping; try again in a moment.',
+    INTERNAL: 'Genie met an internal error; the server log has the details.'
+  };
+  const POLL_FIRST_MS = 500;
+  const POLL_MAX_MS = 3000;
+
+  const $ = (id) => document.getElementById(id);
+  const form = $('ask');
+  const promptInput = $('prompt');
+  const sendButton = $('send');
+  const message = $('message');
+  const recent = $('recent');
+  const older = $('older');
+  let current = 0; // the latest submission; a newer one stops the polling of older ones
+  let nextCursor = null;
+
+  function say(text, isError) {
+    message.textContent = text;
+    message.classList.toggle('error', Boolean(isError));
+  }
+
+  /** A clear sentence for an error answer: what it means, then Genie's own words and the id. */
+  function explain(status, body) {
+    const error = body && body.error;
+    if (!error) {
+      return 'Genie answered ' + status + ' without an explanation.';
+    }
+    const meaning = MESSAGES[error.code] || 'Genie refused the request.';
+    return meaning + ' (' + error.code + ': ' + error.message + '; request ' + error.requestId + ')';
+  }
+
+  async function call(method, url, body) {
+    const options = { method: method, headers: { Accept: 'application/json' } };
+    if (body !== undefined) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, options);
+    let json = null;
+    try {
+      json = await response.json();
+    } catch (e) {
+      json = null;
+    }
+    return { status: response.status, headers: response.headers, body: json };
+  }
+
+  function promptUrl(id) {
+    return '/prompts/' + encodeURIComponent(id);
+  }
+
+  function showHeaders(headers) {
+    $('answer-storage').textContent = headers.get('Genie-Storage') || 'not named';
+    const cache = headers.get('Genie-Cache');
+    document.querySelectorAll('.cache').forEach((el) => { el.hidden = !cache; });
+    $('answer-cache').textContent = cache || '';
+  }
+
+  function showPrompt(prompt, httpStatus) {
+    $('answer').hidden = false;
+    const status = $('answer-status');
+    status.textContent = prompt.status;
+    status.className = 'status-' + prompt.status;
+    $('answer-http').textContent = String(httpStatus);
+    $('answer-id').textContent = prompt.promptId;
+    $('answer-preview').href = promptUrl(prompt.promptId) + '/preview';
+    const pdf = $('answer-pdf');
+    pdf.hidden = prompt.status !== 'completed';
+    pdf.href = promptUrl(prompt.promptId) + '/export.pdf';
+    const error = $('answer-error');
+    error.hidden = prompt.status !== 'failed';
+    error.textContent = prompt.status === 'failed' ? 'The generation failed: ' + (prompt.error || '') : '';
+    const pages = $('answer-pages');
+    pages.replaceChildren();
+    if (prompt.status === 'pending') {
+      const wait = document.createElement('p');
+      wait.className = 'status-pending';
+      wait.textContent = 'Still being generated; this answer updates on its own.';
+      pages.append(wait);
+    }
+    const envelope = prompt.envelope;
+    if (envelope && Array.isArray(envelope.pages)) {
+      envelope.pages.forEach((page) => {
+        const section = document.createElement('section');
+        section.className = 'result-page';
+        const title = document.createElement('h3');
+        title.dir = 'auto';
+        title.textContent = page.title;
+        section.append(title);
+        (page.blocks || []).forEach((block) => {
+          const p = document.createElement('p');
+          p.dir = 'auto';
+          p.textContent = block.content;
+          section.append(p);
+        });
+        pages.append(section);
+      });
+      const model = document.createElement('p');
+      model.className = 'hint';
+      model.textContent = 'Written by ' + envelope.metadata.model + ' at ' + envelope.metadata.generatedAt;
+      pages.append(model);
+    }
+  }
+
+  async function follow(id, submission) {
+    let delay = POLL_FIRST_MS;
+    while (submission === current) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (submission !== current) {
+        return;
+      }
+      try {
+        const answer = await call('GET', promptUrl(id));
+        if (answer.status !== 200) {
+          say(explain(answer.status, answer.body), true);
+        } else {
+          showHeaders(answer.headers);
+          showPrompt(answer.body, answer.status);
+          if (answer.body.status !== 'pending') {
+            say(answer.body.status === 'completed' ? 'The answer is ready.' : 'The generation failed.',
+              answer.body.status !== 'completed');
+            loadRecent(null);
+            return;
+          }
+        }
+      } catch (e) {
+        say('Genie could not be reached; still trying.', true);
+      }
+      delay = Math.min(delay * 2, POLL_MAX_MS);
+    }
+  }
+
+  async function submit() {
+    const text = promptInput.value;
+    if (text.trim() === '') {
+      say('Write a prompt first.', true);
+      promptInput.focus();
+      return;
+    }
+    const submission = ++current;
+    sendButton.disabled = true;
+    say('Sending…');
+    try {
+      const answer = await call('POST', '/prompts', { prompt: text });
+      if (submission !== current) {
+        return;
+      }
+      if (answer.status === 200 || answer.status === 201 || answer.status === 202) {
+        showHeaders(answer.headers);
+        showPrompt(answer.body, answer.status);
+        if (answer.status === 202) {
+          say('Genie is still generating; the answer will appear here.');
+          follow(answer.body.promptId, submission);
+        } else {
+          say(answer.status === 201 ? 'Generated for you.' : 'This prompt was answered before; here is the same answer.');
+          loadRecent(null);
+        }
+      } else {
+        say(explain(answer.status, answer.body), true);
+        if (answer.status === 502 && answer.headers.get('Location')) {
+          const failed = await call('GET', answer.headers.get('Location'));
+          if (failed.status === 200) {
+            showHeaders(failed.headers);
+            showPrompt(failed.body, failed.status);
+          }
+        }
+        loadRecent(null);
+      }
+    } catch (e) {
+      say('Genie could not be reached. Is it running?', true);
+    } finally {
+      sendButton.disabled = false;
+    }
+  }
+
+  function recentItem(item) {
+    const li = document.createElement('li');
+    const text = document.createElement('span');
+    text.className = 'text';
+    text.dir = 'auto';
+    text.textContent = item.prompt;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    const status = document.createElement('span');
+    status.className = 'status-' + item.status;
+    status.textContent = item.status;
+    meta.append(status, ' · ' + new Date(item.created).toLocaleString() + ' · ' + item.promptId);
+    const row = document.createElement('span');
+    row.className = 'row';
+    const show = document.createElement('button');
+    show.type = 'button';
+    show.textContent = 'Show';
+    show.addEventListener('click', () => open(item.promptId));
+    const preview = document.createElement('a');
+    preview.href = promptUrl(item.promptId) + '/preview';
+    preview.target = '_blank';
+    preview.rel = 'noopener';
+    preview.textContent = 'Preview';
+    row.append(show, preview);
+    if (item.status === 'completed') {
+      const pdf = document.createElement('a');
+      pdf.href = promptUrl(item.promptId) + '/export.pdf';
+      pdf.setAttribute('download', '');
+      pdf.textContent = 'PDF';
+      row.append(pdf);
+    }
+    li.append(text, meta, row);
+    return li;
+  }
+
+  async function open(id) {
+    const submission = ++current;
+    try {
+      const answer = await call('GET', promptUrl(id));
+      if (answer.status !== 200) {
+        say(explain(answer.status, answer.body), true);
+        return;
+      }
+      showHeaders(answer.headers);
+      showPrompt(answer.body, answer.status);
+      say('');
+      $('answer-heading').focus();
+      if (answer.body.status === 'pending') {
+        follow(id, submission);
+      }
+    } catch (e) {
+      say('Genie could not be reached. Is it running?', true);
+    }
+  }
+
+  async function loadRecent(cursor) {
+    const limit = recent.dataset.limit || '5';
+    const url = '/prompts?limit=' + encodeURIComponent(limit) + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    try {
+      const answer = await call('GET', url);
+      if (answer.status !== 200) {
+        say(explain(answer.status, answer.body), true);
+        return;
+      }
+      recent.replaceChildren(...answer.body.items.map(recentItem));
+      $('recent-empty').hidden = answer.body.items.length > 0;
+      nextCursor = answer.body.next;
+      older.disabled = !nextCursor;
+    } catch (e) {
+      say('Genie could not be reached. Is it running?', true);
+    }
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+  promptInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  older.addEventListener('click', () => loadRecent(nextCursor));
+  $('newest').addEventListener('click', () => loadRecent(null));
+  loadRecent(null);
+})();

@@ -1,0 +1,339 @@
+package dev.genie.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genie.http.GenieServer;
+import dev.genie.it.support.Artifacts;
+import dev.genie.it.support.Browser;
+import dev.genie.it.support.GenieClient;
+import dev.genie.it.support.GenieResponse;
+import dev.genie.it.support.PostgresExtension;
+import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.TestDatabase;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web page and the preview in a real headless Chromium, against Genie on PostgreSQL: the page's
+ * flows, and that no text from a user or a model ever runs as script.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BrowserIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension final Artifacts artifacts = new Artifacts();
+  @RegisterExtension final GenieInstances genies = new GenieInstances();
+  @RegisterExtension final Browser browser = new Browser();
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private TestDatabase database;
+
+  @BeforeEach
+  void database(PostgresServer postgres) throws Exception {
+    database = postgres.freshDatabase();
+    artifacts.serverLogs();
+  }
+
+  @Test
+  void aPromptSentThroughThePageShowsItsAnswerAndTheSameIdWhenSentAgain() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    WebDriver page = open(genie.uri());
+
+    send(page, "Write a short poem about autumn");
+    awaitText("answer-status", "completed");
+    String id = text(page, "answer-id");
+    GenieResponse stored = new GenieClient(genie.uri(), PATIENCE).get("/prompts/" + id);
+
+    assertThat(text(page, "answer-http")).isEqualTo("201");
+    assertThat(text(page, "answer-storage")).isEqualTo("sql");
+    assertThat(text(page, "answer-pages"))
+        .contains(stored.json().at("/envelope/pages/0/title").asText())
+        .contains(stored.json().at("/envelope/pages/0/blocks/0/content").asText())
+        .contains("genie-sample-1");
+
+    send(page, "  Write a short poem  about autumn ");
+    awaitText("answer-http", "200");
+
+    assertThat(text(page, "answer-id")).isEqualTo(id);
+    assertThat(text(page, "message")).contains("answered before");
+    assertThat(database.number("SELECT count(*) FROM genie_prompts")).isEqualTo(1);
+  }
+
+  @Test
+  void aPendingPromptTurnsCompletedOnThePage() throws Exception {
+    CountingGenerator generator = CountingGenerator.gated();
+    GenieServer genie = genies.sql(database, generator, Map.of("GENIE_WAIT_TIMEOUT_MS", "300"));
+    WebDriver page = open(genie.uri());
+
+    WebElement input = page.findElement(By.id("prompt"));
+    input.sendKeys("a poem that takes its time");
+    input.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER)); // the keyboard's way to send
+    awaitText("answer-http", "202");
+    assertThat(text(page, "answer-status")).isEqualTo("pending");
+    assertThat(text(page, "answer-pages")).contains("Still being generated");
+
+    generator.open();
+    awaitText("answer-status", "completed");
+
+    assertThat(text(page, "answer-pages")).contains("genie-sample-1");
+    assertThat(text(page, "message")).isEqualTo("The answer is ready.");
+    assertThat(generator.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedGenerationIsExplainedOnThePageAndInThePreviewAndHasNoPdf() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.failing(1), Map.of());
+    WebDriver page = open(genie.uri());
+
+    send(page, "a poem the model cannot write");
+    awaitText("answer-status", "failed");
+
+    assertThat(text(page, "message"))
+        .startsWith("The generation failed. Sending the same prompt again tries again.")
+        .contains("GENERATION_FAILED");
+    assertThat(text(page, "answer-error")).contains("the model is down");
+    assertThat(page.findElement(By.id("answer-pdf")).isDisplayed()).isFalse();
+    GenieResponse pdf =
+        new GenieClient(genie.uri(), PATIENCE)
+            .get("/prompts/" + text(page, "answer-id") + "/export.pdf");
+    assertThat(pdf.status()).isEqualTo(409);
+    assertThat(pdf.errorCode()).isEqualTo("NOT_READY");
+
+    page.get(page.findElement(By.id("answer-preview")).getDomProperty("href"));
+    browser.await("the preview", d -> !d.findElements(By.cssSelector(".notice.failed")).isEmpty());
+
+    assertThat(page.findElement(By.cssSelector(".notice.failed")).getText())
+        .contains("The generation failed", "the model is down");
+  }
+
+  @Test
+  void thePageFitsAPhoneSizedWindow() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    WebDriver page = open(genie.uri());
+    page.manage().window().setSize(new Dimension(390, 844));
+
+    send(page, "A prompt with one very long word: " + "Donaudampfschifffahrt".repeat(6));
+    awaitText("answer-status", "completed");
+    awaitList(page, 1);
+    long overflow =
+        (Long)
+            js(page)
+                .executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+
+    assertThat(overflow)
+        .as("pixels scrolled sideways on a 390 px wide window")
+        .isLessThanOrEqualTo(0);
+    assertThat(page.findElement(By.id("send")).getSize().getHeight()).isGreaterThanOrEqualTo(36);
+  }
+
+  @Test
+  void theListOfRecentPromptsPagesForwardWithTheCursor() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    GenieClient client = new GenieClient(genie.uri(), PATIENCE);
+    for (int i = 0; i < 7; i++) {
+      assertThat(client.post("listed prompt " + i).status()).isEqualTo(201);
+    }
+    WebDriver page = open(genie.uri());
+
+    List<String> first = awaitList(page, 5);
+    page.findElement(By.id("older")).click();
+    List<String> second = awaitList(page, 2);
+    boolean olderAtTheEnd = page.findElement(By.id("older")).isEnabled();
+    page.findElement(By.id("newest")).click();
+    List<String> again = awaitList(page, 5);
+
+    assertThat(first)
+        .containsExactly(
+            "listed prompt 6",
+            "listed prompt 5",
+            "listed prompt 4",
+            "listed prompt 3",
+            "listed prompt 2");
+    assertThat(second).containsExactly("listed prompt 1", "listed prompt 0");
+    assertThat(olderAtTheEnd).as("Older enabled on the last page").isFalse();
+    assertThat(again).isEqualTo(first);
+  }
+
+  @Test
+  void thePreviewOpensAndThePdfDownloads() throws Exception {
+    GenieServer genie = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    WebDriver page = open(genie.uri());
+    send(page, "Autumn poem for the PDF");
+    awaitText("answer-status", "completed");
+    String pageWindow = page.getWindowHandle();
+
+    page.findElement(By.id("answer-preview")).click();
+    String previewWindow =
+        browser.await(
+            "the preview's window",
+            d ->
+                d.getWindowHandles().stream()
+                    .filter(h -> !h.equals(pageWindow))
+                    .findFirst()
+                    .orElse(null));
+    page.switchTo().window(previewWindow);
+    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() > 0);
+    String previewTitle = page.findElement(By.tagName("h1")).getText();
+    long scripts = (Long) js(page).executeScript("return document.scripts.length");
+    page.close();
+    page.switchTo().window(pageWindow);
+
+    Path downloads = browser.downloads();
+    page.findElement(By.id("answer-pdf")).click();
+    Path pdf =
+        browser.await(
+            "the PDF download", d -> downloaded(downloads, "Autumn poem for the PDF.pdf"));
+
+    assertThat(previewTitle).isEqualTo("Autumn poem for the PDF");
+    assertThat(scripts).isZero();
+    assertThat(
+            new String(Files.readAllBytes(pdf), 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("%PDF-");
+  }
+
+  @Test
+  void markupFromTheUserOrTheModelNeverRunsInThePageOrThePreview() throws Exception {
+    GenieServer genie = genies.sql(database, new HostileGenerator(), Map.of());
+    WebDriver page = open(genie.uri());
+    String prompt =
+        "<script>window.__pwned=10</script><img src=x onerror=\"window.__pwned=11\">"
+            + "<a href=\"javascript:window.__pwned=12\">x</a>";
+
+    send(page, prompt);
+    awaitText("answer-status", "completed");
+    awaitList(page, 1);
+    settle();
+
+    assertThat(sentinel(page)).as("window.__pwned on the page").isEqualTo("undefined");
+    assertThat(text(page, "answer-pages"))
+        .contains(HostileGenerator.TITLE)
+        .contains(HostileGenerator.BLOCKS.get(0))
+        .contains(HostileGenerator.BLOCKS.get(1))
+        .contains("javascript:window.__pwned=9")
+        .contains(HostileGenerator.MODEL);
+    assertThat(page.findElement(By.cssSelector("#recent li .text")).getDomProperty("textContent"))
+        .isEqualTo(prompt);
+    assertThat(page.findElements(By.cssSelector("main img, main iframe, main svg, main script")))
+        .isEmpty();
+    assertThat(page.findElements(By.cssSelector("a[href^='javascript']"))).isEmpty();
+
+    page.get(page.findElement(By.id("answer-preview")).getDomProperty("href"));
+    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() == 2);
+    settle();
+
+    assertThat(sentinel(page)).as("window.__pwned in the preview").isEqualTo("undefined");
+    assertThat(page.findElement(By.tagName("h1")).getText()).isEqualTo(HostileGenerator.TITLE);
+    assertThat(page.findElement(By.tagName("body")).getText())
+        .contains(prompt, HostileGenerator.BLOCKS.get(3), HostileGenerator.MODEL);
+    assertThat(page.findElements(By.cssSelector("script, img, iframe, svg, a"))).isEmpty();
+  }
+
+  @Test
+  void thePackagedServerServesThePageOnPostgres(@TempDir Path workDir) throws Exception {
+    try (GenieProcess genie =
+        GenieProcess.start(
+            workDir,
+            Map.of(
+                "DATABASE_URL", database.databaseUrl(),
+                "GENIE_REQUIRE_DB", "1",
+                "GENIE_PORT", Integer.toString(GenieProcess.freePort())))) {
+      WebDriver page = open(URI.create(genie.awaitServing(Duration.ofSeconds(60))));
+
+      send(page, "A poem from the packaged jar: Ελληνικά, русский");
+      awaitText("answer-status", "completed");
+
+      assertThat(text(page, "answer-http")).isEqualTo("201");
+      assertThat(text(page, "answer-storage")).isEqualTo("sql");
+      assertThat(awaitList(page, 1))
+          .containsExactly("A poem from the packaged jar: Ελληνικά, русский");
+      Path downloads = browser.downloads();
+      page.findElement(By.id("answer-pdf")).click();
+      Path pdf =
+          browser.await(
+              "the PDF download",
+              d -> downloaded(downloads, "A poem from the packaged jar Ελληνικά, русский.pdf"));
+      assertThat(Files.size(pdf)).isGreaterThan(1000);
+    }
+  }
+
+  private WebDriver open(URI base) throws Exception {
+    WebDriver page = browser.driver();
+    page.get(base + "/");
+    browser.await(
+        "the page's first list of prompts",
+        d ->
+            d.findElement(By.id("recent-empty")).isDisplayed()
+                || !d.findElements(By.cssSelector("#recent li")).isEmpty());
+    return page;
+  }
+
+  private void send(WebDriver page, String prompt) {
+    WebElement input = page.findElement(By.id("prompt"));
+    input.clear();
+    input.sendKeys(prompt);
+    page.findElement(By.id("send")).click();
+  }
+
+  private void awaitText(String id, String expected) throws Exception {
+    browser.await(
+        "#" + id + " to read '" + expected + "'",
+        d -> expected.equals(d.findElement(By.id(id)).getText()));
+  }
+
+  private List<String> awaitList(WebDriver page, int items) throws Exception {
+    browser.await(
+        items + " recent prompts",
+        d -> d.findElements(By.cssSelector("#recent li")).size() == items);
+    return page.findElements(By.cssSelector("#recent li .text")).stream()
+        .map(e -> e.getDomProperty("textContent"))
+        .toList();
+  }
+
+  private static String text(WebDriver page, String id) {
+    return page.findElement(By.id(id)).getText();
+  }
+
+  private static JavascriptExecutor js(WebDriver page) {
+    return (JavascriptExecutor) page;
+  }
+
+  private static String sentinel(WebDriver page) {
+    return (String)
+        js(page)
+            .executeScript(
+                "return typeof window.__pwned + (window.__pwned === undefined ? '' : ':' + window.__pwned)");
+  }
+
+  /** Long enough for an image's error handler or an iframe's script to have run, were any there. */
+  private static void settle() throws InterruptedException {
+    Thread.sleep(500);
+  }
+
+  private static Path downloaded(Path directory, String name) {
+    Path file = directory.resolve(name);
+    try (Stream<Path> files = Files.list(directory)) {
+      boolean inProgress = files.anyMatch(f -> f.toString().endsWith(".crdownload"));
+      return !inProgress && Files.isRegularFile(file) && Files.size(file) > 0 ? file : null;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

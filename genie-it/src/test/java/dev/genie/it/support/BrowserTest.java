@@ -1,0 +1,18 @@
+package dev.genie.it.support;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Without Chromium the browser tests fail, saying how to install it; they never skip. */
+class BrowserTest {
+  @Test
+  void aMissingBrowserFailsSayingHowToInstallIt() {
+    assertThatThrownBy(
+            () -> Browser.installed("GENIE_IT_UNSET_FOR_THIS_TEST", "/nonexistent/chromium"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("/nonexistent/chromium is not there")
+        .hasMessageContaining("apt-get install -y chromium chromium-driver")
+        .hasMessageContaining("GENIE_IT_UNSET_FOR_THIS_TEST");
+  }
+}

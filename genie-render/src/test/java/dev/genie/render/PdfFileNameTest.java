@@ -1,0 +1,40 @@
+package dev.genie.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genie.core.generate.Generation;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** File names from titles: safe ASCII for every client, UTF-8 in {@code filename*}. */
+class PdfFileNameTest {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "A poem about autumn                  | a-poem-about-autumn.pdf  | A%20poem%20about%20autumn.pdf",
+        "Café crème / ../etc/passwd           | cafe-creme-etc-passwd.pdf | Caf%C3%A9%20cr%C3%A8me%20..%20etc%20passwd.pdf",
+        "Φθινόπωρο                            | genie-p0123456789.pdf    | %CE%A6%CE%B8%CE%B9%CE%BD%CF%8C%CF%80%CF%89%CF%81%CE%BF.pdf",
+        "'\"quoted\"; filename=evil.exe'      | quoted-filename-evil-exe.pdf | quoted%20%3B%20filename%3Devil.exe.pdf",
+        "'report\u202Efdp.exe'                | report-fdp-exe.pdf       | report%20fdp.exe.pdf",
+        "'...hidden'                          | hidden.pdf               | hidden.pdf",
+      })
+  void theNamesAreSafe(String title, String ascii, String encoded) {
+    ResultView view = Views.completed("prompt", Views.everywhere(title));
+
+    assertThat(PdfFileName.ascii(view)).isEqualTo(ascii);
+    assertThat(PdfFileName.contentDisposition(view))
+        .isEqualTo("attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLongTitleIsShortened() {
+    String title = "word ".repeat(40);
+    ResultView view =
+        Views.completed("prompt", new Generation("m", Views.everywhere(title).pages()));
+
+    assertThat(PdfFileName.ascii(view)).hasSizeLessThanOrEqualTo(64).endsWith("word.pdf");
+    assertThat(PdfFileName.unicode(view).codePointCount(0, PdfFileName.unicode(view).length()))
+        .isLessThanOrEqualTo(84);
+  }
+}
