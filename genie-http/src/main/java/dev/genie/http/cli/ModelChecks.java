@@ -28,8 +28,8 @@ final class ModelChecks {
             + " models)"
         : "Model endpoint reached, but it does not list the model "
             + check.model()
-            + " among its "
+            + " among "
             + check.models()
-            + " models: check GENIE_OPENAI_MODEL (some endpoints list only part of what they serve)";
+            + ": check GENIE_OPENAI_MODEL (some endpoints list only part of what they serve)";
   }
 }
