@@ -21,11 +21,7 @@ final class ModelChecks {
           e.getMessage(), "check GENIE_OPENAI_BASE_URL and GENIE_OPENAI_API_KEY");
     }
     return check.listed()
-        ? "Model endpoint reached: it lists the model "
-            + check.model()
-            + " (of "
-            + check.models()
-            + " models)"
+        ? "Model endpoint reached: it lists the model " + check.model() + " among " + check.models()
         : "Model endpoint reached, but it does not list the model "
             + check.model()
             + " among "
