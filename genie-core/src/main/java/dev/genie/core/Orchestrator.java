@@ -111,11 +111,6 @@ public final class Orchestrator implements AutoCloseable {
     return awaitSettled(claim.state(), false, deadline);
   }
 
-  /** The profile every prompt of this orchestrator is keyed and generated under. */
-  public GenerationProfile profile() {
-    return generator.profile();
-  }
-
   public Optional<StoredPrompt> find(String promptId) {
     return store.find(promptId);
   }

@@ -45,7 +45,14 @@ public final class RetryAfterHttpClient implements HttpClient {
   public SuccessfulHttpResponse execute(HttpRequest request) {
     java.net.http.HttpRequest.Builder builder =
         java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
-    request.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
+    request
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (values != null) {
+                values.forEach(value -> builder.header(name, value));
+              }
+            });
     builder.method(
         request.method().name(),
         request.body() == null
