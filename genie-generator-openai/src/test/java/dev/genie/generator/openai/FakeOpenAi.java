@@ -42,8 +42,12 @@ public final class FakeOpenAi implements AutoCloseable {
   private final List<String> bodies = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
-  /** One answer of the endpoint: a status, headers, a body, after an optional delay. */
-  public record Reply(int status, String retryAfter, String body, Duration delay) {
+  /**
+   * One answer of the endpoint: a status, headers, a body, after an optional delay; {@code
+   * bodyDelay} holds the body back after the head was sent.
+   */
+  public record Reply(
+      int status, String retryAfter, String body, Duration delay, Duration bodyDelay) {
 
     public static Reply pages(String title, String... paragraphs) {
       ObjectNode page = JSON.createObjectNode().put("title", title);
@@ -73,15 +77,21 @@ public final class FakeOpenAi implements AutoCloseable {
           status,
           retryAfter,
           "{\"error\":{\"message\":\"status " + status + "\",\"type\":\"test\"}}",
+          Duration.ZERO,
           Duration.ZERO);
     }
 
     public static Reply raw(int status, String body) {
-      return new Reply(status, null, body, Duration.ZERO);
+      return new Reply(status, null, body, Duration.ZERO, Duration.ZERO);
     }
 
     public Reply after(Duration delay) {
-      return new Reply(status, retryAfter, body, delay);
+      return new Reply(status, retryAfter, body, delay, bodyDelay);
+    }
+
+    /** Sends the head at once and the body only after {@code bodyDelay}. */
+    public Reply bodyAfter(Duration bodyDelay) {
+      return new Reply(status, retryAfter, body, delay, bodyDelay);
     }
 
     private static Reply completion(String content, String finishReason, String refusal) {
@@ -102,7 +112,7 @@ public final class FakeOpenAi implements AutoCloseable {
           .put("prompt_tokens", 12)
           .put("completion_tokens", 34)
           .put("total_tokens", 46);
-      return new Reply(200, null, root.toString(), Duration.ZERO);
+      return new Reply(200, null, root.toString(), Duration.ZERO, Duration.ZERO);
     }
   }
 
@@ -182,7 +192,7 @@ public final class FakeOpenAi implements AutoCloseable {
           return;
         }
       }
-      send(exchange, reply.status(), reply.retryAfter(), reply.body());
+      send(exchange, reply.status(), reply.retryAfter(), reply.body(), reply.bodyDelay());
     } finally {
       inFlight.decrementAndGet();
       exchange.close();
@@ -209,12 +219,27 @@ public final class FakeOpenAi implements AutoCloseable {
 
   private static void send(HttpExchange exchange, int status, String retryAfter, String body)
       throws IOException {
+    send(exchange, status, retryAfter, body, Duration.ZERO);
+  }
+
+  private static void send(
+      HttpExchange exchange, int status, String retryAfter, String body, Duration bodyDelay)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     if (retryAfter != null) {
       exchange.getResponseHeaders().set("Retry-After", retryAfter);
     }
     exchange.sendResponseHeaders(status, bytes.length);
+    if (!bodyDelay.isZero()) {
+      exchange.getResponseBody().flush();
+      try {
+        Thread.sleep(bodyDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }

@@ -169,6 +169,17 @@ class OpenAiGeneratorTest {
   }
 
   @Test
+  void aBodyStalledPastTheTimeoutIsATimeoutToo() {
+    fake.always(Reply.pages("Late", "Too late.").bodyAfter(Duration.ofSeconds(5)));
+    assertThatThrownBy(
+            () ->
+                generator(settings().timeout(Duration.ofMillis(500)).retries(0)).generate("a poem"))
+        .isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("did not answer within 500 ms");
+    assertThat(upstream).containsExactly("timeout 0");
+  }
+
+  @Test
   void malformedJsonFromTheEndpointFailsTheAttempt() {
     fake.then(Reply.raw(200, "{\"id\": \"chatcmpl-1\", \"choices\": [ {"));
     assertThatThrownBy(() -> generator(settings()).generate("a poem"))

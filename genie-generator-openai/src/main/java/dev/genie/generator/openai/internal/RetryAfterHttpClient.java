@@ -21,6 +21,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * LangChain4j's transport over the JDK's HTTP client, as its own JDK client is, except that an
@@ -59,13 +62,25 @@ public final class RetryAfterHttpClient implements HttpClient {
             ? BodyPublishers.noBody()
             : BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
     HttpResponse<byte[]> response;
+    // The request's own timeout ends at the response's head; this one covers a stalled body too.
+    CompletableFuture<HttpResponse<byte[]>> call =
+        client.sendAsync(builder.build(), BodyHandlers.ofByteArray());
     try {
-      response = client.send(builder.build(), BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
+      response = call.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      call.cancel(true);
       throw new TimeoutException(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException timeout) {
+        throw new TimeoutException(timeout);
+      }
+      if (cause instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
     } catch (InterruptedException e) {
+      call.cancel(true);
       Thread.currentThread().interrupt();
       throw new UpstreamInterruptedException(e);
     }
