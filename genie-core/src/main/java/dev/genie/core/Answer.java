@@ -2,8 +2,11 @@ package dev.genie.core;
 
 import dev.genie.persistence.StoredPrompt;
 
-/** What a caller gets for a prompt: how the request went, and the state it saw last. */
-public record Answer(Outcome outcome, StoredPrompt state) {
+/**
+ * What a caller gets for a prompt: how the request went, the state it saw last, and where its
+ * answer came from.
+ */
+public record Answer(Outcome outcome, StoredPrompt state, Cache cache) {
 
   /** How a submitted prompt was settled for this caller. */
   public enum Outcome {
@@ -13,5 +16,15 @@ public record Answer(Outcome outcome, StoredPrompt state) {
     EXISTING,
     /** The result was still pending when the wait ended; ask again later. */
     PENDING
+  }
+
+  /** Where the answer came from, as the {@code Genie-Cache} header says it. */
+  public enum Cache {
+    /** A stored result: nothing was generated for this request. */
+    HIT,
+    /** This request ran the generation. */
+    MISS,
+    /** This request waited for another caller's generation. */
+    COALESCED
   }
 }

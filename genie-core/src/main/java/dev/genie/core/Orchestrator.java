@@ -1,8 +1,10 @@
 package dev.genie.core;
 
+import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
 import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.internal.EnvelopeJson;
 import dev.genie.persistence.Claim;
@@ -49,6 +51,8 @@ public final class Orchestrator implements AutoCloseable {
   private final Clock clock;
   private final OrchestratorListener listener;
   private final Normalizer normalizer;
+  private final String profileId;
+  private final String profileJson;
   private final ExecutorService generations;
   private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
 
@@ -64,6 +68,9 @@ public final class Orchestrator implements AutoCloseable {
     this.clock = clock;
     this.listener = listener;
     this.normalizer = new Normalizer(settings.maxPromptChars());
+    GenerationProfile profile = generator.profile();
+    this.profileId = profile.id();
+    this.profileJson = profile.json();
     AtomicInteger threads = new AtomicInteger();
     this.generations =
         Executors.newCachedThreadPool(
@@ -79,19 +86,27 @@ public final class Orchestrator implements AutoCloseable {
    *
    * @throws InvalidPromptException when the prompt breaks a normalization rule
    * @throws GenerationFailedException when the generator failed and no attempts are left
+   * @throws GeneratorUnavailableException when the generator takes no new work now
    * @throws dev.genie.persistence.StoreUnavailableException when the store cannot serve now
    */
   public Answer submit(String rawPrompt) {
+    Answer answer = answer(rawPrompt);
+    listener.answered(answer);
+    return answer;
+  }
+
+  private Answer answer(String rawPrompt) {
     NormalizedPrompt prompt = normalizer.normalize(rawPrompt);
     long deadline = System.nanoTime() + settings.waitTimeout().toNanos();
-    Claim claim = store.claim(prompt.toNewPrompt(), terms(now()));
+    Claim claim = store.claim(prompt.toNewPrompt(profileId, profileJson), terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
       return generateWithin(claim, claim.created(), deadline);
     }
     listener.claimLost();
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
-      return new Answer(Outcome.EXISTING, claim.state()); // the common case: nothing to wait for
+      // the common case: nothing to wait for
+      return new Answer(Outcome.EXISTING, claim.state(), Cache.HIT);
     }
     return awaitSettled(claim.state(), false, deadline);
   }
@@ -140,7 +155,7 @@ public final class Orchestrator implements AutoCloseable {
     if (!generator.blocks()) {
       Optional<StoredPrompt> done = generate(claim);
       if (done.isPresent()) {
-        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get());
+        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
       }
       return awaitSettled(claim.state(), created, deadline);
     }
@@ -154,11 +169,12 @@ public final class Orchestrator implements AutoCloseable {
     try {
       Optional<StoredPrompt> done = generation.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
       if (done.isPresent()) {
-        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get());
+        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
       }
       return awaitSettled(claim.state(), created, deadline);
     } catch (TimeoutException e) {
-      return new Answer(Outcome.PENDING, claim.state()); // the generation goes on and completes
+      // the generation goes on and completes
+      return new Answer(Outcome.PENDING, claim.state(), Cache.MISS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
@@ -189,6 +205,11 @@ public final class Orchestrator implements AutoCloseable {
         Thread.currentThread().interrupt();
         listener.generated(GenerationOutcome.ABANDONED, since(started));
         throw interrupted(prompt);
+      } catch (GeneratorUnavailableException e) {
+        // Not an attempt: released, so that the next caller may try once the generator is back.
+        store.release(fence, now());
+        listener.generated(GenerationOutcome.UNAVAILABLE, since(started));
+        throw e;
       } catch (Exception e) {
         return recordFailure(claim, reason(e), started);
       }
@@ -233,7 +254,7 @@ public final class Orchestrator implements AutoCloseable {
         Result result = current.result();
         if (result.status() == ResultStatus.COMPLETED) {
           settled = true;
-          return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, current);
+          return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, current, Cache.COALESCED);
         }
         Instant now = now();
         if (result.status() == ResultStatus.FAILED && result.attempts() >= settings.maxAttempts()) {
@@ -251,7 +272,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         long remaining = remainingNanos(deadline);
         if (remaining <= 0) {
-          return new Answer(Outcome.PENDING, current);
+          return new Answer(Outcome.PENDING, current, Cache.COALESCED);
         }
         watch.await(min(min(pause, Duration.ofNanos(remaining)), untilExpiry(result, now)));
         pause = min(pause.multipliedBy(2), settings.pollMax());

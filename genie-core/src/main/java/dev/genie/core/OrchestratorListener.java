@@ -13,7 +13,12 @@ public interface OrchestratorListener {
     /** Its lease had been taken over: the envelope was rejected by the fencing token. */
     FENCED_OUT,
     /** Interrupted (shutdown): the lease was released for another caller. */
-    ABANDONED
+    ABANDONED,
+    /**
+     * The generator refused new work ({@link GeneratorUnavailableException}): nothing was
+     * attempted, and the lease was released.
+     */
+    UNAVAILABLE
   }
 
   /** This caller was granted the lease of a new prompt. */
@@ -29,4 +34,7 @@ public interface OrchestratorListener {
   default void waited(Duration duration, boolean settled) {}
 
   default void generated(GenerationOutcome outcome, Duration duration) {}
+
+  /** A submitted prompt was answered, settled or still pending. */
+  default void answered(Answer answer) {}
 }

@@ -36,6 +36,15 @@ final class FakePromptStore implements PromptStore {
   final AtomicInteger claims = new AtomicInteger();
   final AtomicBoolean unavailable = new AtomicBoolean();
 
+  /** The one stored prompt and its result, for tests that store exactly one. */
+  synchronized StoredPrompt only() {
+    if (promptsById.size() != 1) {
+      throw new IllegalStateException(promptsById.size() + " prompts are stored, not one");
+    }
+    Prompt prompt = promptsById.values().iterator().next();
+    return new StoredPrompt(prompt, resultsByPromptId.get(prompt.id()));
+  }
+
   @Override
   public String name() {
     return "fake";
@@ -59,7 +68,9 @@ final class FakePromptStore implements PromptStore {
             text.rawText(),
             text.normalizedText(),
             text.normalizerVersion(),
-            terms.now());
+            terms.now(),
+            text.profileId(),
+            text.profile());
     Result result = Result.pending(UUID.randomUUID().toString(), prompt.id(), terms);
     promptsByKey.put(prompt.key(), prompt);
     promptsById.put(prompt.id(), prompt);

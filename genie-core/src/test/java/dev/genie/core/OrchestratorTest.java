@@ -3,9 +3,11 @@ package dev.genie.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ScriptedGenerator.Step;
 import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.persistence.ResultStatus;
@@ -66,6 +68,80 @@ class OrchestratorTest {
     assertThat(first.state().prompt().rawText()).isEqualTo("Write a poem about autumn");
     assertThat(generator.calls).hasValue(1);
     assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost");
+  }
+
+  @Test
+  void theCallerThatGeneratesIsAMissAndLaterCallersAreHits() {
+    Orchestrator genie = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+    assertThat(genie.submit("a poem").cache()).isEqualTo(Cache.MISS);
+    assertThat(genie.submit("a poem").cache()).isEqualTo(Cache.HIT);
+  }
+
+  @Test
+  void aCallerThatWaitedForAnotherCallersGenerationIsCoalesced() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.BLOCK);
+    Orchestrator genie = orchestrator(generator, settings().build());
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Answer> owner = pool.submit(() -> genie.submit("a poem"));
+      generator.blocked.await();
+      Future<Answer> waiter = pool.submit(() -> genie.submit("a poem"));
+      while (!listener.events.contains("claimLost")) {
+        Thread.sleep(5);
+      }
+      generator.release.countDown();
+      assertThat(owner.get(10, TimeUnit.SECONDS).cache()).isEqualTo(Cache.MISS);
+      Answer coalesced = waiter.get(10, TimeUnit.SECONDS);
+      assertThat(coalesced.cache()).isEqualTo(Cache.COALESCED);
+      assertThat(coalesced.state()).isEqualTo(owner.get().state());
+      assertThat(generator.calls).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anUnavailableGeneratorIsNoAttemptItsLeaseIsReleasedAndTheNextCallerGenerates() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.UNAVAILABLE);
+    Orchestrator genie = orchestrator(generator, settings().maxAttempts(1).build());
+
+    assertThatThrownBy(() -> genie.submit("a poem"))
+        .isInstanceOfSatisfying(
+            GeneratorUnavailableException.class,
+            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+    StoredPrompt left = store.only();
+    assertThat(left.result().status()).isEqualTo(ResultStatus.PENDING);
+    assertThat(left.result().leaseLiveAt(clock.instant())).isFalse();
+    assertThat(listener.events).contains("generated:UNAVAILABLE");
+
+    Answer next = genie.submit("a poem");
+    assertThat(next.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(next.cache()).isEqualTo(Cache.MISS);
+    assertThat(generator.calls).hasValue(2);
+  }
+
+  @Test
+  void theSameTextUnderAnotherProfileIsAnotherPrompt() {
+    Orchestrator first = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+    Answer a = first.submit("a poem");
+    ScriptedGenerator otherModel =
+        new ScriptedGenerator(Step.SUCCEED) {
+          @Override
+          public GenerationProfile profile() {
+            return GenerationProfile.of("scripted", "another-model", "pages");
+          }
+        };
+    Orchestrator second = new Orchestrator(store, otherModel, settings().build(), clock, listener);
+    try {
+      Answer b = second.submit("a poem");
+      assertThat(b.state().prompt().id()).isNotEqualTo(a.state().prompt().id());
+      assertThat(b.cache()).isEqualTo(Cache.MISS);
+      assertThat(b.state().prompt().profile()).contains("another-model");
+      assertThat(second.submit("a poem").state().prompt().id()).isEqualTo(b.state().prompt().id());
+      assertThat(first.submit("a poem").state().prompt().id()).isEqualTo(a.state().prompt().id());
+    } finally {
+      second.shutdown(Duration.ofSeconds(1));
+    }
   }
 
   @Test

@@ -9,11 +9,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A generator whose calls follow a script: succeed, fail, or block until released. */
-final class ScriptedGenerator implements Generator {
+class ScriptedGenerator implements Generator {
   enum Step {
     SUCCEED,
     FAIL,
-    BLOCK
+    BLOCK,
+    UNAVAILABLE
   }
 
   final AtomicInteger calls = new AtomicInteger();
@@ -39,6 +40,8 @@ final class ScriptedGenerator implements Generator {
     Step step = script.isEmpty() ? otherwise : script.poll();
     switch (step) {
       case FAIL -> throw new IllegalStateException("scripted failure " + call);
+      case UNAVAILABLE ->
+          throw new GeneratorUnavailableException("scripted outage " + call, Duration.ofSeconds(7));
       case BLOCK -> {
         blocked.countDown();
         release.await();

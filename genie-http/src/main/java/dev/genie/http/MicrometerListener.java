@@ -1,6 +1,10 @@
 package dev.genie.http;
 
+import dev.genie.core.Answer;
+import dev.genie.core.Answer.Cache;
+import dev.genie.core.Answer.Outcome;
 import dev.genie.core.OrchestratorListener;
+import dev.genie.core.generate.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +27,8 @@ public final class MicrometerListener implements OrchestratorListener {
   private final Map<GenerationOutcome, Counter> generations =
       new EnumMap<>(GenerationOutcome.class);
   private final Timer generationDuration;
+  private final Map<Cache, Counter> answers = new EnumMap<>(Cache.class);
+  private final Map<Cache, Counter> tokensSaved = new EnumMap<>(Cache.class);
 
   public MicrometerListener(MeterRegistry registry) {
     claimsWon = claims(registry, "won");
@@ -49,6 +55,25 @@ public final class MicrometerListener implements OrchestratorListener {
         Timer.builder("genie.generation.duration")
             .description("How long generator runs took")
             .register(registry);
+    for (Cache cache : Cache.values()) {
+      String name = cache.name().toLowerCase(Locale.ROOT);
+      answers.put(
+          cache,
+          Counter.builder("genie.answers")
+              .description("Prompts answered, by Genie-Cache: hit, miss or coalesced")
+              .tag("cache", name)
+              .register(registry));
+      if (cache != Cache.MISS) {
+        tokensSaved.put(
+            cache,
+            Counter.builder("genie.tokens.saved")
+                .description(
+                    "Tokens a model would have used for answers served without generating:"
+                        + " the stored result's usage, each time it is served")
+                .tag("cache", name)
+                .register(registry));
+      }
+    }
   }
 
   private static Counter claims(MeterRegistry registry, String outcome) {
@@ -84,6 +109,19 @@ public final class MicrometerListener implements OrchestratorListener {
   public void waited(Duration duration, boolean settled) {
     (settled ? waitsSettled : waitsPending).increment();
     waitDuration.record(duration);
+  }
+
+  @Override
+  public void answered(Answer answer) {
+    if (answer.outcome() == Outcome.PENDING) {
+      return;
+    }
+    answers.get(answer.cache()).increment();
+    Counter saved = tokensSaved.get(answer.cache());
+    if (saved != null) {
+      Usage.inEnvelope(answer.state().result().envelope())
+          .ifPresent(usage -> saved.increment(usage.total()));
+    }
   }
 
   @Override

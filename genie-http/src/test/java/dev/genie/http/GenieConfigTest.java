@@ -178,4 +178,90 @@ class GenieConfigTest {
                     Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_MIGRATE", "yes")))
         .hasMessageContaining("GENIE_MIGRATE");
   }
+
+  @Test
+  void theOpenaiGeneratorReadsItsKeysWithTheirDefaults() {
+    GenieConfig config =
+        GenieConfig.fromEnvironment(
+            Map.of(
+                "GENIE_GENERATOR", "openai",
+                "OPENAI_API_KEY", "sk-fallback",
+                "GENIE_OPENAI_MODEL", "gpt-4o-mini",
+                "GENIE_OPENAI_TEMPERATURE", "0.3",
+                "GENIE_OPENAI_MAX_OUTPUT_TOKENS", "900",
+                "GENIE_SYSTEM_PROMPT", "Be brief."));
+
+    assertThat(config.generator().openai())
+        .hasValueSatisfying(
+            openai -> {
+              assertThat(openai.baseUrl()).hasToString("https://api.openai.com/v1");
+              assertThat(openai.apiKey()).isEqualTo("sk-fallback");
+              assertThat(openai.model()).isEqualTo("gpt-4o-mini");
+              assertThat(openai.temperature()).isEqualTo(0.3);
+              assertThat(openai.maxOutputTokens()).isEqualTo(900);
+              assertThat(openai.systemPrompt()).isEqualTo("Be brief.");
+              assertThat(openai.timeout()).isEqualTo(Duration.ofMillis(120000));
+              assertThat(openai.retries()).isEqualTo(2);
+              assertThat(openai.concurrency()).isEqualTo(8);
+            });
+    assertThat(
+            GenieConfig.fromEnvironment(
+                    Map.of(
+                        "GENIE_GENERATOR", "openai",
+                        "OPENAI_API_KEY", "sk-fallback",
+                        "GENIE_OPENAI_API_KEY", "sk-first",
+                        "GENIE_OPENAI_MODEL", "m"))
+                .generator()
+                .openai()
+                .orElseThrow()
+                .apiKey())
+        .isEqualTo("sk-first");
+    assertThat(GenieConfig.fromEnvironment(Map.of()).generator().openai()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GENIE_OPENAI_MODEL, GENIE_OPENAI_MODEL",
+    "GENIE_OPENAI_API_KEY, GENIE_OPENAI_API_KEY",
+  })
+  void theOpenaiGeneratorWithoutAModelOrAKeyRefusesToStartNamingTheKey(
+      String missing, String named) {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "GENIE_GENERATOR", "openai",
+                "GENIE_OPENAI_API_KEY", "sk-secret-value",
+                "GENIE_OPENAI_MODEL", "gpt-4o-mini"));
+    env.remove(missing);
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(env))
+        .isInstanceOfSatisfying(
+            StartupCheckException.class,
+            e -> assertThat(e.banner()).contains(named).doesNotContain("sk-secret-value"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GENIE_OPENAI_TEMPERATURE, 3, between 0 and 2",
+    "GENIE_OPENAI_TEMPERATURE, warm, a decimal number",
+    "GENIE_OPENAI_MAX_OUTPUT_TOKENS, 0, between 1 and",
+    "GENIE_GENERATION_CONCURRENCY, 0, between 1 and 1000",
+    "GENIE_GENERATION_RETRIES, 11, between 0 and 10",
+    "GENIE_GENERATION_TIMEOUT_MS, 0, between 1 and",
+    "GENIE_OPENAI_BASE_URL, ftp://example.com, http or https",
+    "GENIE_OPENAI_OUTPUT, yaml, json_schema or text",
+  })
+  void badOpenaiValuesNameTheirKey(String key, String value, String accepted) {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "GENIE_GENERATOR", "openai",
+                "GENIE_OPENAI_API_KEY", "sk-secret-value",
+                "GENIE_OPENAI_MODEL", "gpt-4o-mini"));
+    env.put(key, value);
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(env))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(accepted)
+        .hasMessageNotContaining("sk-secret-value");
+  }
 }

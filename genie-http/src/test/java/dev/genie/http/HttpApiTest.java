@@ -77,6 +77,14 @@ class HttpApiTest {
     HttpResponse<String> read = get("/prompts/" + promptId);
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.body()).isEqualTo(created.body());
+
+    assertThat(created.headers().firstValue("Genie-Cache")).contains("miss");
+    assertThat(again.headers().firstValue("Genie-Cache")).contains("hit");
+    assertThat(read.headers().firstValue("Genie-Cache")).contains("hit");
+    assertThat(created.body())
+        .contains(
+            "\"profile\":{\"generator\":\"sample\",\"model\":\"genie-sample-1\","
+                + "\"outputMode\":\"pages\",\"templateVersion\":1}");
   }
 
   @Test

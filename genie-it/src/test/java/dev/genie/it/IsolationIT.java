@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.core.NormalizedPrompt;
 import dev.genie.core.Normalizer;
+import dev.genie.core.generate.SampleGenerator;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.TestDatabase;
+import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
@@ -82,7 +84,10 @@ class IsolationIT {
           sessionB.submit(
               () -> {
                 PromptRow claimed = claim(b, "owner-b");
-                PromptRow read = claimed != null ? claimed : mapper(b).findByKey(prompt.key());
+                PromptRow read =
+                    claimed != null
+                        ? claimed
+                        : mapper(b).findByKey(prompt.toNewPrompt(SampleGenerator.PROFILE).key());
                 b.commit(true);
                 return new PromptRow[] {claimed, read};
               });
@@ -192,9 +197,18 @@ class IsolationIT {
   }
 
   private PromptRow claim(SqlSession session, String owner) {
+    NewPrompt text = prompt.toNewPrompt(SampleGenerator.PROFILE);
     return mapper(session)
         .claim(
-            prompt.key(), prompt.text(), prompt.raw(), prompt.version(), owner, t0, t0.plus(LEASE));
+            text.key(),
+            text.normalizedText(),
+            text.rawText(),
+            text.normalizerVersion(),
+            text.profileId(),
+            text.profile(),
+            owner,
+            t0,
+            t0.plus(LEASE));
   }
 
   private PromptRow seedPending() {

@@ -204,7 +204,7 @@ class SecretsIT {
     return env;
   }
 
-  private static void record(int status, String headers, String body, List<String> seen) {
+  static void record(int status, String headers, String body, List<String> seen) {
     seen.add(status + " " + headers + "\n" + body);
   }
 
@@ -219,7 +219,7 @@ class SecretsIT {
   }
 
   /** The text of every file the processes left behind: their output and any log directory. */
-  private static List<String> filesUnder(Path dir) throws Exception {
+  static List<String> filesUnder(Path dir) throws Exception {
     List<String> texts = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {

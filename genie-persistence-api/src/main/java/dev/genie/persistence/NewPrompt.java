@@ -3,17 +3,39 @@ package dev.genie.persistence;
 import java.util.Objects;
 
 /**
- * A prompt as a caller sent it, after normalization.
+ * A prompt as a caller sent it, after normalization, under the generation profile that is to answer
+ * it.
  *
- * @param key SHA-256 of the normalized text's UTF-8 bytes, lower-case hex
+ * @param key {@link PromptKey#of} the profile's id and the normalized text
  * @param normalizedText the text that identifies the prompt
  * @param rawText the text exactly as the first caller sent it
  * @param normalizerVersion the version of the rules that produced {@code normalizedText}
+ * @param profileId SHA-256 of {@code profile}
+ * @param profile the generation profile in canonical JSON
  */
-public record NewPrompt(String key, String normalizedText, String rawText, int normalizerVersion) {
+public record NewPrompt(
+    String key,
+    String normalizedText,
+    String rawText,
+    int normalizerVersion,
+    String profileId,
+    String profile) {
   public NewPrompt {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(normalizedText, "normalizedText");
     Objects.requireNonNull(rawText, "rawText");
+    Objects.requireNonNull(profileId, "profileId");
+    Objects.requireNonNull(profile, "profile");
+  }
+
+  /** A prompt under the {@code sample} generator's profile. */
+  public NewPrompt(String key, String normalizedText, String rawText, int normalizerVersion) {
+    this(
+        key,
+        normalizedText,
+        rawText,
+        normalizerVersion,
+        PromptKey.SAMPLE_PROFILE_ID,
+        PromptKey.SAMPLE_PROFILE_JSON);
   }
 }

@@ -12,6 +12,14 @@ public interface Generator {
   String name();
 
   /**
+   * Everything that changes what this generator writes; prompts are keyed over it. The default
+   * suits a generator without settings: its name, as model too, in the {@code pages} mode.
+   */
+  default GenerationProfile profile() {
+    return GenerationProfile.of(name(), name(), "pages");
+  }
+
+  /**
    * @throws Exception when generation fails; the orchestrator records the message on the result, so
    *     it must not carry secrets
    */

@@ -15,6 +15,9 @@ public final class SampleGenerator implements Generator {
   public static final String NAME = "sample";
   public static final String MODEL = "genie-sample-1";
 
+  /** The delay changes when, not what: it is not part of the profile. */
+  public static final GenerationProfile PROFILE = GenerationProfile.of(NAME, MODEL, "pages");
+
   private static final String[] WORDS = {
     "amber", "quiet", "river", "lantern", "harvest", "wind", "orchard", "morning", "silver",
     "meadow", "ember", "tide", "hollow", "north", "paper", "garden", "stone", "echo", "willow",
@@ -34,6 +37,11 @@ public final class SampleGenerator implements Generator {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public GenerationProfile profile() {
+    return PROFILE;
   }
 
   /** Without a delay it only computes: it runs on the caller's thread. */

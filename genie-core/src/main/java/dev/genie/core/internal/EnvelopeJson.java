@@ -45,11 +45,22 @@ public final class EnvelopeJson {
     quote(out, generation.model());
     out.append(",\"generatedAt\":");
     quote(out, generatedAt.toString());
+    if (generation.finishReason() != null) {
+      out.append(",\"finishReason\":");
+      quote(out, generation.finishReason());
+    }
+    if (generation.usage() != null) { // last: Usage.inEnvelope reads it from the end
+      out.append(",\"usage\":{\"promptTokens\":")
+          .append(generation.usage().promptTokens())
+          .append(",\"completionTokens\":")
+          .append(generation.usage().completionTokens())
+          .append('}');
+    }
     return out.append("}}").toString();
   }
 
   /** A JSON string literal; controls and lone surrogates are escaped so the text stays valid. */
-  static void quote(StringBuilder out, String text) {
+  public static void quote(StringBuilder out, String text) {
     out.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

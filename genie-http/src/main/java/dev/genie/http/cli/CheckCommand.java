@@ -1,9 +1,11 @@
 package dev.genie.http.cli;
 
 import dev.genie.core.Orchestrator;
+import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
 import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.http.wiring.GenieComponent;
 import dev.genie.persistence.PromptStore;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -38,10 +40,13 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenieConfig config = GenieConfig.fromEnvironment(environment);
-    Orchestrator orchestrator =
-        DaggerGenieComponent.factory().create(config, Clock.systemUTC()).orchestrator();
+    GenieComponent component = DaggerGenieComponent.factory().create(config, Clock.systemUTC());
+    Orchestrator orchestrator = component.orchestrator();
     PromptStore store = orchestrator.store();
     try {
+      if (component.generator() instanceof OpenAiGenerator openai) {
+        out.println(ModelChecks.describe(openai));
+      }
       ServerSettings server = config.server();
       out.println(
           "Genie check passed: would serve on "

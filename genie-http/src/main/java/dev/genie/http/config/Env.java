@@ -43,6 +43,18 @@ final class Env {
     return integer(key).orElse(fallback);
   }
 
+  Optional<Double> decimal(String key) {
+    return get(key)
+        .map(
+            value -> {
+              try {
+                return Double.parseDouble(value);
+              } catch (NumberFormatException e) {
+                throw invalid(key, value, "a decimal number such as 0.7");
+              }
+            });
+  }
+
   Optional<Duration> millis(String key) {
     return get(key)
         .map(

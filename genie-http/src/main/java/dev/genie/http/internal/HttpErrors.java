@@ -2,6 +2,7 @@ package dev.genie.http.internal;
 
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenerationFailedException;
+import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
@@ -31,6 +32,7 @@ public final class HttpErrors {
     STATUS.put(ErrorCode.STORAGE_UNAVAILABLE, 503);
     STATUS.put(ErrorCode.OVERLOADED, 503);
     STATUS.put(ErrorCode.SHUTTING_DOWN, 503);
+    STATUS.put(ErrorCode.GENERATOR_UNAVAILABLE, 503);
     STATUS.put(ErrorCode.INTERNAL, 500);
   }
 
@@ -42,6 +44,11 @@ public final class HttpErrors {
 
   /** Answers with {@code code}; 503s say when to retry. */
   public static void send(HttpServerExchange exchange, ErrorCode code, String message) {
+    send(exchange, code, message, RETRY_AFTER_SECONDS);
+  }
+
+  private static void send(
+      HttpServerExchange exchange, ErrorCode code, String message, String retryAfterSeconds) {
     if (exchange.isResponseStarted()) {
       exchange.endExchange();
       return;
@@ -49,7 +56,7 @@ public final class HttpErrors {
     int status = status(code);
     exchange.setStatusCode(status);
     if (status == 503) {
-      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, retryAfterSeconds);
     }
     Json.send(exchange, Json.error(code, message, RequestIds.of(exchange)));
   }
@@ -64,7 +71,10 @@ public final class HttpErrors {
       // The failure is recorded on the prompt: say where, as a 201 would.
       exchange.getResponseHeaders().put(Headers.LOCATION, "/prompts/" + failed.promptId());
     }
-    if (failure instanceof GenieException genie) {
+    if (failure instanceof GeneratorUnavailableException unavailable) {
+      long seconds = Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000);
+      send(exchange, unavailable.code(), unavailable.getMessage(), Long.toString(seconds));
+    } else if (failure instanceof GenieException genie) {
       send(exchange, genie.code(), genie.getMessage());
     } else if (failure instanceof StoreUnavailableException) {
       log.warn("request {}: store unavailable: {}", RequestIds.of(exchange), failure.getMessage());

@@ -105,6 +105,8 @@ public final class Json {
     json.writeStringField("created", state.prompt().createdAt().toString());
     json.writeStringField("prompt", state.prompt().rawText());
     json.writeStringField("normalizedPrompt", state.prompt().normalizedText());
+    json.writeFieldName("profile");
+    json.writeRawValue(state.prompt().profile()); // canonical JSON, as stored
     json.writeFieldName("envelope");
     if (result.envelope() == null) {
       json.writeNull();

@@ -1,14 +1,18 @@
 package dev.genie.http.internal;
 
 import dev.genie.core.Answer;
+import dev.genie.core.Answer.Cache;
+import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.core.Orchestrator;
 import dev.genie.persistence.PageCursor;
+import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoredPrompt;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.util.Deque;
 import java.util.Optional;
 
@@ -19,6 +23,9 @@ public final class PromptHandlers {
 
   /** How much of an unknown id an error message repeats. */
   private static final int ID_ECHO_CHARS = 64;
+
+  /** Where an answer came from: a stored result, this request's generation, or another's. */
+  static final HttpString GENIE_CACHE = new HttpString("Genie-Cache");
 
   private final Orchestrator orchestrator;
 
@@ -37,6 +44,9 @@ public final class PromptHandlers {
         case EXISTING -> exchange.setStatusCode(200);
         case PENDING -> located(exchange, 202, answer.state());
       }
+      if (answer.outcome() != Outcome.PENDING) {
+        exchange.getResponseHeaders().put(GENIE_CACHE, cache(answer.cache()));
+      }
       Json.send(exchange, Json.prompt(answer.state()));
     };
   }
@@ -44,9 +54,14 @@ public final class PromptHandlers {
   /** {@code GET /prompts/{id}}. */
   public HttpHandler find() {
     return exchange -> {
-      Json.send(exchange, Json.prompt(existing(orchestrator, exchange)));
+      StoredPrompt state = existing(orchestrator, exchange);
+      if (state.result().status() == ResultStatus.COMPLETED) {
+        exchange.getResponseHeaders().put(GENIE_CACHE, cache(Cache.HIT));
+      }
+      Json.send(exchange, Json.prompt(state));
     };
   }
+
 
   /** The prompt that the path's {@code {id}} names; a 404 when there is none. */
   static StoredPrompt existing(Orchestrator orchestrator, HttpServerExchange exchange) {
@@ -57,6 +72,15 @@ public final class PromptHandlers {
       throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
     }
     return state.get();
+  }
+
+  /** The header's value: hit, miss or coalesced. */
+  static String cache(Cache cache) {
+    return switch (cache) {
+      case HIT -> "hit";
+      case MISS -> "miss";
+      case COALESCED -> "coalesced";
+    };
   }
 
   /** {@code GET /prompts?limit=&cursor=}: newest first. */

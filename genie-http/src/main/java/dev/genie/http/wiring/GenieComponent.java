@@ -3,6 +3,7 @@ package dev.genie.http.wiring;
 import dagger.BindsInstance;
 import dagger.Component;
 import dev.genie.core.Orchestrator;
+import dev.genie.core.generate.Generator;
 import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.persistence.PromptStore;
@@ -17,6 +18,7 @@ import javax.inject.Singleton;
       SqlStoreModule.class,
       LegacyStoreModule.class,
       GeneratorModule.class,
+      OpenAiGeneratorModule.class,
       CoreModule.class,
       MetricsModule.class
     })
@@ -25,6 +27,9 @@ public interface GenieComponent {
 
   /** The orchestrator over the selected store and generator, for {@code check}: no server. */
   Orchestrator orchestrator();
+
+  /** The selected generator, for {@code check}. */
+  Generator generator();
 
   /** The selected store alone, for {@code migrate}. */
   PromptStore store();

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param normalizedPrompt {@code normalizedPrompt} of the body
  * @param envelope {@code envelope} of the body, exactly as the server wrote it
  * @param errorCode {@code error.code} of an error body
+ * @param genieCache the {@code Genie-Cache} header: hit, miss or coalesced
  */
 public record Exchange(
     long seq,
@@ -45,7 +46,8 @@ public record Exchange(
     String resultStatus,
     String normalizedPrompt,
     String envelope,
-    String errorCode) {
+    String errorCode,
+    String genieCache) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -129,6 +129,7 @@ public final class History {
       // Kept as text: the exact bytes are what INV-2 compares.
       node.put("envelope", e.envelope());
       node.put("errorCode", e.errorCode());
+      node.put("genieCache", e.genieCache());
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -158,7 +159,7 @@ public final class History {
       exchange =
           new Exchange(
               seq, client, thread, rawPrompt, invoked, completed, outcome, text, -1, null, null,
-              null, null, null, null, null, null, null);
+              null, null, null, null, null, null, null, null);
     } else {
       exchange =
           new Exchange(
@@ -179,7 +180,8 @@ public final class History {
               response.text("status"),
               response.text("normalizedPrompt"),
               response.envelopeText(),
-              response.errorCode());
+              response.errorCode(),
+              response.header("Genie-Cache"));
     }
     exchanges.add(exchange);
     return exchange;

@@ -3,6 +3,7 @@ package dev.genie.it.support;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.core.Normalizer;
+import dev.genie.core.generate.SampleGenerator;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.Result;
@@ -48,7 +49,7 @@ class InvariantCheckerIT {
       try (Statement statement = connection.createStatement()) {
         statement.execute(
             "INSERT INTO genie_prompts VALUES (gen_random_uuid(), repeat('a', 64), 'invented',"
-                + " 'invented', 1, now())");
+                + " 'invented', 1, now(), repeat('b', 64), '{}')");
       }
 
       assertThatThrownBy(
@@ -68,7 +69,7 @@ class InvariantCheckerIT {
             SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).build())) {
       Claim claim =
           store.claim(
-              new Normalizer(100).normalize(text).toNewPrompt(),
+              new Normalizer(100).normalize(text).toNewPrompt(SampleGenerator.PROFILE),
               new LeaseTerms("checker", now, Duration.ofSeconds(30), 3));
       Result done = store.complete(claim.lease().orElseThrow(), ENVELOPE, now).orElseThrow();
       return new StoredPrompt(claim.state().prompt(), done);

@@ -6,10 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Lower-hex SHA-256 of a string's UTF-8 bytes: Genie's prompt key, computed independently. */
-final class Sha256 {
+public final class Sha256 {
   private Sha256() {}
 
-  static String hex(String text) {
+  public static String hex(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -40,7 +40,10 @@ final class SqlChecks {
                     .add(row));
   }
 
-  /** INV-1: exactly one prompt row per text sent, keyed by the SHA-256 of its normalized text. */
+  /**
+   * INV-1: exactly one prompt row per text sent, keyed by the SHA-256 of its profile's id (itself
+   * the SHA-256 of the stored profile), a line feed and its normalized text.
+   */
   void onePrompt(Set<String> texts) {
     for (String text : new TreeSet<>(texts)) {
       List<Map<String, String>> found = promptsByText.getOrDefault(text, List.of());
@@ -61,7 +64,18 @@ final class SqlChecks {
         violations.add("INV-1", "prompt " + prompt.get("id") + " has no normalized text");
         continue;
       }
-      String expected = Sha256.hex(prompt.get("normalized_text"));
+      String profileId = Sha256.hex(String.valueOf(prompt.get("profile")));
+      if (!profileId.equals(prompt.get("profile_id"))) {
+        violations.add(
+            "INV-1",
+            "prompt "
+                + prompt.get("id")
+                + " has profile_id "
+                + prompt.get("profile_id")
+                + ", expected the SHA-256 of its profile, "
+                + profileId);
+      }
+      String expected = Sha256.hex(profileId + "\n" + prompt.get("normalized_text"));
       if (!expected.equals(prompt.get("prompt_key"))) {
         violations.add(
             "INV-1",
@@ -69,7 +83,7 @@ final class SqlChecks {
                 + prompt.get("id")
                 + " has prompt_key "
                 + prompt.get("prompt_key")
-                + ", expected the SHA-256 of its normalized text, "
+                + ", expected the SHA-256 of its profile id and normalized text, "
                 + expected);
       }
     }

@@ -109,7 +109,8 @@ public final class LegacyPromptStore implements PromptStore {
         () -> {
           Optional<Prompt> existing = index.byKey(text.key());
           if (existing.isPresent()) {
-            if (!existing.get().normalizedText().equals(text.normalizedText())) {
+            if (!existing.get().normalizedText().equals(text.normalizedText())
+                || !existing.get().profileId().equals(text.profileId())) {
               throw new PromptKeyCollisionException(text.key());
             }
             return Claim.existing(index.byPromptId(existing.get().id()).orElseThrow());

@@ -119,6 +119,12 @@ public final class SqlPromptStore implements PromptStore {
     }
   }
 
+  /** Whether a stored prompt is this one, not another whose key collides with it. */
+  private static boolean sameText(StoredPrompt stored, NewPrompt prompt) {
+    return stored.prompt().normalizedText().equals(prompt.normalizedText())
+        && stored.prompt().profileId().equals(prompt.profileId());
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -127,8 +133,7 @@ public final class SqlPromptStore implements PromptStore {
   @Override
   public Claim claim(NewPrompt prompt, LeaseTerms terms) {
     Optional<StoredPrompt> known = completed.get(prompt.key());
-    if (known.isPresent()
-        && known.get().prompt().normalizedText().equals(prompt.normalizedText())) {
+    if (known.isPresent() && sameText(known.get(), prompt)) {
       return Claim.existing(known.get()); // final: the database would answer the same
     }
     PromptRow row =
@@ -141,6 +146,8 @@ public final class SqlPromptStore implements PromptStore {
                       prompt.normalizedText(),
                       prompt.rawText(),
                       prompt.normalizerVersion(),
+                      prompt.profileId(),
+                      prompt.profile(),
                       terms.owner(),
                       terms.now(),
                       terms.expiresAt());
@@ -151,7 +158,7 @@ public final class SqlPromptStore implements PromptStore {
           "prompt " + prompt.key() + " was neither inserted nor found; this is a bug");
     }
     StoredPrompt state = row.toStoredPrompt();
-    if (!state.prompt().normalizedText().equals(prompt.normalizedText())) {
+    if (!sameText(state, prompt)) {
       throw new PromptKeyCollisionException(prompt.key());
     }
     if (row.created) {

@@ -1,6 +1,7 @@
 package dev.genie.persistence.legacy.internal;
 
 import dev.genie.persistence.Prompt;
+import dev.genie.persistence.PromptKey;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
@@ -20,8 +21,11 @@ import java.time.Instant;
  * are epoch microseconds, the precision callers pass and PostgreSQL keeps.
  */
 final class RecordCodec {
-  private static final byte PROMPT_CREATED = 1;
+  /** A prompt written before the key covered a generation profile: the sample generator's. */
+  private static final byte PROMPT_CREATED_V1 = 1;
+
   private static final byte RESULT_CHANGED = 2;
+  private static final byte PROMPT_CREATED = 3;
 
   private RecordCodec() {}
 
@@ -54,6 +58,7 @@ final class RecordCodec {
       JournalRecord record =
           switch (type) {
             case PROMPT_CREATED -> new PromptCreated(readPrompt(in), readResult(in));
+            case PROMPT_CREATED_V1 -> new PromptCreated(readSamplePrompt(in), readResult(in));
             case RESULT_CHANGED -> new ResultChanged(readResult(in));
             default -> throw new IllegalArgumentException("unknown record type " + type);
           };
@@ -73,6 +78,8 @@ final class RecordCodec {
     writeString(out, p.normalizedText());
     out.writeInt(p.normalizerVersion());
     writeInstant(out, p.createdAt());
+    writeString(out, p.profileId());
+    writeString(out, p.profile());
   }
 
   private static Prompt readPrompt(DataInputStream in) throws IOException {
@@ -81,6 +88,26 @@ final class RecordCodec {
         readString(in),
         readString(in),
         readString(in),
+        in.readInt(),
+        readInstant(in),
+        readString(in),
+        readString(in));
+  }
+
+  /**
+   * A prompt as written before profiles: its key was the text's hash alone, and is taken again over
+   * the sample profile that wrote it, as the SQL store's migration does.
+   */
+  private static Prompt readSamplePrompt(DataInputStream in) throws IOException {
+    String id = readString(in);
+    readString(in); // the old key
+    String raw = readString(in);
+    String normalized = readString(in);
+    return new Prompt(
+        id,
+        PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized),
+        raw,
+        normalized,
         in.readInt(),
         readInstant(in));
   }

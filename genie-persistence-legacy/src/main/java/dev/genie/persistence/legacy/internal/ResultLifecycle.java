@@ -28,7 +28,9 @@ public final class ResultLifecycle {
             text.rawText(),
             text.normalizedText(),
             text.normalizerVersion(),
-            exact.now());
+            exact.now(),
+            text.profileId(),
+            text.profile());
     return new PromptCreated(
         prompt, Result.pending(UUID.randomUUID().toString(), prompt.id(), exact));
   }

@@ -13,6 +13,8 @@ public interface PromptMapper {
       @Param("normalizedText") String normalizedText,
       @Param("rawText") String rawText,
       @Param("normalizerVersion") int normalizerVersion,
+      @Param("profileId") String profileId,
+      @Param("profile") String profile,
       @Param("owner") String owner,
       @Param("now") Instant now,
       @Param("expiresAt") Instant expiresAt);

@@ -15,6 +15,8 @@ public final class PromptRow {
   public String normalizedText;
   public int normalizerVersion;
   public Instant promptCreatedAt;
+  public String profileId;
+  public String profile;
   public String resultId;
   public String status;
   public String envelope;
@@ -30,7 +32,14 @@ public final class PromptRow {
   public StoredPrompt toStoredPrompt() {
     Prompt prompt =
         new Prompt(
-            promptId, promptKey, rawText, normalizedText, normalizerVersion, promptCreatedAt);
+            promptId,
+            promptKey,
+            rawText,
+            normalizedText,
+            normalizerVersion,
+            promptCreatedAt,
+            profileId,
+            profile);
     return new StoredPrompt(prompt, toResult());
   }
 

@@ -1,0 +1,252 @@
+package dev.genie.generator.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An OpenAI-compatible endpoint on a loopback port, in the real wire format: {@code POST
+ * /v1/chat/completions} answers with the next scripted {@link Reply} (the default one when none is
+ * left), {@code GET /v1/models} lists its models. It counts calls, remembers each request's body
+ * and Authorization header, and records the most calls it saw at once.
+ */
+public final class FakeOpenAi implements AutoCloseable {
+  public static final String MODEL = "fake-model";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<Reply> fallback =
+      new AtomicReference<>(Reply.pages("Autumn", "Leaves fall."));
+  private final AtomicReference<Reply> modelsReply = new AtomicReference<>();
+  private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
+  private final AtomicInteger modelListings = new AtomicInteger();
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  /**
+   * One answer of the endpoint: a status, headers, a body, after an optional delay; {@code
+   * bodyDelay} holds the body back after the head was sent.
+   */
+  public record Reply(
+      int status, String retryAfter, String body, Duration delay, Duration bodyDelay) {
+
+    public static Reply pages(String title, String... paragraphs) {
+      ObjectNode page = JSON.createObjectNode().put("title", title);
+      ArrayNode blocks = page.putArray("paragraphs");
+      for (String paragraph : paragraphs) {
+        blocks.add(paragraph);
+      }
+      ObjectNode root = JSON.createObjectNode();
+      root.putArray("pages").add(page);
+      return completion(root.toString(), "stop", null);
+    }
+
+    public static Reply text(String content) {
+      return completion(content, "stop", null);
+    }
+
+    public static Reply cutOff(String content) {
+      return completion(content, "length", null);
+    }
+
+    public static Reply refusal(String why) {
+      return completion(null, "stop", why);
+    }
+
+    public static Reply status(int status, String retryAfter) {
+      return new Reply(
+          status,
+          retryAfter,
+          "{\"error\":{\"message\":\"status " + status + "\",\"type\":\"test\"}}",
+          Duration.ZERO,
+          Duration.ZERO);
+    }
+
+    public static Reply raw(int status, String body) {
+      return new Reply(status, null, body, Duration.ZERO, Duration.ZERO);
+    }
+
+    public Reply after(Duration delay) {
+      return new Reply(status, retryAfter, body, delay, bodyDelay);
+    }
+
+    /** Sends the head at once and the body only after {@code bodyDelay}. */
+    public Reply bodyAfter(Duration bodyDelay) {
+      return new Reply(status, retryAfter, body, delay, bodyDelay);
+    }
+
+    private static Reply completion(String content, String finishReason, String refusal) {
+      ObjectNode root =
+          JSON.createObjectNode()
+              .put("id", "chatcmpl-fake")
+              .put("object", "chat.completion")
+              .put("created", 1_700_000_000L)
+              .put("model", MODEL);
+      ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+      ObjectNode message = choice.putObject("message").put("role", "assistant");
+      message.put("content", content);
+      if (refusal != null) {
+        message.put("refusal", refusal);
+      }
+      choice.put("finish_reason", finishReason);
+      root.putObject("usage")
+          .put("prompt_tokens", 12)
+          .put("completion_tokens", 34)
+          .put("total_tokens", 46);
+      return new Reply(200, null, root.toString(), Duration.ZERO, Duration.ZERO);
+    }
+  }
+
+  public FakeOpenAi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "fake-openai");
+              thread.setDaemon(true);
+              return thread;
+            }));
+    server.createContext("/v1/chat/completions", this::complete);
+    server.createContext("/v1/models", this::models);
+    server.start();
+  }
+
+  /** The base URL to configure: {@code http://127.0.0.1:port/v1}. */
+  public URI baseUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+  }
+
+  /** Answers the next calls with these replies, in order. */
+  public FakeOpenAi then(Reply... replies) {
+    script.addAll(List.of(replies));
+    return this;
+  }
+
+  /** Answers every call without a scripted reply with this one. */
+  public FakeOpenAi always(Reply reply) {
+    fallback.set(reply);
+    return this;
+  }
+
+  /** Answers {@code GET /models} with this reply instead of the list. */
+  public FakeOpenAi modelsAnswer(Reply reply) {
+    modelsReply.set(reply);
+    return this;
+  }
+
+  public int calls() {
+    return calls.get();
+  }
+
+  public int mostAtOnce() {
+    return mostAtOnce.get();
+  }
+
+  public int modelListings() {
+    return modelListings.get();
+  }
+
+  public List<String> bodies() {
+    return List.copyOf(bodies);
+  }
+
+  public List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
+  private void complete(HttpExchange exchange) throws IOException {
+    int now = inFlight.incrementAndGet();
+    mostAtOnce.accumulateAndGet(now, Math::max);
+    try {
+      calls.incrementAndGet();
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+      Reply reply = script.poll();
+      if (reply == null) {
+        reply = fallback.get();
+      }
+      if (!reply.delay().isZero()) {
+        try {
+          Thread.sleep(reply.delay().toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      send(exchange, reply.status(), reply.retryAfter(), reply.body(), reply.bodyDelay());
+    } finally {
+      inFlight.decrementAndGet();
+      exchange.close();
+    }
+  }
+
+  private void models(HttpExchange exchange) throws IOException {
+    modelListings.incrementAndGet();
+    authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+    Reply instead = modelsReply.get();
+    if (instead != null) {
+      send(exchange, instead.status(), instead.retryAfter(), instead.body());
+      exchange.close();
+      return;
+    }
+    ObjectNode root = JSON.createObjectNode().put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (String id : List.of(MODEL, "other-model")) {
+      data.addObject().put("id", id).put("object", "model").put("owned_by", "fake");
+    }
+    send(exchange, 200, null, root.toString());
+    exchange.close();
+  }
+
+  private static void send(HttpExchange exchange, int status, String retryAfter, String body)
+      throws IOException {
+    send(exchange, status, retryAfter, body, Duration.ZERO);
+  }
+
+  private static void send(
+      HttpExchange exchange, int status, String retryAfter, String body, Duration bodyDelay)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    if (retryAfter != null) {
+      exchange.getResponseHeaders().set("Retry-After", retryAfter);
+    }
+    exchange.sendResponseHeaders(status, bytes.length);
+    if (!bodyDelay.isZero()) {
+      exchange.getResponseBody().flush();
+      try {
+        Thread.sleep(bodyDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

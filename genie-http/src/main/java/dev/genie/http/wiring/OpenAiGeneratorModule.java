@@ -1,0 +1,35 @@
+package dev.genie.http.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.IntoMap;
+import dagger.multibindings.StringKey;
+import dev.genie.core.generate.Generator;
+import dev.genie.generator.openai.OpenAiGenerator;
+import dev.genie.generator.openai.OpenAiSettings;
+import dev.genie.http.MicrometerUpstreamListener;
+import dev.genie.http.config.GeneratorSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Binds the {@code openai} generator by name; built only when {@code GENIE_GENERATOR} names it. */
+@Module
+public final class OpenAiGeneratorModule {
+  private OpenAiGeneratorModule() {}
+
+  @Provides
+  @IntoMap
+  @StringKey(OpenAiGenerator.NAME)
+  static Generator openai(GeneratorSettings settings, MeterRegistry registry) {
+    OpenAiSettings openai =
+        settings
+            .openai()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the openai generator was picked without its settings; this is a bug"));
+    MicrometerUpstreamListener listener = new MicrometerUpstreamListener(registry);
+    OpenAiGenerator generator = new OpenAiGenerator(openai, listener);
+    listener.watchBreaker(generator::breakerState);
+    return generator;
+  }
+}
