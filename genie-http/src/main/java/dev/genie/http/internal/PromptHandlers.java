@@ -45,7 +45,7 @@ public final class PromptHandlers {
         case PENDING -> located(exchange, 202, answer.state());
       }
       if (answer.outcome() != Outcome.PENDING) {
-        exchange.getResponseHeaders().put(GENIE_CACHE, cache(answer.cache()));
+        exchange.getResponseHeaders().put(GENIE_CACHE, answer.cache().wireName());
       }
       Json.send(exchange, Json.prompt(answer.state()));
     };
@@ -61,18 +61,9 @@ public final class PromptHandlers {
         throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
       }
       if (state.get().result().status() == ResultStatus.COMPLETED) {
-        exchange.getResponseHeaders().put(GENIE_CACHE, cache(Cache.HIT));
+        exchange.getResponseHeaders().put(GENIE_CACHE, Cache.HIT.wireName());
       }
       Json.send(exchange, Json.prompt(state.get()));
-    };
-  }
-
-  /** The header's value: hit, miss or coalesced. */
-  static String cache(Cache cache) {
-    return switch (cache) {
-      case HIT -> "hit";
-      case MISS -> "miss";
-      case COALESCED -> "coalesced";
     };
   }
 
