@@ -1,6 +1,7 @@
 package dev.genie.core;
 
 import dev.genie.persistence.StoredPrompt;
+import java.util.Locale;
 
 /**
  * What a caller gets for a prompt: how the request went, the state it saw last, and where its
@@ -25,6 +26,11 @@ public record Answer(Outcome outcome, StoredPrompt state, Cache cache) {
     /** This request ran the generation. */
     MISS,
     /** This request waited for another caller's generation. */
-    COALESCED
+    COALESCED;
+
+    /** The value of the {@code Genie-Cache} header and of the metrics' {@code cache} label. */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 }

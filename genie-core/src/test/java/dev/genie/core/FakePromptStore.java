@@ -56,7 +56,8 @@ final class FakePromptStore implements PromptStore {
     claims.incrementAndGet();
     Prompt existing = promptsByKey.get(text.key());
     if (existing != null) {
-      if (!existing.normalizedText().equals(text.normalizedText())) {
+      if (!existing.normalizedText().equals(text.normalizedText())
+          || !existing.profileId().equals(text.profileId())) {
         throw new PromptKeyCollisionException(text.key());
       }
       return Claim.existing(state(existing));

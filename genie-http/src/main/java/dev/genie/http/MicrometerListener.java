@@ -56,7 +56,7 @@ public final class MicrometerListener implements OrchestratorListener {
             .description("How long generator runs took")
             .register(registry);
     for (Cache cache : Cache.values()) {
-      String name = cache.name().toLowerCase(Locale.ROOT);
+      String name = cache.wireName();
       answers.put(
           cache,
           Counter.builder("genie.answers")

@@ -3,15 +3,11 @@ package dev.genie.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -102,6 +98,37 @@ public abstract class PromptStoreContract {
     assertThatThrownBy(() -> store.claim(impostor, terms("owner-b", t0)))
         .isInstanceOf(PromptKeyCollisionException.class)
         .hasMessageContaining(stored.key());
+  }
+
+  @Test
+  void theSameTextUnderAnotherProfileIsAnotherPromptAndKeepsItsProfile() {
+    String otherJson = "{\"generator\":\"openai\",\"model\":\"m\"}";
+    String otherId = PromptKey.sha256Hex(otherJson);
+    Claim sample = store.claim(prompt("a poem"), terms("owner-a", t0));
+    Claim other =
+        store.claim(
+            new NewPrompt(
+                PromptKey.of(otherId, "a poem"), "a poem", "a poem", 1, otherId, otherJson),
+            terms("owner-b", t0));
+
+    assertThat(other.created()).isTrue();
+    assertThat(other.state().prompt().id()).isNotEqualTo(sample.state().prompt().id());
+    assertThat(store.find(other.state().prompt().id()).orElseThrow().prompt().profile())
+        .isEqualTo(otherJson);
+    assertThat(store.find(sample.state().prompt().id()).orElseThrow().prompt().profileId())
+        .isEqualTo(PromptKey.SAMPLE_PROFILE_ID);
+  }
+
+  @Test
+  void aKeyStoredForTheSameTextUnderAnotherProfileIsRefused() {
+    NewPrompt stored = prompt("one text");
+    store.claim(stored, terms("owner-a", t0));
+
+    NewPrompt impostor =
+        new NewPrompt(stored.key(), "one text", "one text", 1, "f".repeat(64), "{}");
+
+    assertThatThrownBy(() -> store.claim(impostor, terms("owner-b", t0)))
+        .isInstanceOf(PromptKeyCollisionException.class);
   }
 
   @Test
@@ -324,13 +351,13 @@ public abstract class PromptStoreContract {
     assertThat(store.name()).isNotBlank();
   }
 
-  /** A prompt as the orchestrator would pass it: keyed by its text's SHA-256. */
+  /** A prompt as the orchestrator would pass it under the sample generator's profile. */
   public static NewPrompt prompt(String normalized) {
     return prompt(normalized, normalized);
   }
 
   public static NewPrompt prompt(String normalized, String raw) {
-    return new NewPrompt(sha256(normalized), normalized, raw, 1);
+    return new NewPrompt(PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized), normalized, raw, 1);
   }
 
   private static LeaseTerms terms(String owner, Instant now) {
@@ -339,14 +366,5 @@ public abstract class PromptStoreContract {
 
   private static LeaseTerms terms(String owner, Instant now, int maxAttempts) {
     return new LeaseTerms(owner, now.truncatedTo(ChronoUnit.MICROS), LEASE, maxAttempts);
-  }
-
-  private static String sha256(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK; this is a bug", e);
-    }
   }
 }

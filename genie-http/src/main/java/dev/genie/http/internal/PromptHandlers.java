@@ -45,7 +45,7 @@ public final class PromptHandlers {
         case PENDING -> located(exchange, 202, answer.state());
       }
       if (answer.outcome() != Outcome.PENDING) {
-        exchange.getResponseHeaders().put(GENIE_CACHE, cache(answer.cache()));
+        exchange.getResponseHeaders().put(GENIE_CACHE, answer.cache().wireName());
       }
       Json.send(exchange, Json.prompt(answer.state()));
     };
@@ -56,12 +56,11 @@ public final class PromptHandlers {
     return exchange -> {
       StoredPrompt state = existing(orchestrator, exchange);
       if (state.result().status() == ResultStatus.COMPLETED) {
-        exchange.getResponseHeaders().put(GENIE_CACHE, cache(Cache.HIT));
+        exchange.getResponseHeaders().put(GENIE_CACHE, Cache.HIT.wireName());
       }
       Json.send(exchange, Json.prompt(state));
     };
   }
-
 
   /** The prompt that the path's {@code {id}} names; a 404 when there is none. */
   static StoredPrompt existing(Orchestrator orchestrator, HttpServerExchange exchange) {
@@ -72,15 +71,6 @@ public final class PromptHandlers {
       throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
     }
     return state.get();
-  }
-
-  /** The header's value: hit, miss or coalesced. */
-  static String cache(Cache cache) {
-    return switch (cache) {
-      case HIT -> "hit";
-      case MISS -> "miss";
-      case COALESCED -> "coalesced";
-    };
   }
 
   /** {@code GET /prompts?limit=&cursor=}: newest first. */
