@@ -42,9 +42,10 @@ public final class PdfRenderer {
 
   /**
    * The entity tag of a completed result's PDF: the result never changes, so its id and the
-   * templates' version name the bytes.
+   * templates' version name the content. Weak, because two renderings differ in the PDF's own
+   * creation time and document id.
    */
   public static String etag(ResultView view) {
-    return "\"" + view.resultId() + "-t" + SafeTemplates.VERSION + "\"";
+    return "W/\"" + view.resultId() + "-t" + SafeTemplates.VERSION + "\"";
   }
 }

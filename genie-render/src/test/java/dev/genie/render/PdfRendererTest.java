@@ -85,7 +85,7 @@ class PdfRendererTest {
   void theEntityTagNamesTheResultAndTheTemplateVersion() {
     ResultView view = Views.completed("tagged", Views.numbered(1, 1));
 
-    assertThat(PdfRenderer.etag(view)).isEqualTo("\"r-0123456789-t1\"");
+    assertThat(PdfRenderer.etag(view)).isEqualTo("W/\"r-0123456789-t1\"");
   }
 
   private static List<String> fontsOf(PDDocument document) throws Exception {

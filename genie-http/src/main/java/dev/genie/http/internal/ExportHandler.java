@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * 304 without rendering; a pending or failed result has nothing to export yet (409).
  */
 public final class ExportHandler implements HttpHandler {
-  /** A PDF page is plain text on a white page: no style can say otherwise. */
+  /** Should a browser show the PDF inline, nothing in or beside it may load or run. */
   private static final String POLICY = "default-src 'none'; sandbox";
 
   private final Orchestrator orchestrator;

@@ -3,6 +3,7 @@ package dev.genie.http.internal;
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ public final class WebPage {
     };
   }
 
-  private static void send(io.undertow.server.HttpServerExchange exchange, Asset asset) {
+  private static void send(HttpServerExchange exchange, Asset asset) {
     SecurityHeaders.apply(exchange, POLICY);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, asset.type());
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
