@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Finding and running the Debian-packaged servers that some suites start as their own children
@@ -62,6 +63,38 @@ public final class LocalPrograms {
     List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", SERVICE_USER, "--"));
     wrapped.addAll(command);
     return wrapped;
+  }
+
+  /**
+   * A new directory for one server's files: under {@code target/<name>/}, unless the suite runs as
+   * root and {@value #SERVICE_USER} cannot reach it (a checkout under {@code /root}, say); then
+   * under the temporary directory, which is said.
+   */
+  public static Path workDirectory(String name) throws IOException, InterruptedException {
+    Path target = Path.of("target", name).toAbsolutePath();
+    Files.createDirectories(target);
+    Path parent = target;
+    if (runningAsRoot()
+        && new ProcessBuilder(asServiceUser(List.of("test", "-x", target.toString())))
+                .start()
+                .waitFor()
+            != 0) {
+      parent = Files.createTempDirectory("genie-it-" + name + "-");
+      Files.setPosixFilePermissions(
+          parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      System.out.println(
+          "[genie-it] "
+              + SERVICE_USER
+              + " cannot reach "
+              + target
+              + " (a parent directory is not searchable), so "
+              + name
+              + " keeps its files in "
+              + parent);
+    }
+    Path directory = parent.resolve(UUID.randomUUID().toString().substring(0, 8));
+    Files.createDirectories(directory);
+    return directory;
   }
 
   /** Makes {@code directory} (and what is in it) the service user's when running as root. */

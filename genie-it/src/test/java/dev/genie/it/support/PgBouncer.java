@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * PgBouncer from Debian's package, started as this suite's own child in transaction mode in front
@@ -36,10 +35,7 @@ public final class PgBouncer implements AutoCloseable {
    */
   public static PgBouncer start(TestDatabase database) throws IOException, InterruptedException {
     Path binary = LocalPrograms.require("pgbouncer", "pgbouncer");
-    Path directory =
-        Path.of("target", "pgbouncer", UUID.randomUUID().toString().substring(0, 8))
-            .toAbsolutePath();
-    Files.createDirectories(directory);
+    Path directory = LocalPrograms.workDirectory("pgbouncer");
     int port = LocalPrograms.freePort();
     Path userList = directory.resolve("userlist.txt");
     Files.writeString(userList, quoted(database.user()) + " " + quoted(database.password()) + "\n");

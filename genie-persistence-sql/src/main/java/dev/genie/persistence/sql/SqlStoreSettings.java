@@ -23,9 +23,10 @@ import java.util.Optional;
  *     url} ({@code GENIE_DB_LISTEN_URL}): it needs a session of its own, which a pooler in
  *     transaction mode cannot give
  * @param pooler what sits between Genie and PostgreSQL ({@code GENIE_DB_POOLER})
- * @param failoverWait how long a claim whose statement failed because the primary went away keeps
- *     retrying on fresh connections before the request is told the store is unavailable ({@code
- *     GENIE_DB_FAILOVER_WAIT_MS}); 0 retries never
+ * @param failoverWait how long a statement that failed because the primary went away is run again
+ *     on fresh connections before the request is told the store is unavailable, and how long the
+ *     primary may be away before requests are told at once ({@code GENIE_DB_FAILOVER_WAIT_MS}); 0
+ *     turns both off
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
