@@ -57,17 +57,15 @@ final class PromptRequest {
       return prompt;
     } catch (StreamConstraintsException e) {
       throw invalidJson("the body is nested too deeply or holds an oversized value");
-    } catch (JsonParseException e) {
-      // Jackson's one signal of a repeated member is its message; it names no other error so.
-      String message = e.getOriginalMessage();
+    } catch (IOException e) {
+      // Jackson's one sign of a repeated member is its message, which no other error shares.
+      String message = e instanceof JsonParseException parse ? parse.getOriginalMessage() : "";
       if (message != null && message.startsWith(DUPLICATE)) {
         throw invalidJson(
             message.equals(DUPLICATE + "'prompt'")
                 ? "the body has the member prompt twice; send it once"
                 : "the body has an object with a member twice; send each member once");
       }
-      throw invalidJson("the body is not valid JSON in UTF-8");
-    } catch (IOException e) {
       throw invalidJson("the body is not valid JSON in UTF-8");
     }
   }

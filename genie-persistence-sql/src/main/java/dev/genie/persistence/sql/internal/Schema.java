@@ -110,8 +110,9 @@ public final class Schema {
       case RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED -> "is not applied yet";
       case APPLIED_VERSIONED_MIGRATION_NOT_RESOLVED -> "is applied but unknown to this build";
       case FAILED_VERSIONED_MIGRATION -> "failed when it was applied";
-      case CHECKSUM_MISMATCH, DESCRIPTION_MISMATCH, TYPE_MISMATCH ->
-          "was changed after it was applied";
+      case CHECKSUM_MISMATCH -> "was changed after it was applied (its checksum differs)";
+      case DESCRIPTION_MISMATCH -> "was changed after it was applied (its description differs)";
+      case TYPE_MISMATCH -> "was changed after it was applied (its type differs)";
       default -> "does not match (" + core.name().toLowerCase(Locale.ROOT) + ")";
     };
   }
