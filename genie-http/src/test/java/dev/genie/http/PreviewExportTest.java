@@ -171,7 +171,7 @@ class PreviewExportTest {
     HttpResponse<String> posted =
         send(request("/prompts/a/preview").POST(BodyPublishers.ofString("")));
     assertError(posted, 405, "METHOD_NOT_ALLOWED");
-    assertThat(posted.headers().firstValue("Allow")).contains("GET");
+    assertThat(posted.headers().firstValue("Allow")).contains("GET, HEAD");
   }
 
   @Test

@@ -17,6 +17,7 @@
     STORAGE_UNAVAILABLE: 'Genie cannot reach its store right now; try again in a moment.',
     OVERLOADED: 'Genie is busy; try again in a moment.',
     SHUTTING_DOWN: 'Genie is stopping; try again in a moment.',
+    GENERATOR_UNAVAILABLE: 'The model is not answering right now; try again in a moment.',
     INTERNAL: 'Genie met an internal error; the server log has the details.'
   };
   const POLL_FIRST_MS = 500;
