@@ -42,7 +42,7 @@ class CurrentSchemaIT {
 
       assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).isEmpty();
       SqlPromptStore.open(settings).close(); // Flyway migrates the empty database
-      assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).contains("1");
+      assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).contains("2");
 
       try (Connection connection = database.connect();
           Statement statement = connection.createStatement()) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  *     #SQL_LOGGER} ({@code GENIE_LOG_SQL}); bound values are never logged
  * @param completedCacheBytes memory for completed prompts kept to answer repeated claims without a
  *     round trip ({@code GENIE_COMPLETED_CACHE_MB}); 0 keeps none
+ * @param timeSource whose clock stamps creation times and sets and checks lease expiry: the
+ *     database's (the default, one clock for every instance) or the caller's ({@link
+ *     dev.genie.persistence.LeaseTerms#now()}, for tests that move time)
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -27,7 +30,8 @@ public record SqlStoreSettings(
     Duration statementTimeout,
     Duration lockTimeout,
     boolean logSql,
-    long completedCacheBytes) {
+    long completedCacheBytes,
+    TimeSource timeSource) {
 
   /** The logger name of the statement log. */
   public static final String SQL_LOGGER = "dev.genie.sql";
@@ -45,6 +49,7 @@ public record SqlStoreSettings(
   public SqlStoreSettings {
     Objects.requireNonNull(url, "url (DATABASE_URL)");
     Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
+    Objects.requireNonNull(timeSource, "timeSource");
     if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException(
           "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
@@ -86,6 +91,7 @@ public record SqlStoreSettings(
     private Duration lockTimeout = Duration.ofSeconds(2);
     private boolean logSql;
     private long completedCacheBytes = 16 * MB;
+    private TimeSource timeSource = TimeSource.DATABASE;
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -126,6 +132,11 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = timeSource;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
           url,
@@ -135,7 +146,8 @@ public record SqlStoreSettings(
           statementTimeout,
           lockTimeout,
           logSql,
-          completedCacheBytes);
+          completedCacheBytes,
+          timeSource);
     }
   }
 }
