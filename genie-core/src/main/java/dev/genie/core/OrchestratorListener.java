@@ -13,7 +13,9 @@ public interface OrchestratorListener {
     /** Its lease had been taken over: the envelope was rejected by the fencing token. */
     FENCED_OUT,
     /** Interrupted (shutdown): the lease was released for another caller. */
-    ABANDONED
+    ABANDONED,
+    /** Generated, but the store could not take the result while the lease was ours: released. */
+    UNSTORED
   }
 
   /** This caller was granted the lease of a new prompt. */
@@ -22,8 +24,11 @@ public interface OrchestratorListener {
   /** The prompt existed already: this caller reads or waits. */
   default void claimLost() {}
 
-  /** This caller took over an expired or failed lease. */
+  /** This caller, or a sweep, took over an expired or failed lease. */
   default void tookOver() {}
+
+  /** A sweep for expired leases ran and took over {@code taken} of them. */
+  default void swept(int taken) {}
 
   /** A wait for another caller's result ended, settled or not. */
   default void waited(Duration duration, boolean settled) {}

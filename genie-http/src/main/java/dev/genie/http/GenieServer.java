@@ -1,6 +1,5 @@
 package dev.genie.http;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.Orchestrator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
@@ -8,21 +7,20 @@ import dev.genie.http.internal.Draining;
 import dev.genie.http.internal.ExchangeBasics;
 import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
-import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
+import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.RequestLimit;
-import io.undertow.server.handlers.RequestLimitingHandler;
 import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,6 +43,9 @@ public final class GenieServer implements AutoCloseable {
   /** The largest request head (request line and headers), in bytes. */
   public static final int MAX_HEADER_BYTES = 16 * 1024;
 
+  /** Beyond the grace: for the answers a stopping orchestrator gives at its end to leave. */
+  private static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
+
   /** The most headers a request may carry. */
   public static final int MAX_HEADERS = 100;
 
@@ -64,7 +65,7 @@ public final class GenieServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator);
+    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests());
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -74,21 +75,13 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/health", new HealthHandler(store))
             .add(Methods.GET, "/metrics", new MetricsHandler(registry))
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
-    RequestLimit limit =
-        new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
-    limit.setFailureHandler(
-        exchange ->
-            HttpErrors.send(
-                exchange,
-                ErrorCode.OVERLOADED,
-                "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
-                    + "GENIE_MAX_QUEUED_REQUESTS); retry shortly"));
     this.draining =
         new Draining(
-            new RequestLimitingHandler(
-                limit,
-                new Offloaded(
-                    server.maxBodyBytes(), server.requestTimeout(), new Guarded(routes))));
+            new Offloaded(
+                server.maxBodyBytes(),
+                server.requestTimeout(),
+                new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
+                new Guarded(routes)));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
@@ -110,13 +103,15 @@ public final class GenieServer implements AutoCloseable {
   }
 
   /**
-   * Runs the startup check and opens the configured store, without binding the port yet.
+   * Runs the startup check (the address first, then the store) and opens the configured store,
+   * without binding the port yet.
    *
    * @throws StartupCheckException when Genie cannot start as configured
    */
   public static GenieServer create(GenieConfig config) {
     // This class's logger has set logging up by now.
     Preloading.start();
+    ListenCheck.check(config.server());
     return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
   }
 
@@ -129,7 +124,9 @@ public final class GenieServer implements AutoCloseable {
       undertow.start();
     } catch (RuntimeException e) {
       stop();
-      throw e;
+      // Taken since the startup check bound it: the same banner.
+      Throwable bind = e.getCause() instanceof java.net.BindException ? e.getCause() : null;
+      throw bind == null ? e : ListenCheck.refused(config.server(), bind);
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
@@ -186,24 +183,31 @@ public final class GenieServer implements AutoCloseable {
   private void drainAndClose() {
     Duration grace = config.server().shutdownGrace();
     long started = System.nanoTime();
-    boolean drained = true;
     draining.refuseNew();
+    orchestrator.beginStop(grace);
+    int atStop = draining.inFlight();
     log.info(
-        "Genie stopping: new requests get 503; waiting up to {} ms for {} in flight",
-        grace.toMillis(),
-        draining.inFlight());
+        "Genie stopping: new requests get 503; answering the {} in flight within {} ms",
+        atStop,
+        grace.toMillis());
     try {
-      drained = draining.drain(grace);
+      draining.drain(grace.plus(ANSWER_MARGIN));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    int unanswered = draining.inFlight();
     undertow.stop();
     Duration left = grace.minusNanos(System.nanoTime() - started);
-    orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
+    int released = orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
     store.close();
     log.info(
-        "Genie stopped{}",
-        drained ? "" : "; " + draining.inFlight() + " requests were still in flight");
+        "Genie stopped after {} ms: {} of {} requests in flight answered{}; unfinished"
+            + " generations whose leases were released: {}",
+        (System.nanoTime() - started) / 1_000_000,
+        atStop - unanswered,
+        atStop,
+        unanswered == 0 ? "" : ", " + unanswered + " cut off unanswered",
+        released);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.genie.http.cli;
 import dev.genie.core.Orchestrator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.PromptStore;
 import java.io.PrintStream;
@@ -13,16 +14,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
- * {@code genie check}: what {@code serve} does before it binds its port (configuration, store
- * selection, connection, schema as {@code GENIE_MIGRATE} says, generator), then close and exit.
+ * {@code genie check}: what {@code serve} does before it binds its port (configuration, the
+ * address, store selection, connection, schema as {@code GENIE_MIGRATE} says, generator), then
+ * close and exit.
  */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = GenieVersion.class,
     description = {
-      "Run the startup check exactly as serve would, without binding the port, and exit: 0 when"
-          + " Genie would start, 78 with the banner on stderr when it would not.",
+      "Run the startup check exactly as serve would, and exit: 0 when Genie would start, 78 with"
+          + " the banner on stderr when it would not. The address is resolved and bound once, then"
+          + " released.",
       "With GENIE_MIGRATE=apply (the default) that applies pending migrations, as serve would;"
           + " set GENIE_MIGRATE=validate to check without changing the database."
     })
@@ -38,6 +41,7 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenieConfig config = GenieConfig.fromEnvironment(environment);
+    ListenCheck.check(config.server());
     Orchestrator orchestrator =
         DaggerGenieComponent.factory().create(config, Clock.systemUTC()).orchestrator();
     PromptStore store = orchestrator.store();
