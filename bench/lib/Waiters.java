@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * The waiters' load: N connections each POST one of P prompts whose generation outlasts the run,
  * and wait; once all wait, GET /health and a POST of a completed prompt are timed one after the
- * other. Then it waits for the N answers (the caller stops Genie, whose stop answers them) and
+ * other (the completed prompt was stored before, by the script). Then it waits for the N answers (the caller stops Genie, whose stop answers them) and
  * prints the figures as key=value lines. One thread: a selector over every connection.
  *
  * <p>Usage: java Waiters.java HOST PORT WAITERS PROMPTS PROBES PIDFILE
@@ -30,7 +30,6 @@ public final class Waiters {
     Path ready = Path.of(args[5]);
     InetSocketAddress address = new InetSocketAddress(host, port);
 
-    post(address, "A prompt completed before the waiters came"); // for the completed-POST probe
     Selector selector = Selector.open();
     Map<Integer, Integer> statuses = new TreeMap<>();
     int opened = 0;

@@ -25,7 +25,7 @@ public final class Deadlines<T> {
   private volatile long stopDeadline;
 
   /**
-   * @param work runs what a deadline does, which may wait (a lease's release): not the timer
+   * @param work runs what a stop does, which may wait (a lease's release): not on the timer
    */
   public Deadlines(ScheduledExecutorService timer, Executor work) {
     this.timer = timer;
@@ -34,7 +34,7 @@ public final class Deadlines<T> {
 
   /**
    * Completes {@code answer} with {@code fallback} at {@code deadline}; at a stop's end, runs
-   * {@code onStop} first, which may complete it itself.
+   * {@code onStop} (when not null) first, which may complete it itself.
    */
   public void park(
       CompletableFuture<T> answer, long deadline, Supplier<T> fallback, Runnable onStop) {
@@ -94,11 +94,13 @@ public final class Deadlines<T> {
         return;
       }
       boolean byStop = stopping && stopDeadline - deadline <= 0;
+      if (!byStop || onStop == null) {
+        answer.complete(fallback.get()); // here: nothing to wait for, and thousands may be due
+        return;
+      }
       Runnable give =
           () -> {
-            if (byStop) {
-              onStop.run();
-            }
+            onStop.run();
             answer.complete(fallback.get());
           };
       try {

@@ -1,5 +1,7 @@
 package dev.genie.core.internal;
 
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenieException;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.Result;
@@ -168,7 +170,7 @@ public final class PendingResults {
               }
             });
       } catch (RejectedExecutionException e) {
-        settled.completeExceptionally(e);
+        settled.completeExceptionally(shuttingDown());
       }
     }
 
@@ -236,7 +238,7 @@ public final class PendingResults {
       try {
         next = timer.schedule(this::wake, delay.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
-        settled.completeExceptionally(e);
+        settled.completeExceptionally(shuttingDown());
       }
       if (previous != null) {
         previous.cancel(false);
@@ -255,6 +257,10 @@ public final class PendingResults {
         open.close();
       }
     }
+  }
+
+  private static GenieException shuttingDown() {
+    return new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
   }
 
   /** How long until a live lease expires, plus a millisecond to be past it; else a minute. */

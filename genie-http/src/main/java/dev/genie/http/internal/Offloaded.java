@@ -12,6 +12,7 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -143,8 +144,13 @@ public final class Offloaded implements HttpHandler {
   static void send(HttpServerExchange exchange, ByteBuffer body) {
     if (exchange.isInIoThread()) {
       exchange.getResponseSender().send(body);
-    } else {
+      return;
+    }
+    try {
       exchange.dispatch(exchange.getIoThread(), done -> done.getResponseSender().send(body));
+    } catch (RejectedExecutionException e) {
+      // The server stopped past its grace: the connection goes with it.
+      IoUtils.safeClose(exchange.getConnection());
     }
   }
 
