@@ -84,6 +84,7 @@ done
 threads=$(awk '/^Threads:/ {print $2}' "/proc/$GENIE_PID/status")
 rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$GENIE_PID/status")
 peak=$(peak_rss_kib "$GENIE_PID")
+gc=$(jstat -gcutil "$GENIE_PID" 2>/dev/null | tail -n 1 | awk '{print "old " $4 "% full, " $9 " full collections, " $NF " s in GC"}' || true)
 stop_started=$(date +%s%N)
 genie_stop "$GENIE_PID"
 stop_ms=$((($(date +%s%N) - stop_started) / 1000000))
@@ -92,6 +93,7 @@ wait "$client"
 {
   echo "genie: idle threads=$idle_threads rss=$((idle_rss / 1024)) MB;" \
     "with the waiters parked threads=$threads rss=$((rss / 1024)) MB, peak rss=$((peak / 1024)) MB"
+  echo "gc with the waiters parked: ${gc:-unknown}"
   cat "$OUT/waiters.txt"
   echo "stop: exit after ${stop_ms} ms; $(grep -o 'Genie stopped.*' "$OUT/genie.log" | tail -n 1)"
 } | tee "$OUT/summary.txt"
