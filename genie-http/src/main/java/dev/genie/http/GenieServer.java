@@ -22,6 +22,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Methods;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -43,11 +44,11 @@ public final class GenieServer implements AutoCloseable {
   /** The largest request head (request line and headers), in bytes. */
   public static final int MAX_HEADER_BYTES = 16 * 1024;
 
-  /** Beyond the grace: for the answers a stopping orchestrator gives at its end to leave. */
-  private static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
-
   /** The most headers a request may carry. */
   public static final int MAX_HEADERS = 100;
+
+  /** Beyond the grace, for answers given near its end to finish leaving. */
+  private static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
 
   private final GenieConfig config;
   private final Orchestrator orchestrator;
@@ -125,7 +126,7 @@ public final class GenieServer implements AutoCloseable {
     } catch (RuntimeException e) {
       stop();
       // Taken since the startup check bound it: the same banner.
-      Throwable bind = e.getCause() instanceof java.net.BindException ? e.getCause() : null;
+      Throwable bind = e.getCause() instanceof BindException ? e.getCause() : null;
       throw bind == null ? e : ListenCheck.refused(config.server(), bind);
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
