@@ -11,6 +11,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED,
   BODY_TOO_LARGE,
   UNSUPPORTED_MEDIA_TYPE,
+  /** An {@code Expect} header other than {@code 100-continue}. */
+  EXPECTATION_FAILED,
   GENERATION_FAILED,
   STORAGE_UNAVAILABLE,
   OVERLOADED,

@@ -2,39 +2,35 @@ package dev.genie.core;
 
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
-import dev.genie.core.OrchestratorListener.GenerationOutcome;
-import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
-import dev.genie.core.internal.EnvelopeJson;
+import dev.genie.core.internal.Deadlines;
+import dev.genie.core.internal.GenerationRuns;
+import dev.genie.core.internal.LeaseKeeper;
+import dev.genie.core.internal.PendingResults;
+import dev.genie.core.internal.Sweeper;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.PageCursor;
-import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
-import dev.genie.persistence.ResultWatch;
 import dev.genie.persistence.StoredPrompt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers prompts with at most one generation per normalized text: normalize, claim in the store,
@@ -42,8 +38,14 @@ import org.slf4j.LoggerFactory;
  * that result, and takes the lease over only once it has expired.
  */
 public final class Orchestrator implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
-  private static final int MAX_ERROR_CHARS = 500;
+
+  /** The most expired leases one sweep takes over. */
+  private static final int SWEEP_LIMIT = 8;
+
+  private static final Duration MOST_TIME_TO_ANSWER = Duration.ofSeconds(2);
+
+  /** Threads that read pending results again for every waiter of this process. */
+  private static final int READ_THREADS = 4;
 
   private final PromptStore store;
   private final Generator generator;
@@ -53,8 +55,18 @@ public final class Orchestrator implements AutoCloseable {
   private final Normalizer normalizer;
   private final String profileId;
   private final String profileJson;
-  private final ExecutorService generations;
-  private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService timer;
+  private final ScheduledExecutorService leaseWork;
+  private final GenerationRuns runs;
+  private final Sweeper sweeper;
+  private final ExecutorService reads;
+  private final PendingResults pending;
+  private final Deadlines<Answer> deadlines;
+
+  /** The {@link System#nanoTime} by which a stopping instance answers every caller. */
+  private volatile long stopDeadline;
+
+  private volatile boolean stopping;
 
   public Orchestrator(
       PromptStore store,
@@ -71,14 +83,37 @@ public final class Orchestrator implements AutoCloseable {
     GenerationProfile profile = generator.profile();
     this.profileId = profile.id();
     this.profileJson = profile.json();
-    AtomicInteger threads = new AtomicInteger();
-    this.generations =
-        Executors.newCachedThreadPool(
-            task -> {
-              Thread thread = new Thread(task, "genie-generate-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    // Two timers: one whose tasks never wait (deadlines, the pollers' wakes), so that thousands
+    // of answers due at once leave on time; one for the leases' statements, which may wait.
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("genie-timer"));
+    this.leaseWork = Executors.newScheduledThreadPool(2, daemon("genie-leases"));
+    this.reads = Executors.newFixedThreadPool(READ_THREADS, daemon("genie-wait"));
+    this.pending =
+        new PendingResults(
+            store,
+            timer,
+            reads,
+            settings.pollInitial(),
+            settings.pollMax(),
+            settings.maxAttempts(),
+            new Waiters());
+    this.deadlines = new Deadlines<>(timer, reads);
+    this.runs =
+        new GenerationRuns(
+            store,
+            generator,
+            listener,
+            new LeaseKeeper(store, leaseWork, () -> terms(now())),
+            this::now,
+            () -> stopping);
+    this.sweeper =
+        new Sweeper(
+            leaseWork,
+            sweepInterval(settings.lease()),
+            SWEEP_LIMIT,
+            limit -> store.takeOverExpired(terms(now()), limit),
+            runs::resume);
+    sweeper.start();
   }
 
   /**
@@ -90,14 +125,42 @@ public final class Orchestrator implements AutoCloseable {
    * @throws dev.genie.persistence.StoreUnavailableException when the store cannot serve now
    */
   public Answer submit(String rawPrompt) {
-    Answer answer = answer(rawPrompt);
-    listener.answered(answer);
+    CompletableFuture<Answer> answer = submitAsync(rawPrompt);
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    } catch (InterruptedException e) {
+      answer.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new GenieException(ErrorCode.SHUTTING_DOWN, "interrupted while answering a prompt");
+    }
+  }
+
+  /**
+   * {@link #submit} without holding the caller's thread while the result is pending: the claim is
+   * made on the caller's thread, which the failures of {@link #submit} may be thrown on; the
+   * returned future settles when the result does, or pending at the wait timeout.
+   */
+  public CompletableFuture<Answer> submitAsync(String rawPrompt) {
+    return submitAsync(rawPrompt, settings.waitTimeout());
+  }
+
+  /**
+   * {@link #submitAsync(String)}, waiting at most {@code maxWait} (at most the wait timeout) for a
+   * pending result: zero answers pending at once what is not settled yet.
+   */
+  public CompletableFuture<Answer> submitAsync(String rawPrompt, Duration maxWait) {
+    CompletableFuture<Answer> answer = claimAndAnswer(rawPrompt, maxWait);
+    answer.thenAccept(listener::answered);
     return answer;
   }
 
-  private Answer answer(String rawPrompt) {
+  private CompletableFuture<Answer> claimAndAnswer(String rawPrompt, Duration maxWait) {
     NormalizedPrompt prompt = normalizer.normalize(rawPrompt);
-    long deadline = System.nanoTime() + settings.waitTimeout().toNanos();
+    Duration wait =
+        maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
+    long deadline = System.nanoTime() + wait.toNanos();
     Claim claim = store.claim(prompt.toNewPrompt(profileId, profileJson), terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
@@ -105,8 +168,9 @@ public final class Orchestrator implements AutoCloseable {
     }
     listener.claimLost();
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
-      // the common case: nothing to wait for
-      return new Answer(Outcome.EXISTING, claim.state(), Cache.HIT);
+      // The common case: nothing to wait for.
+      return CompletableFuture.completedFuture(
+          new Answer(Outcome.EXISTING, claim.state(), Cache.HIT));
     }
     return awaitSettled(claim.state(), false, deadline);
   }
@@ -124,22 +188,35 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * Lets running generations finish for up to {@code grace}, then interrupts the rest, whose leases
-   * are released so that another instance can take over at once.
+   * Starts a stop: no new generation or takeover begins here, and every caller still waiting is
+   * answered within {@code grace}: with its result if it settles in time, else pending, after the
+   * lease it held was released so that another instance takes over at once.
    */
-  public void shutdown(Duration grace) {
-    generations.shutdown();
-    try {
-      if (!generations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        generations.shutdownNow();
-        generations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  public void beginStop(Duration grace) {
+    // Pending answers go out in the grace's last quarter (its last 2 s at most), so that even
+    // thousands of them have left when it ends.
+    Duration sending = min(grace.dividedBy(4), MOST_TIME_TO_ANSWER);
+    stopDeadline = System.nanoTime() + grace.minus(sending).toNanos();
+    stopping = true;
+    sweeper.stop();
+    deadlines.stopBy(stopDeadline);
+  }
+
+  /**
+   * Lets running generations finish for up to {@code grace}, then interrupts the rest and releases
+   * their leases, so that another instance can take over at once. Returns how many leases the stop
+   * released, here or as it answered callers pending.
+   */
+  public int shutdown(Duration grace) {
+    if (!stopping) {
+      beginStop(grace);
     }
-    for (Fence fence : leasesHeld) {
-      store.release(fence, now());
-    }
+    // Waits end first: their polls would take connections from the releases below.
+    timer.shutdownNow();
+    reads.shutdownNow();
+    int released = runs.shutdown(grace);
+    leaseWork.shutdownNow();
+    return released;
   }
 
   @Override
@@ -148,159 +225,153 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * Runs the generation and waits for it until the deadline: on the caller's thread when the
-   * generator does not block, else on a thread of its own, which goes on after the deadline.
+   * Runs the generation and answers with it until the deadline: on the caller's thread when the
+   * generator does not block, else on a thread of its own, which goes on after the deadline. A
+   * stop's end answers pending at once, after releasing the lease and interrupting the run.
    */
-  private Answer generateWithin(Claim claim, boolean created, long deadline) {
+  private CompletableFuture<Answer> generateWithin(Claim claim, boolean created, long deadline) {
     if (!generator.blocks()) {
-      Optional<StoredPrompt> done = generate(claim);
+      Optional<StoredPrompt> done = runs.generate(claim);
       if (done.isPresent()) {
-        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
+        return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
       return awaitSettled(claim.state(), created, deadline);
     }
-    Future<Optional<StoredPrompt>> generation;
-    try {
-      generation = generations.submit(() -> generate(claim));
-    } catch (RejectedExecutionException e) {
-      store.release(claim.lease().orElseThrow(), now());
-      throw new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
-    }
-    try {
-      Optional<StoredPrompt> done = generation.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
-      if (done.isPresent()) {
-        return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
-      }
-      return awaitSettled(claim.state(), created, deadline);
-    } catch (TimeoutException e) {
-      // the generation goes on and completes
-      return new Answer(Outcome.PENDING, claim.state(), Cache.MISS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException("generation threw " + e.getCause() + "; this is a bug", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw interrupted(claim.state().prompt());
-    }
-  }
-
-  /**
-   * Generates and completes under the claim's fence. Empty when the fence went stale meanwhile:
-   * another caller owns the result now.
-   */
-  private Optional<StoredPrompt> generate(Claim claim) {
     Fence fence = claim.lease().orElseThrow();
-    Prompt prompt = claim.state().prompt();
-    long started = System.nanoTime();
-    leasesHeld.add(fence);
-    try {
-      Generation generation;
-      try {
-        generation = generator.generate(prompt.normalizedText());
-      } catch (InterruptedException e) {
-        // Released before the flag is restored: the store may have to wait for a connection.
-        store.release(fence, now());
-        Thread.currentThread().interrupt();
-        listener.generated(GenerationOutcome.ABANDONED, since(started));
-        throw interrupted(prompt);
-      } catch (GeneratorUnavailableException e) {
-        // Not an attempt: released, so that the next caller may try once the generator is back.
-        store.release(fence, now());
-        listener.generated(GenerationOutcome.UNAVAILABLE, since(started));
-        throw e;
-      } catch (Exception e) {
-        return recordFailure(claim, reason(e), started);
-      }
-      Instant now = now();
-      Optional<Result> completed = store.complete(fence, EnvelopeJson.write(generation, now), now);
-      if (completed.isEmpty()) {
-        log.info("dropped a late result for prompt {}: its lease was taken over", prompt.id());
-        listener.generated(GenerationOutcome.FENCED_OUT, since(started));
-        return Optional.empty();
-      }
-      listener.generated(GenerationOutcome.COMPLETED, since(started));
-      return Optional.of(new StoredPrompt(prompt, completed.get()));
-    } finally {
-      leasesHeld.remove(fence);
+    CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
+    Future<?> run = runs.inBackground(claim, generation);
+    if (run == null) {
+      throw shuttingDown();
     }
-  }
-
-  private Optional<StoredPrompt> recordFailure(Claim claim, String reason, long started) {
-    Fence fence = claim.lease().orElseThrow();
-    Prompt prompt = claim.state().prompt();
-    log.warn("generation failed for prompt {}: {}", prompt.id(), reason);
-    listener.generated(GenerationOutcome.FAILED, since(started));
-    Optional<Result> failed = store.fail(fence, reason, now());
-    if (failed.isEmpty()) {
-      return Optional.empty(); // fenced out: the new owner's outcome is the one that counts
-    }
-    throw new GenerationFailedException(
-        prompt.id(), fence.resultId(), failed.get().attempts(), reason);
-  }
-
-  /**
-   * Waits for another caller's result: on every change signal or pause, reads it again; takes the
-   * lease over when it expired or the last attempt failed with attempts left.
-   */
-  private Answer awaitSettled(StoredPrompt seen, boolean created, long deadline) {
-    long started = System.nanoTime();
-    boolean settled = false;
-    try (ResultWatch watch = store.watch(seen.result().id())) {
-      Duration pause = settings.pollInitial();
-      StoredPrompt current = reread(seen);
-      while (true) {
-        Result result = current.result();
-        if (result.status() == ResultStatus.COMPLETED) {
-          settled = true;
-          return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, current, Cache.COALESCED);
-        }
-        Instant now = now();
-        if (result.status() == ResultStatus.FAILED && result.attempts() >= settings.maxAttempts()) {
-          settled = true;
-          throw new GenerationFailedException(
-              current.prompt().id(), result.id(), result.attempts(), result.error());
-        }
-        if (result.status() == ResultStatus.FAILED || !result.leaseLiveAt(now)) {
-          Optional<Claim> takeover = store.takeOver(result.fence(), terms(now));
-          if (takeover.isPresent()) {
-            listener.tookOver();
-            settled = true;
-            return generateWithin(takeover.get(), created, deadline);
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    generation.whenComplete(
+        (done, failure) -> {
+          if (failure != null) {
+            answer.completeExceptionally(unwrap(failure));
+          } else if (done.isPresent()) {
+            answer.complete(answer(created, done.get(), Cache.MISS));
+          } else {
+            relay(awaitSettled(claim.state(), created, deadline), answer);
           }
-        }
-        long remaining = remainingNanos(deadline);
-        if (remaining <= 0) {
-          return new Answer(Outcome.PENDING, current, Cache.COALESCED);
-        }
-        watch.await(min(min(pause, Duration.ofNanos(remaining)), untilExpiry(result, now)));
-        pause = min(pause.multipliedBy(2), settings.pollMax());
-        current = reread(current);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw interrupted(seen.prompt());
-    } finally {
-      listener.waited(since(started), settled);
-    }
+        });
+    deadlines.park(
+        answer,
+        deadline,
+        () -> new Answer(Outcome.PENDING, claim.state(), Cache.MISS),
+        () -> {
+          // Released before the answer, so that the caller's next try finds it free elsewhere;
+          // interrupted after it, so that the run's own end cannot answer first.
+          runs.release(fence);
+          answer.complete(new Answer(Outcome.PENDING, claim.state(), Cache.MISS));
+          run.cancel(true);
+        });
+    return answer;
   }
 
-  private StoredPrompt reread(StoredPrompt seen) {
-    return store
-        .find(seen.prompt().id())
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "prompt " + seen.prompt().id() + " vanished from the store; this is a bug"));
+  /** Generates a result taken over by a waiter, on a thread of its own. */
+  private CompletableFuture<Optional<StoredPrompt>> generateTakenOver(Claim claim) {
+    CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
+    if (runs.inBackground(claim, generation) == null) {
+      generation.completeExceptionally(shuttingDown());
+    }
+    return generation;
   }
 
-  /** How long until a live lease expires, plus a millisecond to be past it; else a minute. */
-  private static Duration untilExpiry(Result result, Instant now) {
-    if (!result.leaseLiveAt(now)) {
-      return Duration.ofMinutes(1);
+  private static GenieException shuttingDown() {
+    return new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
+  }
+
+  /** Settles {@code to} as {@code from} settles, and ends {@code from} once {@code to} settled. */
+  private static void relay(CompletableFuture<Answer> from, CompletableFuture<Answer> to) {
+    from.whenComplete(
+        (answer, failure) -> {
+          if (failure != null) {
+            to.completeExceptionally(unwrap(failure));
+          } else {
+            to.complete(answer);
+          }
+        });
+    to.whenComplete((answer, failure) -> from.complete(answer));
+  }
+
+  /**
+   * Waits for another caller's result without holding a thread: one poller per result, shared by
+   * every caller of this process waiting for it, reads it on every change signal or pause and takes
+   * the lease over when it expired or the last attempt failed with attempts left.
+   */
+  private CompletableFuture<Answer> awaitSettled(
+      StoredPrompt seen, boolean created, long deadline) {
+    long started = System.nanoTime();
+    PendingResults.Wait wait = pending.join(seen);
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    answer.whenComplete(
+        (done, failure) -> {
+          wait.leave();
+          listener.waited(
+              since(started),
+              failure != null || (done != null && done.outcome() != Outcome.PENDING));
+        });
+    wait.settled()
+        .whenComplete(
+            (state, failure) -> {
+              if (failure != null) {
+                answer.completeExceptionally(unwrap(failure));
+              } else {
+                answer.complete(answer(created, state, Cache.COALESCED));
+              }
+            });
+    deadlines.park(
+        answer, deadline, () -> new Answer(Outcome.PENDING, seen, Cache.COALESCED), null);
+    return answer;
+  }
+
+  private static Answer answer(boolean created, StoredPrompt state, Cache cache) {
+    return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, state, cache);
+  }
+
+  private static RuntimeException unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
     }
-    return Duration.between(now, result.leaseExpiresAt()).plusMillis(1);
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new IllegalStateException("a generation threw " + cause + "; this is a bug", cause);
+  }
+
+  /** What the shared pollers of pending results ask of this orchestrator. */
+  private final class Waiters implements PendingResults.Owner {
+    @Override
+    public Instant now() {
+      return Orchestrator.this.now();
+    }
+
+    @Override
+    public boolean stopping() {
+      return stopping;
+    }
+
+    @Override
+    public Optional<Claim> takeOver(Result result, Instant now) {
+      Optional<Claim> takeover = store.takeOver(result.fence(), terms(now));
+      takeover.ifPresent(claim -> listener.tookOver());
+      return takeover;
+    }
+
+    @Override
+    public CompletableFuture<Optional<StoredPrompt>> generate(Claim claim) {
+      return generateTakenOver(claim);
+    }
+
+    @Override
+    public RuntimeException failure(StoredPrompt exhausted) {
+      Result result = exhausted.result();
+      return new GenerationFailedException(
+          exhausted.prompt().id(), result.id(), result.attempts(), result.error());
+    }
   }
 
   private LeaseTerms terms(Instant now) {
@@ -312,25 +383,25 @@ public final class Orchestrator implements AutoCloseable {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static long remainingNanos(long deadline) {
-    return Math.max(0, deadline - System.nanoTime());
+  /** Half a lease, so that an orphan is found within about one lease of its owner's end. */
+  private static Duration sweepInterval(Duration lease) {
+    return Duration.ofMillis(Math.max(50, lease.toMillis() / 2));
   }
 
-  private static Duration since(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static String reason(Exception e) {
-    String message = e.getMessage() == null ? "the generator failed" : e.getMessage();
-    return message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS);
-  }
-
-  private static GenieException interrupted(Prompt prompt) {
-    return new GenieException(
-        ErrorCode.SHUTTING_DOWN, "interrupted while answering prompt " + prompt.id());
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 }

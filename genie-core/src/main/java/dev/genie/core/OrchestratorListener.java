@@ -18,7 +18,9 @@ public interface OrchestratorListener {
      * The generator refused new work ({@link GeneratorUnavailableException}): nothing was
      * attempted, and the lease was released.
      */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** Generated, but the store could not take the result while the lease was ours: released. */
+    UNSTORED
   }
 
   /** This caller was granted the lease of a new prompt. */
@@ -27,8 +29,11 @@ public interface OrchestratorListener {
   /** The prompt existed already: this caller reads or waits. */
   default void claimLost() {}
 
-  /** This caller took over an expired or failed lease. */
+  /** This caller, or a sweep, took over an expired or failed lease. */
   default void tookOver() {}
+
+  /** A sweep for expired leases ran and took over {@code taken} of them. */
+  default void swept(int taken) {}
 
   /** A wait for another caller's result ended, settled or not. */
   default void waited(Duration duration, boolean settled) {}

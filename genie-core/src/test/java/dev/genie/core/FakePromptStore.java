@@ -36,6 +36,9 @@ final class FakePromptStore implements PromptStore {
   final AtomicInteger claims = new AtomicInteger();
   final AtomicBoolean unavailable = new AtomicBoolean();
 
+  /** How many completions to refuse as unavailable before the next is taken. */
+  final AtomicInteger completionsToRefuse = new AtomicInteger();
+
   /** The one stored prompt and its result, for tests that store exactly one. */
   synchronized StoredPrompt only() {
     if (promptsById.size() != 1) {
@@ -96,8 +99,35 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
+  public synchronized List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
+    checkAvailable();
+    List<Claim> taken = new ArrayList<>();
+    for (Result r : List.copyOf(resultsByPromptId.values())) {
+      if (taken.size() < limit && r.status() == ResultStatus.PENDING && r.canBeTakenOver(terms)) {
+        taken.add(
+            Claim.granted(
+                new StoredPrompt(promptsById.get(r.promptId()), replace(r.takenOver(terms))),
+                false));
+      }
+    }
+    return taken;
+  }
+
+  @Override
+  public synchronized boolean renew(Fence fence, LeaseTerms terms) {
+    checkAvailable();
+    return current(fence)
+        .filter(r -> r.status() == ResultStatus.PENDING)
+        .map(r -> replace(r.renewed(terms)))
+        .isPresent();
+  }
+
+  @Override
   public synchronized Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
     checkAvailable();
+    if (completionsToRefuse.getAndDecrement() > 0) {
+      throw new StoreUnavailableException("the fake store refuses this completion");
+    }
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
         .map(r -> replace(r.completed(envelopeJson, now)));
@@ -151,8 +181,8 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
-  public ResultWatch watch(String resultId) {
-    return watchers.open(resultId);
+  public ResultWatch watch(String resultId, Runnable onChange) {
+    return watchers.open(resultId, onChange);
   }
 
   @Override

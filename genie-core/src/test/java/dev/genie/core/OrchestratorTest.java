@@ -10,6 +10,9 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +43,8 @@ class OrchestratorTest {
       orchestrator.shutdown(Duration.ofSeconds(1));
     }
   }
+
+  private static final Duration LEASE = Duration.ofSeconds(60);
 
   private Orchestrator orchestrator(ScriptedGenerator generator, OrchestratorSettings settings) {
     orchestrator = new Orchestrator(store, generator, settings, clock, listener);
@@ -303,6 +309,112 @@ class OrchestratorTest {
     assertThat(after.result().envelope()).isEqualTo(envelope);
     assertThat(generator.calls).hasValue(2);
     assertThat(listener.events).contains("tookOver", "generated:FENCED_OUT");
+  }
+
+  @Test
+  void aRenewalThatFindsTheLeaseTakenOverStopsTheGeneration() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.BLOCK);
+    Orchestrator genie =
+        orchestrator(
+            generator,
+            settings().waitTimeout(Duration.ofMillis(50)).lease(Duration.ofMillis(60)).build());
+    Answer owner = genie.submit("taken from under its owner");
+    generator.blocked.await();
+
+    // Another instance took the lease over (its clock says the lease is long over).
+    Fence stale = owner.state().result().fence();
+    Fence taker =
+        store
+            .takeOver(
+                stale, new LeaseTerms("elsewhere", clock.instant().plusSeconds(3600), LEASE, 3))
+            .orElseThrow()
+            .lease()
+            .orElseThrow();
+    awaitEvent("generated:FENCED_OUT");
+
+    assertThat(generator.release.getCount()).as("stopped without being released").isEqualTo(1);
+    assertThat(store.complete(taker, "{\"version\":1}", clock.instant())).isPresent();
+    assertThat(generator.calls).hasValue(1);
+  }
+
+  @Test
+  void aCompletionTheStoreRefusesForAMomentIsRetried() {
+    store.completionsToRefuse.set(3);
+    Orchestrator genie = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+
+    Answer answer = genie.submit("stored at the fourth try");
+
+    assertThat(answer.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(answer.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED");
+  }
+
+  @Test
+  void aCompletionRefusedForTheWholeLeaseReleasesItAndIsCounted() {
+    store.completionsToRefuse.set(Integer.MAX_VALUE);
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
+    Orchestrator genie = orchestrator(generator, settings().lease(Duration.ofMillis(300)).build());
+
+    assertThatThrownBy(() -> genie.submit("never stored"))
+        .isInstanceOf(StoreUnavailableException.class);
+    StoredPrompt left = store.list(10, Optional.empty()).items().get(0);
+    store.completionsToRefuse.set(0);
+    Answer next = genie.submit("never stored");
+
+    assertThat(left.result().status()).isEqualTo(ResultStatus.PENDING);
+    assertThat(left.result().leaseLiveAt(clock.instant())).as("released").isFalse();
+    assertThat(next.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(listener.events).contains("generated:UNSTORED", "tookOver", "generated:COMPLETED");
+    assertThat(generator.calls).hasValue(2);
+  }
+
+  @Test
+  void aPendingResultWhoseOwnerDiedIsFinishedByTheSweep() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
+    Claim orphan =
+        store.claim(
+            new Normalizer(100).normalize("orphaned").toNewPrompt(generator.profile()),
+            new LeaseTerms("dead", clock.instant(), LEASE, 3));
+    clock.advance(Duration.ofHours(1));
+
+    orchestrator(generator, settings().lease(Duration.ofMillis(100)).build());
+    StoredPrompt done = awaitStatus(orphan.state().prompt().id(), ResultStatus.COMPLETED);
+
+    assertThat(done.result().attempts()).isEqualTo(1);
+    assertThat(done.result().takeovers()).isEqualTo(1);
+    assertThat(generator.calls).hasValue(1);
+    awaitEvent("generated:COMPLETED");
+    assertThat(listener.events).containsSubsequence("swept:1", "tookOver", "generated:COMPLETED");
+  }
+
+  @Test
+  void aStopAnswersAWaitingOwnerPendingAfterReleasingItsLease() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.BLOCK);
+    Orchestrator genie = orchestrator(generator, settings().build());
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Answer> owner = caller.submit(() -> genie.submit("cut short by a stop"));
+      generator.blocked.await();
+
+      genie.beginStop(Duration.ofMillis(50));
+      Answer answer = owner.get(10, TimeUnit.SECONDS);
+
+      assertThat(answer.outcome()).isEqualTo(Outcome.PENDING);
+      StoredPrompt state = store.find(answer.state().prompt().id()).orElseThrow();
+      assertThat(state.result().leaseLiveAt(clock.instant())).as("released").isFalse();
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  private void awaitEvent(String event) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!listener.events.contains(event)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(event + " was never reported: " + listener.events);
+      }
+      Thread.sleep(5);
+    }
   }
 
   @Test

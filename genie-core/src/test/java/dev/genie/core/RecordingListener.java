@@ -24,6 +24,13 @@ final class RecordingListener implements OrchestratorListener {
   }
 
   @Override
+  public void swept(int taken) {
+    if (taken > 0) {
+      events.add("swept:" + taken);
+    }
+  }
+
+  @Override
   public void waited(Duration duration, boolean settled) {
     events.add(settled ? "waited:settled" : "waited:pending");
   }

@@ -1,6 +1,5 @@
 package dev.genie.http;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.Orchestrator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
@@ -9,7 +8,7 @@ import dev.genie.http.internal.ExchangeBasics;
 import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
-import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
@@ -17,17 +16,16 @@ import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PreviewHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
-import dev.genie.http.internal.UnqueuedLimit;
 import dev.genie.http.internal.WebPage;
+import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.RequestLimit;
-import io.undertow.server.handlers.RequestLimitingHandler;
 import io.undertow.util.Methods;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -52,6 +50,9 @@ public final class GenieServer implements AutoCloseable {
   /** The most headers a request may carry. */
   public static final int MAX_HEADERS = 100;
 
+  /** Beyond the grace, for answers given near its end to finish leaving. */
+  private static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
+
   private final GenieConfig config;
   private final Orchestrator orchestrator;
   private final PromptStore store;
@@ -68,7 +69,7 @@ public final class GenieServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator);
+    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests());
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -87,10 +88,11 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
     this.draining =
         new Draining(
-            limited(
-                server,
-                new Offloaded(
-                    server.maxBodyBytes(), server.requestTimeout(), new Guarded(routes))));
+            new Offloaded(
+                server.maxBodyBytes(),
+                server.requestTimeout(),
+                new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
+                new Guarded(routes)));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
@@ -111,32 +113,16 @@ public final class GenieServer implements AutoCloseable {
             .build();
   }
 
-  /** At most the configured requests in flight and waiting; the others get 503 at once. */
-  private static HttpHandler limited(ServerSettings server, HttpHandler next) {
-    HttpHandler overloaded =
-        exchange ->
-            HttpErrors.send(
-                exchange,
-                ErrorCode.OVERLOADED,
-                "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
-                    + "GENIE_MAX_QUEUED_REQUESTS); retry shortly");
-    if (server.maxQueuedRequests() == 0) {
-      return new UnqueuedLimit(server.maxConcurrentRequests(), next, overloaded);
-    }
-    RequestLimit limit =
-        new RequestLimit(server.maxConcurrentRequests(), server.maxQueuedRequests());
-    limit.setFailureHandler(overloaded);
-    return new RequestLimitingHandler(limit, next);
-  }
-
   /**
-   * Runs the startup check and opens the configured store, without binding the port yet.
+   * Runs the startup check (the address first, then the store) and opens the configured store,
+   * without binding the port yet.
    *
    * @throws StartupCheckException when Genie cannot start as configured
    */
   public static GenieServer create(GenieConfig config) {
     // This class's logger has set logging up by now.
     Preloading.start();
+    ListenCheck.check(config.server());
     return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
   }
 
@@ -149,7 +135,9 @@ public final class GenieServer implements AutoCloseable {
       undertow.start();
     } catch (RuntimeException e) {
       stop();
-      throw e;
+      // Taken since the startup check bound it: the same banner.
+      Throwable bind = e.getCause() instanceof BindException ? e.getCause() : null;
+      throw bind == null ? e : ListenCheck.refused(config.server(), bind);
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
@@ -206,24 +194,31 @@ public final class GenieServer implements AutoCloseable {
   private void drainAndClose() {
     Duration grace = config.server().shutdownGrace();
     long started = System.nanoTime();
-    boolean drained = true;
     draining.refuseNew();
+    orchestrator.beginStop(grace);
+    int atStop = draining.inFlight();
     log.info(
-        "Genie stopping: new requests get 503; waiting up to {} ms for {} in flight",
-        grace.toMillis(),
-        draining.inFlight());
+        "Genie stopping: new requests get 503; answering the {} in flight within {} ms",
+        atStop,
+        grace.toMillis());
     try {
-      drained = draining.drain(grace);
+      draining.drain(grace.plus(ANSWER_MARGIN));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    int unanswered = draining.inFlight();
     undertow.stop();
     Duration left = grace.minusNanos(System.nanoTime() - started);
-    orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
+    int released = orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
     store.close();
     log.info(
-        "Genie stopped{}",
-        drained ? "" : "; " + draining.inFlight() + " requests were still in flight");
+        "Genie stopped after {} ms: {} of {} requests in flight answered{}; unfinished"
+            + " generations whose leases were released: {}",
+        (System.nanoTime() - started) / 1_000_000,
+        atStop - unanswered,
+        atStop,
+        unanswered == 0 ? "" : ", " + unanswered + " cut off unanswered",
+        released);
   }
 
   @Override

@@ -21,6 +21,8 @@ public final class MicrometerListener implements OrchestratorListener {
   private final Counter claimsWon;
   private final Counter claimsLost;
   private final Counter takeovers;
+  private final Counter sweeps;
+  private final Counter swept;
   private final Counter waitsSettled;
   private final Counter waitsPending;
   private final Timer waitDuration;
@@ -36,6 +38,14 @@ public final class MicrometerListener implements OrchestratorListener {
     takeovers =
         Counter.builder("genie.takeovers")
             .description("Leases taken over after they expired or their attempt failed")
+            .register(registry);
+    sweeps =
+        Counter.builder("genie.sweeps")
+            .description("Passes of this instance's sweep for expired leases")
+            .register(registry);
+    swept =
+        Counter.builder("genie.sweep.takeovers")
+            .description("Expired leases this instance's sweep took over, to finish their results")
             .register(registry);
     waitsSettled = waits(registry, "settled");
     waitsPending = waits(registry, "pending");
@@ -103,6 +113,12 @@ public final class MicrometerListener implements OrchestratorListener {
   @Override
   public void tookOver() {
     takeovers.increment();
+  }
+
+  @Override
+  public void swept(int taken) {
+    sweeps.increment();
+    swept.increment(taken);
   }
 
   @Override

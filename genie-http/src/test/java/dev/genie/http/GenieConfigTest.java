@@ -152,13 +152,13 @@ class GenieConfigTest {
   }
 
   @Test
-  void aPoolTooSmallToMigrateIsRefused() {
+  void aPoolWithoutConnectionsIsRefused() {
     assertThatThrownBy(
             () ->
                 GenieConfig.fromEnvironment(
-                    Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_DB_POOL_SIZE", "1")))
+                    Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_DB_POOL_SIZE", "0")))
         .isInstanceOf(StartupCheckException.class)
-        .hasMessageContaining("GENIE_DB_POOL_SIZE must be between 2 and 1000: 1");
+        .hasMessageContaining("GENIE_DB_POOL_SIZE must be between 1 and 1000: 0");
   }
 
   @Test

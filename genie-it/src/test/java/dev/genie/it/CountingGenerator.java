@@ -19,11 +19,17 @@ final class CountingGenerator implements Generator {
   private final AtomicInteger failuresLeft;
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch gate;
+  private final boolean blocks;
 
   private CountingGenerator(Duration delay, boolean gated, int failures) {
+    this(delay, gated, failures, true);
+  }
+
+  private CountingGenerator(Duration delay, boolean gated, int failures, boolean blocks) {
     this.sample = new SampleGenerator(delay);
     this.gate = new CountDownLatch(gated ? 1 : 0);
     this.failuresLeft = new AtomicInteger(failures);
+    this.blocks = blocks;
   }
 
   /** Generates after {@code delay}. */
@@ -36,6 +42,14 @@ final class CountingGenerator implements Generator {
     return new CountingGenerator(Duration.ZERO, true, 0);
   }
 
+  /**
+   * Holds every generation until {@link #open()}, on the request's own thread: it says it does not
+   * block, so it runs where an in-memory generator would, and holds a request slot while it runs.
+   */
+  static CountingGenerator gatedOnTheRequestThread() {
+    return new CountingGenerator(Duration.ZERO, true, 0, false);
+  }
+
   /** Fails its first {@code failures} generations, then generates. */
   static CountingGenerator failing(int failures) {
     return new CountingGenerator(Duration.ZERO, false, failures);
@@ -44,6 +58,11 @@ final class CountingGenerator implements Generator {
   @Override
   public String name() {
     return SampleGenerator.NAME;
+  }
+
+  @Override
+  public boolean blocks() {
+    return blocks;
   }
 
   @Override

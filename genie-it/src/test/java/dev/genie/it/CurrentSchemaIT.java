@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The start-up shortcut past Flyway recognizes exactly the schema Flyway wrote, and nothing else:
- * an edited migration still reaches Flyway, which refuses it.
+ * an edited migration still reaches Flyway, which refuses it. Migrating needs no more than a pool
+ * of one.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CurrentSchemaIT {
@@ -52,6 +53,20 @@ class CurrentSchemaIT {
       assertThatThrownBy(() -> Schema.prepare(dataSource, MigrateMode.VALIDATE))
           .isInstanceOf(SchemaException.class)
           .hasMessageContaining("checksum");
+    }
+  }
+
+  @Test
+  void aPoolOfOneMigratesAFreshDatabase() {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    SqlStoreSettings settings =
+        SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(1).build();
+
+    // Flyway holds a connection for its lock while it migrates on another: not from the pool.
+    try (SqlPromptStore store = SqlPromptStore.open(settings)) {
+      assertThat(store.describe())
+          .containsEntry("schemaVersion", "2")
+          .containsEntry("poolSize", "1");
     }
   }
 }

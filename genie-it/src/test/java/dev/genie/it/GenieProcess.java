@@ -130,6 +130,23 @@ final class GenieProcess implements AutoCloseable {
     }
   }
 
+  /** Sends SIGSTOP: the process hangs, threads and all, as a frozen machine would. */
+  void suspend() throws Exception {
+    signal("STOP");
+  }
+
+  /** Sends SIGCONT after {@link #suspend}. */
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

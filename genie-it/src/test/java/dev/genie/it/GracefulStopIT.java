@@ -7,6 +7,7 @@ import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
+import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
 import java.io.IOException;
@@ -145,7 +146,135 @@ class GracefulStopIT {
         assertThat(stored).containsEntry("in flight " + i, "completed");
       }
       assertThat(countPending(rows)).isZero();
-      assertThat(genie.stdout()).contains("Genie stopped").doesNotContain("still in flight");
+      assertThat(genie.stdout()).contains("Genie stopped").doesNotContain("cut off unanswered");
+    }
+  }
+
+  @Test
+  void callersWaitingPastAShortGraceGet202AndASurvivorFinishesTheirPrompt() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    CountingGenerator survivorsGenerator = CountingGenerator.sample(Duration.ZERO);
+    GenieClient survivor =
+        new GenieClient(
+            genies
+                .sql(
+                    database,
+                    survivorsGenerator,
+                    Map.of("GENIE_LEASE_MS", "1000", "GENIE_WAIT_TIMEOUT_MS", "300"))
+                .uri(),
+            PATIENCE);
+
+    Stopped stopped = stopWhileFourWait(database, "8000", "1500");
+    GenieResponse completed =
+        GenerationLifecycleIT.awaitCompleted(survivor, stopped.answers().get(0).text("promptId"));
+    long completedMillis = (System.nanoTime() - stopped.signalledNanos()) / 1_000_000;
+
+    artifacts.summary(
+        "figures",
+        () ->
+            String.format(
+                "grace 1500 ms, generation 8000 ms, 4 callers waiting: %s; exit %d after %d ms;"
+                    + " last line: %s; a survivor's GET saw completed %d ms after the SIGTERM"
+                    + " (its generations: %d)",
+                stopped.statuses(),
+                stopped.exit(),
+                stopped.stopMillis(),
+                stopped.lastLine(),
+                completedMillis,
+                survivorsGenerator.calls()));
+    assertThat(stopped.answers())
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(202);
+              assertThat(r.header("Location")).isEqualTo("/prompts/" + r.text("promptId"));
+            });
+    assertThat(stopped.exit()).isZero();
+    assertThat(stopped.lastLine())
+        .contains("4 of 4 requests in flight answered;")
+        .endsWith("leases were released: 1");
+    assertThat(completed.text("resultId")).isEqualTo(stopped.answers().get(0).text("resultId"));
+    assertThat(survivorsGenerator.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void callersWaitingWithinALongGraceGetTheirResult() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+
+    Stopped stopped = stopWhileFourWait(database, "3000", "20000");
+
+    artifacts.summary(
+        "figures",
+        () ->
+            String.format(
+                "grace 20000 ms, generation 3000 ms, 4 callers waiting: %s; exit %d after %d ms;"
+                    + " last line: %s",
+                stopped.statuses(), stopped.exit(), stopped.stopMillis(), stopped.lastLine()));
+    assertThat(stopped.statuses()).isEqualTo(Map.of(200, 3L, 201, 1L));
+    assertThat(stopped.answers())
+        .extracting(GenieResponse::envelopeText)
+        .containsOnly(stopped.answers().get(0).envelopeText());
+    assertThat(stopped.exit()).isZero();
+    assertThat(stopped.lastLine())
+        .contains("4 of 4 requests in flight answered;")
+        .endsWith("leases were released: 0");
+    assertThat(countPending(rows(database))).isZero();
+  }
+
+  /** What four callers of one prompt got from a process stopped while they waited. */
+  private record Stopped(
+      List<GenieResponse> answers,
+      int exit,
+      long signalledNanos,
+      long stopMillis,
+      String lastLine) {
+    Map<Integer, Long> statuses() {
+      return answers.stream()
+          .collect(
+              Collectors.groupingBy(GenieResponse::status, TreeMap::new, Collectors.counting()));
+    }
+  }
+
+  private Stopped stopWhileFourWait(TestDatabase database, String generationMs, String graceMs)
+      throws Exception {
+    Map<String, String> env = env(database);
+    env.put("GENIE_SAMPLE_DELAY_MS", generationMs);
+    env.put("GENIE_SHUTDOWN_GRACE_MS", graceMs);
+    env.put("GENIE_LEASE_MS", "1000");
+    env.put("GENIE_WAIT_TIMEOUT_MS", "60000");
+    artifacts.file("genie", workDir);
+    String prompt = "a prompt four callers wait for as Genie stops";
+    try (GenieProcess genie = GenieProcess.start(workDir, env)) {
+      GenieClient client = new GenieClient(URI.create(genie.awaitServing(PATIENCE)), PATIENCE);
+      List<Future<GenieResponse>> waiting = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        waiting.add(clients.submit(() -> client.post(prompt)));
+      }
+      awaitClaims(client, 4);
+      long signalled = System.nanoTime();
+      genie.terminate();
+      int exit = genie.awaitExit(PATIENCE);
+      long stopMillis = (System.nanoTime() - signalled) / 1_000_000;
+      List<GenieResponse> answers = new ArrayList<>();
+      for (Future<GenieResponse> f : waiting) {
+        answers.add(f.get(30, TimeUnit.SECONDS)); // a dropped connection fails the test here
+      }
+      List<String> lines = genie.stdout().lines().toList();
+      return new Stopped(answers, exit, signalled, stopMillis, lines.get(lines.size() - 1));
+    }
+  }
+
+  /** Waits until {@code count} claims were made: every caller is then generating or waiting. */
+  private static void awaitClaims(GenieClient client, int count) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      PrometheusText metrics = PrometheusText.parse(client.get("/metrics").body());
+      if (metrics.sum("genie_claims_total", Map.of()) >= count) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(count + " claims were not made within " + PATIENCE);
+      }
+      Thread.sleep(20);
     }
   }
 

@@ -173,7 +173,7 @@ class LimitsIT {
                 + healthMeanwhile
                 + " after "
                 + healthMillis
-                + " ms (queued for a slot); a request after it "
+                + " ms (a body still arriving holds no slot); a request after it "
                 + behind.status()
                 + " after "
                 + behindMillis
@@ -195,7 +195,8 @@ class LimitsIT {
   @ParameterizedTest(name = "GENIE_MAX_QUEUED_REQUESTS={0}")
   @ValueSource(ints = {2, 0})
   void loadPastTheLimitsIsShedWith503AndRetryAfter(int queued) throws Exception {
-    CountingGenerator generator = CountingGenerator.gated();
+    // Generations on the request threads: only running handlers hold request slots.
+    CountingGenerator generator = CountingGenerator.gatedOnTheRequestThread();
     GenieServer genie =
         genies.legacy(
             dataDir,
@@ -256,6 +257,56 @@ class LimitsIT {
             });
     assertThat(statuses).containsEntry(201, 2 + queued).containsEntry(503, 6 - queued).hasSize(2);
     assertThat(stored).isEqualTo(2 + queued);
+  }
+
+  @Test
+  void pastTheWaitingPlacesACallerIsAnswered202AtOnce() throws Exception {
+    CountingGenerator generator = CountingGenerator.gated();
+    GenieServer genie =
+        genies.legacy(
+            dataDir,
+            generator,
+            Map.of("GENIE_MAX_WAITING_REQUESTS", "2", "GENIE_MAX_CONCURRENT_REQUESTS", "2"));
+    GenieClient client = new GenieClient(genie.uri(), PATIENCE);
+
+    List<Future<GenieResponse>> waiting = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      String prompt = "waiting " + i;
+      waiting.add(clients.submit(() -> client.post(prompt)));
+    }
+    generator.awaitCalls(2, PATIENCE); // both places taken by callers waiting for a generation
+    List<Future<GenieResponse>> more = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String prompt = "no place " + i;
+      more.add(clients.submit(() -> client.post(prompt)));
+    }
+    List<GenieResponse> atOnce = awaitDone(more, 4);
+    int health = client.get("/health").status();
+    boolean stillWaiting = waiting.stream().noneMatch(Future::isDone);
+    generator.open();
+    List<Integer> waited = new ArrayList<>();
+    for (Future<GenieResponse> f : waiting) {
+      waited.add(f.get(30, TimeUnit.SECONDS).status());
+    }
+
+    artifacts.summary(
+        "figures",
+        () ->
+            "2 waiting places: 4 more callers answered "
+                + atOnce.stream().map(GenieResponse::status).toList()
+                + " at once, /health "
+                + health
+                + ", the 2 waiting got "
+                + waited);
+    assertThat(stillWaiting).isTrue();
+    assertThat(atOnce)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(202);
+              assertThat(r.header("Location")).isEqualTo("/prompts/" + r.text("promptId"));
+            });
+    assertThat(health).isEqualTo(200);
+    assertThat(waited).containsOnly(201);
   }
 
   private int health(RawHttp http, String headLines, String query) throws IOException {

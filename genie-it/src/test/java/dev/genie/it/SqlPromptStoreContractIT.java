@@ -7,6 +7,7 @@ import dev.genie.persistence.PromptStoreContract;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
+import dev.genie.persistence.sql.TimeSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on PostgreSQL, each test on a database of its own. */
@@ -28,6 +29,10 @@ class SqlPromptStoreContractIT extends PromptStoreContract {
 
   private PromptStore open() {
     return SqlPromptStore.open(
-        SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(4).build());
+        SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl()))
+            .poolSize(4)
+            // The contract moves time by the callers' clock.
+            .timeSource(TimeSource.CALLER)
+            .build());
   }
 }

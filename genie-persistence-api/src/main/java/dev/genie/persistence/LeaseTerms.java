@@ -8,7 +8,8 @@ import java.util.Objects;
  * What a caller asks for when it claims the right to generate.
  *
  * @param owner who is asking, as recorded in the result; for diagnostics only
- * @param now the caller's clock, which decides whether existing leases have expired
+ * @param now the caller's clock, which decides whether existing leases have expired; a store with a
+ *     clock of its own (the SQL store, by default) reads that one instead
  * @param duration how long the granted lease lasts
  * @param maxAttempts how many generations a result may start before it stays failed
  */

@@ -46,8 +46,13 @@ public record PageCursor(Instant createdAt, String promptId) {
       }
       long seconds = Long.parseLong(parts[0]);
       int nanos = Integer.parseInt(parts[1]);
-      // A forged time outside what a store holds would fail in the store, not here.
-      if (seconds < 0 || seconds > LAST_SECOND || nanos < 0 || nanos > 999_999_999) {
+      // A forged time outside what a store holds would fail in the store, not here; one finer
+      // than its microseconds would be rounded there, and repeat or skip a row.
+      if (seconds < 0
+          || seconds > LAST_SECOND
+          || nanos < 0
+          || nanos > 999_999_999
+          || nanos % 1000 != 0) {
         throw new IllegalArgumentException("not a page cursor");
       }
       return new PageCursor(Instant.ofEpochSecond(seconds, nanos), parts[2]);

@@ -2,6 +2,7 @@ package dev.genie.persistence;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +35,20 @@ public interface PromptStore extends AutoCloseable {
   Optional<Claim> takeOver(Fence observed, LeaseTerms terms);
 
   /**
+   * Extends the lease of {@code fence} to {@code terms.expiresAt()}, for a holder that is still
+   * generating. False when the token is no longer current or the result no longer pending: the
+   * lease was taken over, and the holder must stop.
+   */
+  boolean renew(Fence fence, LeaseTerms terms);
+
+  /**
+   * Takes over up to {@code limit} pending results whose lease has expired, so that results whose
+   * owner died are finished without waiting for a caller. Results another caller is taking over at
+   * the same moment are skipped, not waited for.
+   */
+  List<Claim> takeOverExpired(LeaseTerms terms, int limit);
+
+  /**
    * Stores the envelope if {@code fence} is still the current token, and returns the completed
    * result; empty for a stale owner, whose envelope is dropped.
    */
@@ -56,6 +71,15 @@ public interface PromptStore extends AutoCloseable {
    * default only sleeps, which is correct for callers that poll.
    */
   default ResultWatch watch(String resultId) {
+    return watch(resultId, () -> {});
+  }
+
+  /**
+   * Opens a watch that also runs {@code onChange} when the result changes, on the store's own
+   * thread: it must return at once. The default never calls it, which is correct for callers that
+   * poll.
+   */
+  default ResultWatch watch(String resultId, Runnable onChange) {
     return ResultWatch.sleeping();
   }
 

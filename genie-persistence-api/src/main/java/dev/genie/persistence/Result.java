@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param envelope the canonical envelope JSON, present once completed
  * @param error why the last attempt failed, present once failed
- * @param attempts how many generations were started
+ * @param attempts how many generations were started afresh: the first, and one after each failure;
+ *     a takeover of an expired lease continues an attempt and is not counted here
  * @param leaseOwner who may generate now, while {@code leaseExpiresAt} is in the future
  * @param fencingToken increases with every lease granted; only its holder may complete
  */
@@ -56,7 +57,10 @@ public record Result(
     };
   }
 
-  /** Pending again under a new lease and the next fencing token, one attempt more. */
+  /**
+   * Pending again under a new lease and the next fencing token; one attempt more after a failure,
+   * none after an expired lease (its owner died or hung: that says nothing about the prompt).
+   */
   public Result takenOver(LeaseTerms terms) {
     return new Result(
         id,
@@ -64,7 +68,7 @@ public record Result(
         ResultStatus.PENDING,
         null,
         null,
-        attempts + 1,
+        status == ResultStatus.FAILED ? attempts + 1 : attempts,
         terms.owner(),
         terms.expiresAt(),
         fencingToken + 1,
@@ -103,6 +107,31 @@ public record Result(
         createdAt,
         now,
         null);
+  }
+
+  /** The same lease, extended to {@code terms.expiresAt()} by its holder. */
+  public Result renewed(LeaseTerms terms) {
+    return new Result(
+        id,
+        promptId,
+        status,
+        null,
+        null,
+        attempts,
+        leaseOwner,
+        terms.expiresAt(),
+        fencingToken,
+        createdAt,
+        terms.now(),
+        null);
+  }
+
+  /**
+   * How many leases were taken over after they expired. Every lease granted takes the next token,
+   * and every one but those takeovers starts an attempt, so the difference is the count.
+   */
+  public int takeovers() {
+    return (int) (fencingToken - attempts);
   }
 
   /** The lease ends now, so that the next takeover finds it expired. */

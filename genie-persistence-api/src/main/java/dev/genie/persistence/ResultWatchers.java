@@ -14,7 +14,15 @@ public final class ResultWatchers {
   private final ConcurrentHashMap<String, Set<Watch>> byResult = new ConcurrentHashMap<>();
 
   public ResultWatch open(String resultId) {
-    Watch watch = new Watch(resultId);
+    return open(resultId, () -> {});
+  }
+
+  /**
+   * Opens a watch that also runs {@code onSignal} on every signal, on the signalling thread: it
+   * must return at once (hand the work to an executor).
+   */
+  public ResultWatch open(String resultId, Runnable onSignal) {
+    Watch watch = new Watch(resultId, onSignal);
     // Added inside compute: a close of the last watch, which drops the set, cannot come between
     // finding the set and adding to it, and leave this watch where no signal finds it.
     byResult.compute(
@@ -47,16 +55,19 @@ public final class ResultWatchers {
 
   private final class Watch implements ResultWatch {
     private final String resultId;
+    private final Runnable onSignal;
     private final Semaphore signals = new Semaphore(0);
 
-    private Watch(String resultId) {
+    private Watch(String resultId, Runnable onSignal) {
       this.resultId = resultId;
+      this.onSignal = onSignal;
     }
 
     private void signal() {
       if (signals.availablePermits() == 0) {
         signals.release();
       }
+      onSignal.run();
     }
 
     @Override

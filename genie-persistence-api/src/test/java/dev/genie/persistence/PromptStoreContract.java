@@ -168,7 +168,8 @@ public abstract class PromptStoreContract {
     Fence current = takeover.lease().orElseThrow();
     assertThat(takeover.created()).isFalse();
     assertThat(current.token()).isGreaterThan(stale.token());
-    assertThat(takeover.state().result().attempts()).isEqualTo(2);
+    assertThat(takeover.state().result().attempts()).as("an expiry is no new attempt").isEqualTo(1);
+    assertThat(takeover.state().result().takeovers()).isEqualTo(1);
     assertThat(takeover.state().result().leaseOwner()).isEqualTo("owner-b");
     assertThat(store.takeOver(stale, terms("owner-c", later))).isEmpty();
     assertThat(store.complete(stale, "{\"stale\":true}", later)).isEmpty();
@@ -176,6 +177,81 @@ public abstract class PromptStoreContract {
     assertThat(store.complete(current, ENVELOPE, later)).isPresent();
     assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().envelope())
         .isEqualTo(ENVELOPE);
+  }
+
+  @Test
+  void takeoversOfExpiredLeasesDoNotUseUpAttempts() {
+    Claim claim = store.claim(prompt("long"), terms("owner-a", t0, 1));
+    Fence fence = claim.lease().orElseThrow();
+    Instant at = t0;
+    for (int i = 0; i < 3; i++) {
+      at = at.plus(LEASE).plusMillis(1);
+      fence = store.takeOver(fence, terms("owner-" + i, at, 1)).orElseThrow().lease().orElseThrow();
+    }
+
+    Result result = store.find(claim.state().prompt().id()).orElseThrow().result();
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(result.takeovers()).isEqualTo(3);
+    assertThat(store.complete(fence, ENVELOPE, at)).isPresent();
+  }
+
+  @Test
+  void aRenewedLeaseIsNotTakenOverAndAStaleHolderCannotRenew() {
+    Claim claim = store.claim(prompt("renewed"), terms("owner-a", t0));
+    Fence fence = claim.lease().orElseThrow();
+    Instant renewedAt = t0.plusSeconds(20);
+
+    assertThat(store.renew(fence, terms("owner-a", renewedAt))).isTrue();
+
+    Instant pastFirstLease = t0.plus(LEASE).plusMillis(1);
+    assertThat(store.takeOver(fence, terms("owner-b", pastFirstLease))).isEmpty();
+    assertThat(store.takeOverExpired(terms("owner-b", pastFirstLease), 10)).isEmpty();
+    Result renewed = store.find(claim.state().prompt().id()).orElseThrow().result();
+    assertThat(renewed.leaseExpiresAt()).isEqualTo(renewedAt.plus(LEASE));
+    assertThat(renewed.fencingToken()).isEqualTo(fence.token());
+
+    Instant pastRenewal = renewedAt.plus(LEASE).plusMillis(1);
+    Fence current =
+        store.takeOver(fence, terms("owner-b", pastRenewal)).orElseThrow().lease().orElseThrow();
+    assertThat(store.renew(fence, terms("owner-a", pastRenewal))).as("stale holder").isFalse();
+    assertThat(store.renew(current, terms("owner-b", pastRenewal))).isTrue();
+    assertThat(store.complete(current, ENVELOPE, pastRenewal)).isPresent();
+    assertThat(store.renew(current, terms("owner-b", pastRenewal))).as("completed").isFalse();
+  }
+
+  @Test
+  void aSweepTakesOverOnlyExpiredPendingLeasesUpToItsLimit() {
+    List<Fence> expiring = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      expiring.add(store.claim(prompt("orphan " + i), terms("dead", t0)).lease().orElseThrow());
+    }
+    Instant later = t0.plus(LEASE).plusMillis(1);
+    Claim live = store.claim(prompt("alive"), terms("alive", later));
+    Claim done = store.claim(prompt("done"), terms("dead", t0));
+    store.complete(done.lease().orElseThrow(), ENVELOPE, t0);
+    Claim failed = store.claim(prompt("failed"), terms("dead", t0));
+    store.fail(failed.lease().orElseThrow(), "boom", t0);
+
+    List<Claim> first = store.takeOverExpired(terms("sweeper", later), 2);
+    List<Claim> second = store.takeOverExpired(terms("sweeper", later), 2);
+
+    assertThat(first).hasSize(2);
+    assertThat(second).hasSize(1);
+    assertThat(store.takeOverExpired(terms("sweeper", later), 2)).isEmpty();
+    Set<String> swept = new HashSet<>();
+    for (Claim claim : concat(first, second)) {
+      Result result = claim.state().result();
+      swept.add(result.id());
+      assertThat(result.leaseOwner()).isEqualTo("sweeper");
+      assertThat(result.attempts()).isEqualTo(1);
+      assertThat(claim.lease()).contains(result.fence());
+      assertThat(claim.state().prompt().normalizedText()).startsWith("orphan ");
+    }
+    assertThat(swept)
+        .containsExactlyInAnyOrderElementsOf(expiring.stream().map(Fence::resultId).toList());
+    assertThat(store.complete(expiring.get(0), ENVELOPE, later)).as("the dead owner").isEmpty();
+    assertThat(store.find(live.state().prompt().id()).orElseThrow().result().leaseOwner())
+        .isEqualTo("alive");
   }
 
   @Test
@@ -304,8 +380,47 @@ public abstract class PromptStoreContract {
       }
 
       assertThat(winners).isEqualTo(1);
-      assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().attempts())
-          .isEqualTo(2);
+      Result result = store.find(claim.state().prompt().id()).orElseThrow().result();
+      assertThat(result.attempts()).isEqualTo(1);
+      assertThat(result.takeovers()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentSweepsTakeEachExpiredLeaseOnce() throws Exception {
+    int orphans = 24;
+    for (int i = 0; i < orphans; i++) {
+      store.claim(prompt("orphan " + i), terms("dead", t0));
+    }
+    Instant later = t0.plus(LEASE).plusSeconds(1);
+    int sweepers = 6;
+    CyclicBarrier start = new CyclicBarrier(sweepers);
+    ExecutorService pool = Executors.newFixedThreadPool(sweepers);
+    try {
+      List<Future<List<Claim>>> futures = new ArrayList<>();
+      for (int i = 0; i < sweepers; i++) {
+        String owner = "sweeper-" + i;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<Claim> taken = new ArrayList<>();
+                  for (int pass = 0; pass < orphans; pass++) {
+                    taken.addAll(store.takeOverExpired(terms(owner, later), 3));
+                  }
+                  return taken;
+                }));
+      }
+      List<String> taken = new ArrayList<>();
+      for (Future<List<Claim>> f : futures) {
+        f.get(30, TimeUnit.SECONDS).forEach(c -> taken.add(c.state().result().id()));
+      }
+
+      assertThat(taken).hasSize(orphans).doesNotHaveDuplicates();
+      assertThat(store.list(100, Optional.empty()).items())
+          .allSatisfy(item -> assertThat(item.result().takeovers()).isEqualTo(1));
     } finally {
       pool.shutdownNow();
     }
@@ -339,7 +454,10 @@ public abstract class PromptStoreContract {
     store = reopenStore();
 
     assertThat(store.find(done.state().prompt().id())).contains(doneBefore);
-    assertThat(store.find(pending.state().prompt().id())).contains(pending.state());
+    StoredPrompt pendingAfter = store.find(pending.state().prompt().id()).orElseThrow();
+    assertThat(pendingAfter.prompt()).isEqualTo(pending.state().prompt());
+    assertThat(pendingAfter.result().id()).isEqualTo(pending.state().result().id());
+    assertThat(pendingAfter.result().status()).isEqualTo(ResultStatus.PENDING);
     assertThat(store.claim(prompt("kept"), terms("owner-b", t0)).created()).isFalse();
   }
 
@@ -358,6 +476,12 @@ public abstract class PromptStoreContract {
 
   public static NewPrompt prompt(String normalized, String raw) {
     return new NewPrompt(PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized), normalized, raw, 1);
+  }
+
+  private static List<Claim> concat(List<Claim> a, List<Claim> b) {
+    List<Claim> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static LeaseTerms terms(String owner, Instant now) {

@@ -4,6 +4,7 @@ import dev.genie.core.Orchestrator;
 import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.http.wiring.GenieComponent;
 import dev.genie.persistence.PromptStore;
@@ -15,16 +16,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
- * {@code genie check}: what {@code serve} does before it binds its port (configuration, store
- * selection, connection, schema as {@code GENIE_MIGRATE} says, generator), then close and exit.
+ * {@code genie check}: what {@code serve} does before it binds its port (configuration, the
+ * address, store selection, connection, schema as {@code GENIE_MIGRATE} says, generator), then
+ * close and exit.
  */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = GenieVersion.class,
     description = {
-      "Run the startup check exactly as serve would, without binding the port, and exit: 0 when"
-          + " Genie would start, 78 with the banner on stderr when it would not.",
+      "Run the startup check exactly as serve would, and exit: 0 when Genie would start, 78 with"
+          + " the banner on stderr when it would not. The address is resolved and bound once, then"
+          + " released.",
       "With GENIE_MIGRATE=apply (the default) that applies pending migrations, as serve would;"
           + " set GENIE_MIGRATE=validate to check without changing the database."
     })
@@ -40,6 +43,7 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenieConfig config = GenieConfig.fromEnvironment(environment);
+    ListenCheck.check(config.server());
     GenieComponent component = DaggerGenieComponent.factory().create(config, Clock.systemUTC());
     Orchestrator orchestrator = component.orchestrator();
     PromptStore store = orchestrator.store();

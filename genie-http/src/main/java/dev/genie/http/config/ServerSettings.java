@@ -9,11 +9,13 @@ import java.time.Duration;
  * @param port bind port, 0 for any free one ({@code GENIE_PORT}, else {@code PORT})
  * @param maxBodyBytes the largest request body ({@code GENIE_MAX_BODY_BYTES})
  * @param ioThreads Undertow's IO threads ({@code GENIE_IO_THREADS})
- * @param workerThreads threads that run requests, which block while they wait ({@code
- *     GENIE_WORKER_THREADS})
+ * @param workerThreads threads that run requests' work; a request waiting for a result holds none
+ *     ({@code GENIE_WORKER_THREADS})
  * @param maxConcurrentRequests requests served at once ({@code GENIE_MAX_CONCURRENT_REQUESTS})
  * @param maxQueuedRequests requests queued beyond those; more are shed with 503 ({@code
  *     GENIE_MAX_QUEUED_REQUESTS})
+ * @param maxWaitingRequests requests parked while they wait for a pending result, holding no
+ *     thread; more are shed with 503 ({@code GENIE_MAX_WAITING_REQUESTS})
  * @param shutdownGrace how long a stop waits for requests in flight ({@code
  *     GENIE_SHUTDOWN_GRACE_MS})
  * @param requestTimeout how long a client may take to send a request's head, and again its body,
@@ -30,6 +32,7 @@ public record ServerSettings(
     int workerThreads,
     int maxConcurrentRequests,
     int maxQueuedRequests,
+    int maxWaitingRequests,
     Duration shutdownGrace,
     Duration requestTimeout,
     Duration idleTimeout) {
@@ -41,6 +44,7 @@ public record ServerSettings(
     requireBetween("GENIE_WORKER_THREADS", workerThreads, 1, 4096);
     requireBetween("GENIE_MAX_CONCURRENT_REQUESTS", maxConcurrentRequests, 1, 100_000);
     requireBetween("GENIE_MAX_QUEUED_REQUESTS", maxQueuedRequests, 0, 1_000_000);
+    requireBetween("GENIE_MAX_WAITING_REQUESTS", maxWaitingRequests, 0, 1_000_000);
     requireBetween("GENIE_SHUTDOWN_GRACE_MS", shutdownGrace.toMillis(), 0, 600_000);
     requireBetween("GENIE_REQUEST_TIMEOUT_MS", requestTimeout.toMillis(), 100, 600_000);
     requireBetween("GENIE_IDLE_TIMEOUT_MS", idleTimeout.toMillis(), 100, 3_600_000);
@@ -66,6 +70,7 @@ public record ServerSettings(
         workers,
         env.integer("GENIE_MAX_CONCURRENT_REQUESTS", workers),
         env.integer("GENIE_MAX_QUEUED_REQUESTS", 1024),
+        env.integer("GENIE_MAX_WAITING_REQUESTS", 16_384),
         env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)),
         env.millis("GENIE_REQUEST_TIMEOUT_MS").orElse(Duration.ofSeconds(10)),
         env.millis("GENIE_IDLE_TIMEOUT_MS").orElse(Duration.ofSeconds(60)));

@@ -28,6 +28,7 @@ public final class HttpErrors {
     STATUS.put(ErrorCode.METHOD_NOT_ALLOWED, 405);
     STATUS.put(ErrorCode.BODY_TOO_LARGE, 413);
     STATUS.put(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415);
+    STATUS.put(ErrorCode.EXPECTATION_FAILED, 417);
     STATUS.put(ErrorCode.GENERATION_FAILED, 502);
     STATUS.put(ErrorCode.STORAGE_UNAVAILABLE, 503);
     STATUS.put(ErrorCode.OVERLOADED, 503);

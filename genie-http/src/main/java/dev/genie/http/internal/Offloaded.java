@@ -1,17 +1,23 @@
 package dev.genie.http.internal;
 
 import dev.genie.core.ErrorCode;
+import io.undertow.io.IoCallback;
 import io.undertow.io.Receiver;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
 /**
@@ -26,27 +32,66 @@ public final class Offloaded implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Offloaded.class);
   private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
   private static final byte[] NO_BODY = new byte[0];
+  private static final String CONTINUE = "100-continue";
 
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
+  private final WorkLimit work;
   private final HttpHandler next;
 
-  public Offloaded(int maxBodyBytes, Duration bodyTimeout, HttpHandler next) {
+  public Offloaded(int maxBodyBytes, Duration bodyTimeout, WorkLimit work, HttpHandler next) {
     this.maxBodyBytes = maxBodyBytes;
     this.bodyTimeout = bodyTimeout;
+    this.work = work;
     this.next = next;
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
+    String expect = exchange.getRequestHeaders().getFirst(Headers.EXPECT);
+    if (expect != null && !expect.equalsIgnoreCase(CONTINUE)) {
+      exchange.setPersistent(false); // the body, if any, was never read
+      HttpErrors.send(
+          exchange,
+          ErrorCode.EXPECTATION_FAILED,
+          "the only expectation Genie meets is Expect: 100-continue");
+      return;
+    }
     if (exchange.isRequestComplete()) {
-      exchange.dispatch(next);
+      work.dispatch(exchange, next);
       return;
     }
     if (exchange.getRequestContentLength() > maxBodyBytes) {
-      tooLarge(exchange);
+      tooLarge(exchange); // no 100 Continue: the client need not send the body at all
       return;
     }
+    if (HttpContinue.requiresContinueResponse(exchange)) {
+      // The client waits for this before it sends the body.
+      HttpContinue.sendContinueResponse(
+          exchange,
+          new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange continued, Sender sender) {
+              receive(continued);
+            }
+
+            @Override
+            public void onException(
+                HttpServerExchange failed, Sender sender, java.io.IOException exception) {
+              log.info(
+                  "request {}: 100 Continue could not be sent: {}",
+                  RequestIds.of(failed),
+                  exception.toString());
+              IoUtils.safeClose(failed.getConnection());
+            }
+          });
+      return;
+    }
+    receive(exchange);
+  }
+
+  /** Reads the body on the IO thread, then runs the handlers on a worker. */
+  private void receive(HttpServerExchange exchange) {
     // Whichever comes first settles the exchange: the body, a failure, or the deadline.
     AtomicBoolean settled = new AtomicBoolean();
     XnioExecutor.Key deadline =
@@ -68,7 +113,7 @@ public final class Offloaded implements HttpHandler {
           if (settled.compareAndSet(false, true)) {
             deadline.remove();
             received.putAttachment(BODY, body);
-            received.dispatch(next);
+            work.dispatch(received, next);
           }
         },
         (failed, failure) -> {
@@ -99,8 +144,13 @@ public final class Offloaded implements HttpHandler {
   static void send(HttpServerExchange exchange, ByteBuffer body) {
     if (exchange.isInIoThread()) {
       exchange.getResponseSender().send(body);
-    } else {
+      return;
+    }
+    try {
       exchange.dispatch(exchange.getIoThread(), done -> done.getResponseSender().send(body));
+    } catch (RejectedExecutionException e) {
+      // The server stopped past its grace: the connection goes with it.
+      IoUtils.safeClose(exchange.getConnection());
     }
   }
 

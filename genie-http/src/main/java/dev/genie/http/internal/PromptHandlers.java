@@ -13,13 +13,21 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The prompt routes: submit, read one, list. */
 public final class PromptHandlers {
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int MAX_PAGE_SIZE = 100;
+
+  /** As long as the orchestrator's wait timeout allows. */
+  private static final Duration MAX_WAIT = Duration.ofDays(1);
 
   /** How much of an unknown id an error message repeats. */
   private static final int ID_ECHO_CHARS = 64;
@@ -28,17 +36,58 @@ public final class PromptHandlers {
   static final HttpString GENIE_CACHE = new HttpString("Genie-Cache");
 
   private final Orchestrator orchestrator;
+  private final int maxWaiting;
+  private final AtomicInteger waiting = new AtomicInteger();
 
-  public PromptHandlers(Orchestrator orchestrator) {
+  public PromptHandlers(Orchestrator orchestrator, int maxWaiting) {
     this.orchestrator = orchestrator;
+    this.maxWaiting = maxWaiting;
   }
 
-  /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
+  /**
+   * {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. A
+   * request whose result is pending is parked until it settles or its wait ends: it holds no thread
+   * meanwhile, only one of {@code GENIE_MAX_WAITING_REQUESTS} places; with none free, it is
+   * answered at once, 202 when the result is pending.
+   */
   public HttpHandler submit() {
     return exchange -> {
       RequestBodies.requireJson(exchange);
       String prompt = PromptRequest.prompt(Offloaded.body(exchange));
-      Answer answer = orchestrator.submit(prompt);
+      boolean place = waiting.incrementAndGet() <= maxWaiting;
+      CompletableFuture<Answer> answer;
+      try {
+        answer = orchestrator.submitAsync(prompt, place ? MAX_WAIT : Duration.ZERO);
+      } catch (RuntimeException e) {
+        waiting.decrementAndGet();
+        throw e;
+      }
+      if (answer.isDone()) {
+        waiting.decrementAndGet();
+        answered(exchange, answer);
+        return;
+      }
+      // Registered once this call has returned: the answer is then sent from whichever thread
+      // settles it, through the connection's IO thread.
+      exchange.dispatch(
+          SameThreadExecutor.INSTANCE,
+          () ->
+              answer.whenComplete(
+                  (settled, failure) -> {
+                    waiting.decrementAndGet();
+                    answered(exchange, answer);
+                  }));
+    };
+  }
+
+  /** How many requests are parked, waiting for a result. */
+  public int waiting() {
+    return waiting.get();
+  }
+
+  private static void answered(HttpServerExchange exchange, CompletableFuture<Answer> settled) {
+    try {
+      Answer answer = settled.join();
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());
         case EXISTING -> exchange.setStatusCode(200);
@@ -48,7 +97,11 @@ public final class PromptHandlers {
         exchange.getResponseHeaders().put(GENIE_CACHE, answer.cache().wireName());
       }
       Json.send(exchange, Json.prompt(answer.state()));
-    };
+    } catch (CompletionException e) {
+      HttpErrors.send(exchange, e.getCause() == null ? e : e.getCause());
+    } catch (RuntimeException e) {
+      HttpErrors.send(exchange, e);
+    }
   }
 
   /** {@code GET /prompts/{id}}. */

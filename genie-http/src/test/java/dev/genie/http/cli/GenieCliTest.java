@@ -125,17 +125,38 @@ class GenieCliTest {
   }
 
   @Test
-  void aPortInUseEndsServingWithStatusOneAndTheCause() throws Exception {
+  void aPortInUseIsRefusedWithTheBannerBeforeTheStoreOpens() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String port = Integer.toString(taken.getLocalPort());
-      for (String[] args : List.of(new String[] {"serve"}, new String[0])) {
+      for (String[] args : List.of(new String[] {"serve"}, new String[0], new String[] {"check"})) {
         err.reset();
         Map<String, String> env = legacy("GENIE_PORT", port);
         env.put("GENIE_HOST", "127.0.0.1");
-        assertThat(run(env, args)).as(List.of(args).toString()).isEqualTo(1);
-        assertThat(err()).as(List.of(args).toString()).contains("Address already in use");
+        String as = List.of(args).toString();
+        assertThat(run(env, args)).as(as).isEqualTo(78);
+        assertThat(err())
+            .as(as)
+            .startsWith("GENIE STARTUP CHECK FAILED\n")
+            .contains("GENIE_HOST=127.0.0.1 GENIE_PORT=" + port)
+            .contains("in use")
+            .doesNotContain("Exception")
+            .doesNotContain("\tat ");
         assertThat(served).isEmpty();
+        assertThat(dataDir.resolve("genie.journal"))
+            .as(as + ": the store was never opened")
+            .doesNotExist();
       }
+    }
+  }
+
+  @Test
+  void anAddressThatIsNotThisMachinesIsRefusedWithTheBanner() {
+    for (String host : List.of("192.0.2.1", "no-such-host.invalid")) {
+      err.reset();
+      Map<String, String> env = legacy("GENIE_HOST", host);
+      env.put("GENIE_PORT", "0");
+      assertThat(run(env, "check")).as(host).isEqualTo(78);
+      assertThat(err()).as(host).contains("GENIE_HOST=" + host).doesNotContain("Exception");
     }
   }
 

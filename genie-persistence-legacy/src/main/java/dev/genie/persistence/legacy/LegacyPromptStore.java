@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,6 +92,7 @@ public final class LegacyPromptStore implements PromptStore {
     try {
       PromptIndex index = new PromptIndex();
       Journal journal = Journal.open(dir.resolve(JOURNAL_FILE), index::apply);
+      index.endLeases(); // their holder was an earlier process: a sweep resumes their results
       return new LegacyPromptStore(dir, dirLock, journal, index);
     } catch (RuntimeException e) {
       dirLock.close();
@@ -127,13 +129,22 @@ public final class LegacyPromptStore implements PromptStore {
         () ->
             current(observed)
                 .filter(state -> state.result().canBeTakenOver(terms))
-                .map(
-                    state -> {
-                      JournalRecord.ResultChanged taken =
-                          ResultLifecycle.takenOver(state.result(), terms);
-                      commit(taken);
-                      return Claim.granted(new StoredPrompt(state.prompt(), taken.result()), false);
-                    }));
+                .map(state -> takeOverNow(state, terms)));
+  }
+
+  @Override
+  public List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
+    return locked(
+        () ->
+            index.expiredLeases(terms.now(), limit).stream()
+                .map(state -> takeOverNow(state, terms))
+                .toList());
+  }
+
+  @Override
+  public boolean renew(Fence fence, LeaseTerms terms) {
+    return locked(
+        () -> pending(fence).map(r -> commit(ResultLifecycle.renewed(r, terms))).isPresent());
   }
 
   @Override
@@ -169,8 +180,8 @@ public final class LegacyPromptStore implements PromptStore {
   }
 
   @Override
-  public ResultWatch watch(String resultId) {
-    return locked(() -> watchers.open(resultId));
+  public ResultWatch watch(String resultId, Runnable onChange) {
+    return locked(() -> watchers.open(resultId, onChange));
   }
 
   @Override
@@ -255,6 +266,12 @@ public final class LegacyPromptStore implements PromptStore {
     index.apply(change);
     watchers.signal(change.resultId());
     return index.byResultId(change.resultId()).orElseThrow().result();
+  }
+
+  private Claim takeOverNow(StoredPrompt state, LeaseTerms terms) {
+    JournalRecord.ResultChanged taken = ResultLifecycle.takenOver(state.result(), terms);
+    commit(taken);
+    return Claim.granted(new StoredPrompt(state.prompt(), taken.result()), false);
   }
 
   private Optional<StoredPrompt> current(Fence fence) {

@@ -101,7 +101,7 @@ public final class SqlPromptStore implements PromptStore {
     CompletableFuture<Configuration> mapping = MyBatis.mappingInBackground(settings.logSql());
     ConnectionPool pool = ConnectionPool.open(settings);
     try {
-      String version = Schema.prepare(pool.dataSource(), settings.migrate());
+      String version = Schema.prepare(pool, settings);
       SqlPromptStore store =
           new SqlPromptStore(
               settings, pool, version, MyBatis.sessionFactory(mapping, pool.dataSource()));
@@ -149,8 +149,8 @@ public final class SqlPromptStore implements PromptStore {
                       prompt.profileId(),
                       prompt.profile(),
                       terms.owner(),
-                      terms.now(),
-                      terms.expiresAt());
+                      at(terms.now()),
+                      micros(terms.duration()));
               return claimed != null ? claimed : mapper.findByKey(prompt.key());
             });
     if (row == null) {
@@ -178,10 +178,31 @@ public final class SqlPromptStore implements PromptStore {
                         observed.resultId(),
                         observed.token(),
                         terms.owner(),
-                        terms.now(),
-                        terms.expiresAt(),
+                        at(terms.now()),
+                        micros(terms.duration()),
                         terms.maxAttempts())))
         .map(row -> Claim.granted(row.toStoredPrompt(), false));
+  }
+
+  @Override
+  public List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
+    List<PromptRow> rows =
+        inSession(
+            "take over expired leases",
+            mapper ->
+                mapper.takeOverExpired(
+                    terms.owner(), at(terms.now()), micros(terms.duration()), limit));
+    return rows.stream().map(row -> Claim.granted(row.toStoredPrompt(), false)).toList();
+  }
+
+  @Override
+  public boolean renew(Fence fence, LeaseTerms terms) {
+    return inSession(
+            "renew the lease of result " + fence.resultId(),
+            mapper ->
+                mapper.renew(
+                    fence.resultId(), fence.token(), at(terms.now()), micros(terms.duration())))
+        == 1;
   }
 
   @Override
@@ -189,7 +210,7 @@ public final class SqlPromptStore implements PromptStore {
     return announced(
         inSession(
             "complete result " + fence.resultId(),
-            mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, now)));
+            mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, at(now))));
   }
 
   @Override
@@ -197,7 +218,7 @@ public final class SqlPromptStore implements PromptStore {
     return announced(
         inSession(
             "record the failure of result " + fence.resultId(),
-            mapper -> mapper.fail(fence.resultId(), fence.token(), error, now)));
+            mapper -> mapper.fail(fence.resultId(), fence.token(), error, at(now))));
   }
 
   @Override
@@ -205,7 +226,7 @@ public final class SqlPromptStore implements PromptStore {
     PromptRow row =
         inSession(
             "release the lease of result " + fence.resultId(),
-            mapper -> mapper.release(fence.resultId(), fence.token(), now));
+            mapper -> mapper.release(fence.resultId(), fence.token(), at(now)));
     if (row != null) {
       watchers.signal(row.resultId);
     }
@@ -246,8 +267,8 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   @Override
-  public ResultWatch watch(String resultId) {
-    ResultWatch watch = watchers.open(resultId);
+  public ResultWatch watch(String resultId, Runnable onChange) {
+    ResultWatch watch = watchers.open(resultId, onChange);
     try {
       inSession("watch result " + resultId, mapper -> mapper.watch(resultId));
       return watch;
@@ -296,6 +317,15 @@ public final class SqlPromptStore implements PromptStore {
   public void close() {
     listener.close();
     dataSource.close();
+  }
+
+  /** The caller's time, or null for the database's clock ({@link SqlStoreSettings#timeSource}). */
+  private Instant at(Instant callerNow) {
+    return settings.timeSource() == TimeSource.CALLER ? callerNow : null;
+  }
+
+  private static long micros(Duration duration) {
+    return duration.toNanos() / 1000;
   }
 
   /** Wakes this process's waiters at once; other instances hear it through NOTIFY. */

@@ -27,6 +27,9 @@ import java.util.Optional;
  *     on fresh connections before the request is told the store is unavailable, and how long the
  *     primary may be away before requests are told at once ({@code GENIE_DB_FAILOVER_WAIT_MS}); 0
  *     turns both off
+ * @param timeSource whose clock stamps creation times and sets and checks lease expiry: the
+ *     database's (the default, one clock for every instance) or the caller's ({@link
+ *     dev.genie.persistence.LeaseTerms#now()}, for tests that move time)
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -39,7 +42,8 @@ public record SqlStoreSettings(
     long completedCacheBytes,
     Optional<DatabaseUrl> listenUrl,
     Pooler pooler,
-    Duration failoverWait) {
+    Duration failoverWait,
+    TimeSource timeSource) {
 
   /** The logger name of the statement log. */
   public static final String SQL_LOGGER = "dev.genie.sql";
@@ -57,10 +61,10 @@ public record SqlStoreSettings(
   public SqlStoreSettings {
     Objects.requireNonNull(url, "url (DATABASE_URL)");
     Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
-    if (poolSize < 2 || poolSize > 1000) {
-      // Flyway holds two connections while it migrates.
+    Objects.requireNonNull(timeSource, "timeSource");
+    if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException(
-          "GENIE_DB_POOL_SIZE must be between 2 and 1000: " + poolSize);
+          "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
     }
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
@@ -110,6 +114,7 @@ public record SqlStoreSettings(
     private DatabaseUrl listenUrl;
     private Pooler pooler = Pooler.AUTO;
     private Duration failoverWait = Duration.ofSeconds(10);
+    private TimeSource timeSource = TimeSource.DATABASE;
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -165,6 +170,11 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = timeSource;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
           url,
@@ -177,7 +187,8 @@ public record SqlStoreSettings(
           completedCacheBytes,
           Optional.ofNullable(listenUrl),
           pooler,
-          failoverWait);
+          failoverWait,
+          timeSource);
     }
   }
 }

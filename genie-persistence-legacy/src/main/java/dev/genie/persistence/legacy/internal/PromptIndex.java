@@ -4,9 +4,11 @@ import dev.genie.persistence.PageCursor;
 import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.Result;
+import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.ResultChanged;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -68,6 +70,34 @@ public final class PromptIndex {
           "result " + result.id() + " changes before it was created; this is a bug");
     }
     byPromptId.put(promptId, new StoredPrompt(byPromptId.get(promptId).prompt(), result));
+  }
+
+  /**
+   * Ends every pending lease, as of the time its result last changed. Only one process opens the
+   * store, so after a replay every lease belongs to a process that has ended; nothing is journaled,
+   * since every replay does the same.
+   */
+  public void endLeases() {
+    byPromptId.replaceAll(
+        (id, state) ->
+            state.result().status() == ResultStatus.PENDING
+                ? new StoredPrompt(
+                    state.prompt(), state.result().released(state.result().updatedAt()))
+                : state);
+  }
+
+  /** Up to {@code limit} pending results whose lease has expired at {@code now}. */
+  public List<StoredPrompt> expiredLeases(Instant now, int limit) {
+    List<StoredPrompt> expired = new ArrayList<>();
+    for (StoredPrompt state : byPromptId.values()) {
+      if (expired.size() == limit) {
+        break;
+      }
+      if (state.result().status() == ResultStatus.PENDING && !state.result().leaseLiveAt(now)) {
+        expired.add(state);
+      }
+    }
+    return expired;
   }
 
   public Optional<Prompt> byKey(String key) {

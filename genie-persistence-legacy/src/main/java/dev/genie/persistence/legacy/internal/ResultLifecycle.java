@@ -39,6 +39,10 @@ public final class ResultLifecycle {
     return new ResultChanged(r.takenOver(micros(terms)));
   }
 
+  public static ResultChanged renewed(Result r, LeaseTerms terms) {
+    return new ResultChanged(r.renewed(micros(terms)));
+  }
+
   public static ResultChanged completed(Result r, String envelopeJson, Instant now) {
     return new ResultChanged(r.completed(envelopeJson, micros(now)));
   }

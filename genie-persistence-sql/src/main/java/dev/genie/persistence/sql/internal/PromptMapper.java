@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
-/** Genie's statements; the SQL is in PromptMapper.xml beside this interface. */
+/**
+ * Genie's statements; the SQL is in PromptMapper.xml beside this interface. A null {@code now}
+ * stands for the database's clock.
+ */
 public interface PromptMapper {
 
   /** Creates prompt and result in one statement, or reads the existing pair; may see neither. */
@@ -17,7 +20,7 @@ public interface PromptMapper {
       @Param("profile") String profile,
       @Param("owner") String owner,
       @Param("now") Instant now,
-      @Param("expiresAt") Instant expiresAt);
+      @Param("leaseMicros") long leaseMicros);
 
   PromptRow findByKey(@Param("key") String key);
 
@@ -26,8 +29,20 @@ public interface PromptMapper {
       @Param("token") long token,
       @Param("owner") String owner,
       @Param("now") Instant now,
-      @Param("expiresAt") Instant expiresAt,
+      @Param("leaseMicros") long leaseMicros,
       @Param("maxAttempts") int maxAttempts);
+
+  List<PromptRow> takeOverExpired(
+      @Param("owner") String owner,
+      @Param("now") Instant now,
+      @Param("leaseMicros") long leaseMicros,
+      @Param("limit") int limit);
+
+  int renew(
+      @Param("resultId") String resultId,
+      @Param("token") long token,
+      @Param("now") Instant now,
+      @Param("leaseMicros") long leaseMicros);
 
   PromptRow complete(
       @Param("resultId") String resultId,

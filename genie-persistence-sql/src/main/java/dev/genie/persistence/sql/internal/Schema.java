@@ -3,6 +3,7 @@ package dev.genie.persistence.sql.internal;
 import dev.genie.persistence.SchemaException;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.sql.MigrateMode;
+import dev.genie.persistence.sql.SqlStoreSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,11 +33,25 @@ public final class Schema {
   private Schema() {}
 
   /**
-   * Prepares the schema and returns its version.
+   * Prepares the schema, migrating it on connections outside the pool, and returns its version.
+   *
+   * @throws SchemaException when it is missing, newer than this build, or cannot be migrated
+   */
+  public static String prepare(ConnectionPool pool, SqlStoreSettings settings) {
+    return prepare(
+        pool.dataSource(), new DirectConnections(settings, pool.pooled()), settings.migrate());
+  }
+
+  /**
+   * Prepares the schema with {@code dataSource} alone and returns its version.
    *
    * @throws SchemaException when it is missing, newer than this build, or cannot be migrated
    */
   public static String prepare(DataSource dataSource, MigrateMode mode) {
+    return prepare(dataSource, dataSource, mode);
+  }
+
+  private static String prepare(DataSource dataSource, DataSource migrating, MigrateMode mode) {
     if (mode == MigrateMode.OFF) {
       probeTables(dataSource);
     }
@@ -46,7 +61,7 @@ public final class Schema {
     }
     Flyway flyway =
         Flyway.configure(Schema.class.getClassLoader())
-            .dataSource(dataSource)
+            .dataSource(migrating)
             .locations(LOCATION)
             .table(HISTORY_TABLE)
             .baselineOnMigrate(true)

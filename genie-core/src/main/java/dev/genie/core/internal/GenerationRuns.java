@@ -1,0 +1,303 @@
+package dev.genie.core.internal;
+
+import dev.genie.core.ErrorCode;
+import dev.genie.core.GenerationFailedException;
+import dev.genie.core.GeneratorUnavailableException;
+import dev.genie.core.GenieException;
+import dev.genie.core.OrchestratorListener;
+import dev.genie.core.OrchestratorListener.GenerationOutcome;
+import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.Generator;
+import dev.genie.persistence.Claim;
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.Prompt;
+import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.Result;
+import dev.genie.persistence.StoreException;
+import dev.genie.persistence.StoreUnavailableException;
+import dev.genie.persistence.StoredPrompt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs generations under their lease: renews it meanwhile, stores the result under the fencing
+ * token (retrying a store that is unavailable for the moment while the lease is ours), records
+ * failures, and reports every run's outcome. Runs that nobody waits on go to threads of their own.
+ */
+public final class GenerationRuns {
+  private static final Logger log = LoggerFactory.getLogger(GenerationRuns.class);
+  private static final int MAX_ERROR_CHARS = 500;
+  private static final Duration FIRST_STORE_RETRY = Duration.ofMillis(50);
+  private static final Duration LONGEST_STORE_RETRY = Duration.ofSeconds(1);
+
+  private final PromptStore store;
+  private final Generator generator;
+  private final OrchestratorListener listener;
+  private final LeaseKeeper leases;
+  private final Supplier<Instant> clock;
+  private final BooleanSupplier stopping;
+  private final ExecutorService generations;
+  private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
+  private final Set<Fence> releasedInStop = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param clock the time of envelopes and of the store's calls
+   * @param stopping whether a stop has begun, when releases are counted
+   */
+  public GenerationRuns(
+      PromptStore store,
+      Generator generator,
+      OrchestratorListener listener,
+      LeaseKeeper leases,
+      Supplier<Instant> clock,
+      BooleanSupplier stopping) {
+    this.store = store;
+    this.generator = generator;
+    this.listener = listener;
+    this.leases = leases;
+    this.clock = clock;
+    this.stopping = stopping;
+    AtomicInteger threads = new AtomicInteger();
+    this.generations =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "genie-generate-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /**
+   * Lets running generations finish for up to {@code grace}, then interrupts the rest and releases
+   * their leases. Returns how many leases were released since the stop began.
+   */
+  public int shutdown(Duration grace) {
+    generations.shutdown();
+    try {
+      if (!generations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        generations.shutdownNow();
+        // A generator that ignores the interrupt is not waited for: its lease is released below.
+        generations.awaitTermination(100, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    leasesHeld.forEach(this::release);
+    return releasedInStop.size();
+  }
+
+  /**
+   * Starts the generation on a thread of its own, to settle {@code generation}; null when the
+   * orchestrator is shutting down, and the lease was released.
+   */
+  public Future<?> inBackground(Claim claim, CompletableFuture<Optional<StoredPrompt>> generation) {
+    try {
+      return generations.submit(
+          () -> {
+            try {
+              generation.complete(generate(claim));
+            } catch (Throwable failure) {
+              generation.completeExceptionally(failure);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      release(claim.lease().orElseThrow());
+      return null;
+    }
+  }
+
+  /** Runs the generations of results a sweep took over; nobody waits for them here. */
+  public void resume(List<Claim> claims) {
+    listener.swept(claims.size());
+    for (Claim claim : claims) {
+      listener.tookOver();
+      log.info(
+          "resuming prompt {}: its lease expired without renewal", claim.state().prompt().id());
+      try {
+        generations.submit(() -> generateQuietly(claim));
+      } catch (RejectedExecutionException e) {
+        release(claim.lease().orElseThrow());
+      }
+    }
+  }
+
+  private void generateQuietly(Claim claim) {
+    try {
+      generate(claim);
+    } catch (GenieException e) {
+      log.debug("a resumed generation ended: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("a resumed generation of prompt {} failed", claim.state().prompt().id(), e);
+    }
+  }
+
+  /**
+   * Generates and completes under the claim's fence, renewing the lease meanwhile. Empty when the
+   * fence went stale: another caller owns the result now.
+   */
+  public Optional<StoredPrompt> generate(Claim claim) {
+    Fence fence = claim.lease().orElseThrow();
+    Prompt prompt = claim.state().prompt();
+    long started = System.nanoTime();
+    leasesHeld.add(fence);
+    try (LeaseKeeper.Hold hold = leases.hold(fence, Thread.currentThread())) {
+      Generation generation;
+      try {
+        generation = generator.generate(prompt.normalizedText());
+      } catch (InterruptedException e) {
+        if (hold.fencedOut()) {
+          return fencedOut(prompt, started);
+        }
+        throw abandoned(fence, prompt, started);
+      } catch (GeneratorUnavailableException e) {
+        // Not an attempt: released, so that the next caller may try once the generator is back.
+        release(fence);
+        listener.generated(GenerationOutcome.UNAVAILABLE, since(started));
+        throw e;
+      } catch (Exception e) {
+        if (hold.fencedOut()) {
+          return fencedOut(prompt, started);
+        }
+        return recordFailure(claim, reason(e), started);
+      }
+      return store(claim, generation, hold, started);
+    } finally {
+      leasesHeld.remove(fence);
+    }
+  }
+
+  /**
+   * Completes under the fence. A store that is unavailable for the moment is tried again with
+   * backoff while the lease is still ours, since the result exists only here; after that the lease
+   * is released, so that the next caller generates at once instead of waiting it out.
+   */
+  private Optional<StoredPrompt> store(
+      Claim claim, Generation generation, LeaseKeeper.Hold hold, long started) {
+    Fence fence = claim.lease().orElseThrow();
+    Prompt prompt = claim.state().prompt();
+    Instant now = now();
+    String envelope = EnvelopeJson.write(generation, now);
+    Duration pause = FIRST_STORE_RETRY;
+    while (true) {
+      Optional<Result> completed;
+      try {
+        completed = store.complete(fence, envelope, now);
+      } catch (StoreException e) {
+        if (hold.fencedOut()) {
+          return fencedOut(prompt, started);
+        }
+        boolean retry =
+            e instanceof StoreUnavailableException
+                && System.nanoTime() + pause.toNanos() < hold.liveUntilNanos();
+        if (!retry) {
+          log.warn(
+              "could not store the result of prompt {}; its lease is released: {}",
+              prompt.id(),
+              e.getMessage());
+          release(fence);
+          listener.generated(GenerationOutcome.UNSTORED, since(started));
+          throw e;
+        }
+        log.info(
+            "storing the result of prompt {} failed; retrying: {}", prompt.id(), e.getMessage());
+        try {
+          Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+          if (hold.fencedOut()) {
+            return fencedOut(prompt, started);
+          }
+          throw abandoned(fence, prompt, started);
+        }
+        pause = min(pause.multipliedBy(2), LONGEST_STORE_RETRY);
+        continue;
+      }
+      if (completed.isEmpty()) {
+        return fencedOut(prompt, started);
+      }
+      listener.generated(GenerationOutcome.COMPLETED, since(started));
+      return Optional.of(new StoredPrompt(prompt, completed.get()));
+    }
+  }
+
+  private Optional<StoredPrompt> fencedOut(Prompt prompt, long started) {
+    log.info("dropped a late result for prompt {}: its lease was taken over", prompt.id());
+    listener.generated(GenerationOutcome.FENCED_OUT, since(started));
+    return Optional.empty();
+  }
+
+  /** Interrupted by a stop: the lease is released, and the interrupt kept. */
+  private GenieException abandoned(Fence fence, Prompt prompt, long started) {
+    // Released before the flag is restored: the store may have to wait for a connection.
+    release(fence);
+    Thread.currentThread().interrupt();
+    listener.generated(GenerationOutcome.ABANDONED, since(started));
+    return interrupted(prompt);
+  }
+
+  /**
+   * Ends a lease early, and never throws; false when it was no longer ours or the store could not
+   * be reached.
+   */
+  public boolean release(Fence fence) {
+    try {
+      boolean released = store.release(fence, now());
+      if (released && stopping.getAsBoolean()) {
+        releasedInStop.add(fence);
+      }
+      return released;
+    } catch (RuntimeException e) {
+      log.warn("could not release the lease of result {}: {}", fence.resultId(), e.toString());
+      return false;
+    }
+  }
+
+  private Optional<StoredPrompt> recordFailure(Claim claim, String reason, long started) {
+    Fence fence = claim.lease().orElseThrow();
+    Prompt prompt = claim.state().prompt();
+    log.warn("generation failed for prompt {}: {}", prompt.id(), reason);
+    listener.generated(GenerationOutcome.FAILED, since(started));
+    Optional<Result> failed = store.fail(fence, reason, now());
+    if (failed.isEmpty()) {
+      return Optional.empty(); // fenced out: the new owner's outcome is the one that counts
+    }
+    throw new GenerationFailedException(
+        prompt.id(), fence.resultId(), failed.get().attempts(), reason);
+  }
+
+  private Instant now() {
+    return clock.get();
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static String reason(Exception e) {
+    String message = e.getMessage() == null ? "the generator failed" : e.getMessage();
+    return message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS);
+  }
+
+  private static GenieException interrupted(Prompt prompt) {
+    return new GenieException(
+        ErrorCode.SHUTTING_DOWN, "interrupted while answering prompt " + prompt.id());
+  }
+}

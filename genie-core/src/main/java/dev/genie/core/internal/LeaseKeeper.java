@@ -1,0 +1,108 @@
+package dev.genie.core.internal;
+
+import dev.genie.persistence.Fence;
+import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.PromptStore;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the leases of running generations alive: renews each every third of the lease, so that a
+ * long generation is never taken over while its owner lives, and interrupts a generation whose
+ * renewal finds that the lease was taken over after all.
+ */
+public final class LeaseKeeper {
+  private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+  private final PromptStore store;
+  private final ScheduledExecutorService timer;
+  private final Supplier<LeaseTerms> terms;
+  private final Duration lease;
+
+  /**
+   * @param terms the terms of each renewal, read when it happens
+   */
+  public LeaseKeeper(
+      PromptStore store, ScheduledExecutorService timer, Supplier<LeaseTerms> terms) {
+    this.store = store;
+    this.timer = timer;
+    this.terms = terms;
+    this.lease = terms.get().duration();
+  }
+
+  /** Renews {@code fence} until the returned hold is closed; interrupts {@code worker} if lost. */
+  public Hold hold(Fence fence, Thread worker) {
+    Hold hold = new Hold(fence, worker);
+    long every = Math.max(1, lease.toNanos() / 3);
+    hold.task = timer.scheduleWithFixedDelay(hold::renew, every, every, TimeUnit.NANOSECONDS);
+    return hold;
+  }
+
+  /** One lease kept alive, for as long as its generation runs and stores its result. */
+  public final class Hold implements AutoCloseable {
+    private final Fence fence;
+    private final Thread worker;
+    private volatile long confirmedNanos = System.nanoTime();
+    private volatile ScheduledFuture<?> task;
+    private boolean fencedOut;
+    private boolean closed;
+
+    private Hold(Fence fence, Thread worker) {
+      this.fence = fence;
+      this.worker = worker;
+    }
+
+    private void renew() {
+      long attempted = System.nanoTime();
+      boolean ours;
+      try {
+        ours = store.renew(fence, terms.get());
+      } catch (RuntimeException e) {
+        // The lease runs on until it expires; the token keeps a late result out if it does.
+        log.debug("could not renew the lease of result {}: {}", fence.resultId(), e.toString());
+        return;
+      }
+      if (ours) {
+        confirmedNanos = attempted;
+        return;
+      }
+      synchronized (this) {
+        if (!closed) {
+          fencedOut = true;
+          log.info("the lease of result {} was taken over; stopping its generation", fence);
+          worker.interrupt();
+        }
+      }
+      task.cancel(false);
+    }
+
+    /** True once a renewal found the lease taken over. */
+    public synchronized boolean fencedOut() {
+      return fencedOut;
+    }
+
+    /** The {@link System#nanoTime} until which the lease is known to be ours. */
+    public long liveUntilNanos() {
+      return confirmedNanos + lease.toNanos();
+    }
+
+    /** Stops renewing; clears the interrupt this hold sent, which was meant for the generation. */
+    @Override
+    public void close() {
+      task.cancel(false);
+      boolean clearInterrupt;
+      synchronized (this) {
+        closed = true;
+        clearInterrupt = fencedOut && Thread.currentThread() == worker;
+      }
+      if (clearInterrupt) {
+        Thread.interrupted();
+      }
+    }
+  }
+}
