@@ -2,7 +2,6 @@ package dev.genie.core.generate;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What a generator produced: the pages, the model that wrote them, and, when the model reported
@@ -19,9 +18,5 @@ public record Generation(String model, List<Page> pages, Usage usage, String fin
 
   public Generation(String model, List<Page> pages) {
     this(model, pages, null, null);
-  }
-
-  public Optional<Usage> reportedUsage() {
-    return Optional.ofNullable(usage);
   }
 }

@@ -8,8 +8,4 @@ public final class UpstreamException extends Exception {
   public UpstreamException(String message) {
     super(message);
   }
-
-  public UpstreamException(String message, Throwable cause) {
-    super(message, cause);
-  }
 }
