@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ class PoemServiceTest {
       assertTrue(
           first.out().stream().noneMatch(line -> line.contains("org.flywaydb")),
           "a Flyway line although org.flywaydb is at WARN: " + first.out());
+      assertEquals(List.of(), first.err(), "SLF4J's or another library's warnings");
       try (Connection connection = database.connect();
           Statement statement = connection.createStatement();
           ResultSet rows =

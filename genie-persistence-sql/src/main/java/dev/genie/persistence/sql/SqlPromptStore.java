@@ -42,6 +42,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.postgresql.Driver;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
@@ -98,6 +99,10 @@ public final class SqlPromptStore implements PromptStore {
    *     build, or cannot be migrated
    */
   public static SqlPromptStore open(SqlStoreSettings settings) {
+    // SLF4J sets itself up at its first use: in an application that has not logged yet, the
+    // mapper's thread and this one would both start it, and it would replay their first lines
+    // with a warning.
+    LoggerFactory.getILoggerFactory();
     CompletableFuture<Configuration> mapping = MyBatis.mappingInBackground(settings.logSql());
     ConnectionPool pool = ConnectionPool.open(settings);
     try {
