@@ -160,6 +160,10 @@ class FailoverIT {
       load.stop(PATIENCE);
     }
     artifacts.summary("cluster after", () -> cluster.list().strip());
+    List<String> notifications = new ArrayList<>();
+    for (GenieClient client : clients) {
+      notifications.add(GenieInstances.awaitNotifications(client, "listening"));
+    }
     for (Path log : cluster.logs()) {
       artifacts.file(log);
     }
@@ -235,6 +239,9 @@ class FailoverIT {
         .as("prompts answered completed are completed on the new primary")
         .allSatisfy(id -> assertThat(completed).contains(id));
     assertThat(violations).as("invariant violations").isEmpty();
+    assertThat(notifications)
+        .as("each instance's LISTEN connection, on the new primary")
+        .containsOnly("listening");
     assertThat(all)
         .filteredOn(e -> e.httpStatus() == 503)
         .allSatisfy(e -> assertThat(e.errorCode()).isEqualTo("STORAGE_UNAVAILABLE"));

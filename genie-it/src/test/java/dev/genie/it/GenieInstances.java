@@ -51,6 +51,21 @@ final class GenieInstances implements AfterEachCallback {
     return server;
   }
 
+  /**
+   * Polls {@code /health} for up to 10 s until its {@code notifications} detail says {@code
+   * expected} (listening or polling), and returns what it said last.
+   */
+  static String awaitNotifications(GenieClient client, String expected) throws Exception {
+    String seen = "";
+    for (int i = 0; i < 100 && !seen.equals(expected); i++) {
+      seen = client.get("/health").json().path("notifications").asText();
+      if (!seen.equals(expected)) {
+        Thread.sleep(100);
+      }
+    }
+    return seen;
+  }
+
   /** A server on the embedded store in {@code dataDir}. */
   GenieServer legacy(Path dataDir, Generator generator, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();

@@ -83,7 +83,7 @@ class PgBouncerIT {
       clients.add(new GenieClient(genie.uri(), settings.timeout()));
     }
     for (GenieClient client : clients) {
-      assertThat(awaitNotifications(client, directListen ? "listening" : "polling"))
+      assertThat(GenieInstances.awaitNotifications(client, directListen ? "listening" : "polling"))
           .as("notifications of " + client)
           .isEqualTo(directListen ? "listening" : "polling");
     }
@@ -272,18 +272,6 @@ class PgBouncerIT {
         .as("requests of the burst turned away without waiting, by cause " + causes)
         .isGreaterThanOrEqualTo(n / 2);
     assertThat(after.httpStatus()).as("once PgBouncer is back").isEqualTo(201);
-  }
-
-  /** Polls /health until the notifications detail says {@code expected}, for up to 10 s. */
-  private static String awaitNotifications(GenieClient client, String expected) throws Exception {
-    String seen = "";
-    for (int i = 0; i < 100 && !seen.equals(expected); i++) {
-      seen = client.get("/health").json().path("notifications").asText();
-      if (!seen.equals(expected)) {
-        Thread.sleep(100);
-      }
-    }
-    return seen;
   }
 
   private static int generations(List<CountingGenerator> generators) {
