@@ -317,7 +317,8 @@ public final class Orchestrator implements AutoCloseable {
               if (failure != null) {
                 answer.completeExceptionally(unwrap(failure));
               } else {
-                answer.complete(answer(created, state, Cache.COALESCED));
+                answer.complete(
+                    answer(created, state, wait.ranTheGeneration() ? Cache.MISS : Cache.COALESCED));
               }
             });
     deadlines.park(

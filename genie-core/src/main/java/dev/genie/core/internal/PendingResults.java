@@ -110,6 +110,14 @@ public final class PendingResults {
       return poller.settled;
     }
 
+    /**
+     * Whether this caller is the one to count the generation as its own: true for exactly one of a
+     * result's waiters, and only when this process generated it after taking the lease over.
+     */
+    public boolean ranTheGeneration() {
+      return poller.generatedHere && poller.generationCounted.compareAndSet(false, true);
+    }
+
     /** Ends this caller's interest; the last one to leave stops the poller. */
     public void leave() {
       if (left.compareAndSet(false, true)) {
@@ -133,6 +141,8 @@ public final class PendingResults {
     private final String promptId;
     private final CompletableFuture<StoredPrompt> settled = new CompletableFuture<>();
     private final AtomicBoolean checking = new AtomicBoolean();
+    private final AtomicBoolean generationCounted = new AtomicBoolean();
+    private volatile boolean generatedHere;
     private volatile boolean again;
     private volatile boolean closed;
     private volatile ResultWatch watch;
@@ -216,6 +226,7 @@ public final class PendingResults {
                     if (failure != null) {
                       settled.completeExceptionally(failure);
                     } else if (done.isPresent()) {
+                      generatedHere = true;
                       settled.complete(done.get());
                     } else {
                       schedule(pollInitial); // fenced out: someone else owns it now
