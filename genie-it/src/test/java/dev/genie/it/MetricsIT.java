@@ -99,9 +99,11 @@ class MetricsIT {
     assertThat(metrics.value("hikaricp_connections_max", pool)).isEqualTo(GenieInstances.POOL_SIZE);
     assertThat(metrics.value("hikaricp_connections_active", pool))
         .isBetween(0.0, (double) GenieInstances.POOL_SIZE);
+    // Claims that find the prompt completed are answered from memory, and one poller reads the
+    // pending result for all its waiters: only the creator's claim and completion are certain.
     assertThat(metrics.value("hikaricp_connections_acquire_seconds_count", pool))
-        .as("a connection per claim at least")
-        .isGreaterThanOrEqualTo(n);
+        .as("the creator's claim and completion at least")
+        .isGreaterThanOrEqualTo(2);
     assertThat(metrics.value("hikaricp_connections_timeout_total", pool)).isZero();
 
     // The JVM basics.
