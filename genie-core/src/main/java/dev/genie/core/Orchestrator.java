@@ -7,6 +7,7 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.internal.EnvelopeJson;
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
@@ -90,25 +91,36 @@ public final class Orchestrator implements AutoCloseable {
    * @throws dev.genie.persistence.StoreUnavailableException when the store cannot serve now
    */
   public Answer submit(String rawPrompt) {
-    Answer answer = answer(rawPrompt);
+    return submit(ApiKey.DEFAULT_NAMESPACE, rawPrompt, GenerationBudget.UNLIMITED);
+  }
+
+  /**
+   * Returns the result of {@code rawPrompt} in {@code namespace}: prompts, results and single
+   * flight are shared within a namespace and never across. A generation started for this caller is
+   * charged to {@code budget}, which may refuse it beforehand.
+   *
+   * @throws GenieException from {@code budget} when it refuses a generation
+   */
+  public Answer submit(String namespace, String rawPrompt, GenerationBudget budget) {
+    Answer answer = answer(namespace, rawPrompt, budget);
     listener.answered(answer);
     return answer;
   }
 
-  private Answer answer(String rawPrompt) {
+  private Answer answer(String namespace, String rawPrompt, GenerationBudget budget) {
     NormalizedPrompt prompt = normalizer.normalize(rawPrompt);
     long deadline = System.nanoTime() + settings.waitTimeout().toNanos();
-    Claim claim = store.claim(prompt.toNewPrompt(profileId, profileJson), terms(now()));
+    Claim claim = store.claim(prompt.toNewPrompt(namespace, profileId, profileJson), terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
-      return generateWithin(claim, claim.created(), deadline);
+      return generateWithin(claim, claim.created(), deadline, budget);
     }
     listener.claimLost();
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
       // the common case: nothing to wait for
       return new Answer(Outcome.EXISTING, claim.state(), Cache.HIT);
     }
-    return awaitSettled(claim.state(), false, deadline);
+    return awaitSettled(claim.state(), false, deadline, budget);
   }
 
   /** The profile every prompt of this orchestrator is keyed and generated under. */
@@ -120,8 +132,18 @@ public final class Orchestrator implements AutoCloseable {
     return store.find(promptId);
   }
 
+  /** The prompt when it belongs to {@code namespace}; another namespace's is not found. */
+  public Optional<StoredPrompt> find(String namespace, String promptId) {
+    return store.find(promptId).filter(found -> found.prompt().namespace().equals(namespace));
+  }
+
   public PromptPage list(int limit, Optional<PageCursor> after) {
     return store.list(limit, after);
+  }
+
+  /** Newest first, only {@code namespace}'s prompts. */
+  public PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
+    return store.list(namespace, limit, after);
   }
 
   public PromptStore store() {
@@ -156,17 +178,25 @@ public final class Orchestrator implements AutoCloseable {
    * Runs the generation and waits for it until the deadline: on the caller's thread when the
    * generator does not block, else on a thread of its own, which goes on after the deadline.
    */
-  private Answer generateWithin(Claim claim, boolean created, long deadline) {
+  private Answer generateWithin(
+      Claim claim, boolean created, long deadline, GenerationBudget budget) {
+    try {
+      budget.beforeGeneration();
+    } catch (RuntimeException refused) {
+      // Not an attempt: released, so that a caller with budget left may generate at once.
+      store.release(claim.lease().orElseThrow(), now());
+      throw refused;
+    }
     if (!generator.blocks()) {
-      Optional<StoredPrompt> done = generate(claim);
+      Optional<StoredPrompt> done = generate(claim, budget);
       if (done.isPresent()) {
         return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
       }
-      return awaitSettled(claim.state(), created, deadline);
+      return awaitSettled(claim.state(), created, deadline, budget);
     }
     Future<Optional<StoredPrompt>> generation;
     try {
-      generation = generations.submit(() -> generate(claim));
+      generation = generations.submit(() -> generate(claim, budget));
     } catch (RejectedExecutionException e) {
       store.release(claim.lease().orElseThrow(), now());
       throw new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
@@ -176,7 +206,7 @@ public final class Orchestrator implements AutoCloseable {
       if (done.isPresent()) {
         return new Answer(created ? Outcome.CREATED : Outcome.EXISTING, done.get(), Cache.MISS);
       }
-      return awaitSettled(claim.state(), created, deadline);
+      return awaitSettled(claim.state(), created, deadline, budget);
     } catch (TimeoutException e) {
       // the generation goes on and completes
       return new Answer(Outcome.PENDING, claim.state(), Cache.MISS);
@@ -195,7 +225,7 @@ public final class Orchestrator implements AutoCloseable {
    * Generates and completes under the claim's fence. Empty when the fence went stale meanwhile:
    * another caller owns the result now.
    */
-  private Optional<StoredPrompt> generate(Claim claim) {
+  private Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     long started = System.nanoTime();
@@ -218,6 +248,8 @@ public final class Orchestrator implements AutoCloseable {
       } catch (Exception e) {
         return recordFailure(claim, reason(e), started);
       }
+      // Spent whether or not the result is kept: the model did the work.
+      generation.reportedUsage().ifPresent(budget::spent);
       Instant now = now();
       Optional<Result> completed = store.complete(fence, EnvelopeJson.write(generation, now), now);
       if (completed.isEmpty()) {
@@ -249,7 +281,8 @@ public final class Orchestrator implements AutoCloseable {
    * Waits for another caller's result: on every change signal or pause, reads it again; takes the
    * lease over when it expired or the last attempt failed with attempts left.
    */
-  private Answer awaitSettled(StoredPrompt seen, boolean created, long deadline) {
+  private Answer awaitSettled(
+      StoredPrompt seen, boolean created, long deadline, GenerationBudget budget) {
     long started = System.nanoTime();
     boolean settled = false;
     try (ResultWatch watch = store.watch(seen.result().id())) {
@@ -272,7 +305,7 @@ public final class Orchestrator implements AutoCloseable {
           if (takeover.isPresent()) {
             listener.tookOver();
             settled = true;
-            return generateWithin(takeover.get(), created, deadline);
+            return generateWithin(takeover.get(), created, deadline, budget);
           }
         }
         long remaining = remainingNanos(deadline);

@@ -2,13 +2,18 @@ package dev.genie.http;
 
 import dev.genie.core.ErrorCode;
 import dev.genie.core.Orchestrator;
+import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.Audited;
+import dev.genie.http.internal.Authenticating;
+import dev.genie.http.internal.CallerLimits;
 import dev.genie.http.internal.Draining;
 import dev.genie.http.internal.ExchangeBasics;
 import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
@@ -16,6 +21,7 @@ import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -29,6 +35,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.inject.Inject;
@@ -59,18 +66,27 @@ public final class GenieServer implements AutoCloseable {
   private volatile InetSocketAddress address;
 
   @Inject
-  GenieServer(GenieConfig config, Orchestrator orchestrator, PrometheusMeterRegistry registry) {
+  GenieServer(
+      GenieConfig config,
+      Orchestrator orchestrator,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     this.config = config;
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator);
+    AuthSettings auth = config.auth();
+    Optional<KeyStore> keys = auth.keys() ? store.keys() : Optional.empty();
+    CallerLimits limits =
+        keys.map(keyStore -> new CallerLimits(keyStore, clock, registry)).orElse(null);
+    PromptHandlers prompts = new PromptHandlers(orchestrator, limits);
+    boolean auditPrompts = auth.auditPrompts();
     this.routes =
         new Routes()
-            .add(Methods.POST, "/prompts", prompts.submit())
-            .add(Methods.POST, "/prompt", prompts.submit())
-            .add(Methods.GET, "/prompts", prompts.list())
-            .add(Methods.GET, "/prompts/{id}", prompts.find())
+            .add(Methods.POST, "/prompts", new Audited(auditPrompts, prompts.submit()))
+            .add(Methods.POST, "/prompt", new Audited(auditPrompts, prompts.submit()))
+            .add(Methods.GET, "/prompts", new Audited(auditPrompts, prompts.list()))
+            .add(Methods.GET, "/prompts/{id}", new Audited(auditPrompts, prompts.find()))
             .add(Methods.GET, "/health", new HealthHandler(store))
             .add(Methods.GET, "/metrics", new MetricsHandler(registry))
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
@@ -88,7 +104,14 @@ public final class GenieServer implements AutoCloseable {
             new RequestLimitingHandler(
                 limit,
                 new Offloaded(
-                    server.maxBodyBytes(), server.requestTimeout(), new Guarded(routes))));
+                    server.maxBodyBytes(),
+                    server.requestTimeout(),
+                    new Guarded(
+                        keys.<HttpHandler>map(
+                                keyStore ->
+                                    new Authenticating(
+                                        new KeyCache(keyStore, clock), limits, routes))
+                            .orElse(routes)))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
@@ -132,7 +155,12 @@ public final class GenieServer implements AutoCloseable {
       throw e;
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
+    log.info(
+        "Genie serving on {} from the {} store {}; {}",
+        uri(),
+        store.name(),
+        store.describe(),
+        config.auth().describe());
     return this;
   }
 

@@ -206,6 +206,7 @@ class IsolationIT {
             text.normalizerVersion(),
             text.profileId(),
             text.profile(),
+            text.namespace(),
             owner,
             t0,
             t0.plus(LEASE));

@@ -17,6 +17,7 @@ public record GenieConfig(
     OrchestratorSettings orchestrator,
     GeneratorSettings generator,
     LogSettings log,
+    AuthSettings auth,
     List<String> notices) {
 
   public GenieConfig {
@@ -38,12 +39,14 @@ public record GenieConfig(
       }
     }
     try {
+      ServerSettings server = ServerSettings.from(env);
       return new GenieConfig(
-          ServerSettings.from(env),
+          server,
           StorageSettings.from(env, notices),
           orchestrator(env),
           GeneratorSettings.from(env),
           LogSettings.from(env),
+          AuthSettings.from(env, server.host()),
           notices);
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");

@@ -4,6 +4,7 @@ import dev.genie.core.Answer;
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ErrorCode;
+import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenieException;
 import dev.genie.core.Orchestrator;
 import dev.genie.persistence.PageCursor;
@@ -28,9 +29,18 @@ public final class PromptHandlers {
   static final HttpString GENIE_CACHE = new HttpString("Genie-Cache");
 
   private final Orchestrator orchestrator;
+  private final CallerLimits limits;
+
+  /**
+   * @param limits the callers' budgets, or null when keys are off
+   */
+  public PromptHandlers(Orchestrator orchestrator, CallerLimits limits) {
+    this.orchestrator = orchestrator;
+    this.limits = limits;
+  }
 
   public PromptHandlers(Orchestrator orchestrator) {
-    this.orchestrator = orchestrator;
+    this(orchestrator, null);
   }
 
   /** {@code POST /prompts}: 201 when this request created it, 200 when it existed, 202 pending. */
@@ -38,7 +48,16 @@ public final class PromptHandlers {
     return exchange -> {
       RequestBodies.requireJson(exchange);
       String prompt = PromptRequest.prompt(Offloaded.body(exchange));
-      Answer answer = orchestrator.submit(prompt);
+      exchange.putAttachment(Audited.PROMPT_TEXT, prompt);
+      Caller caller = caller(exchange);
+      Answer answer =
+          orchestrator.submit(
+              caller.namespace(),
+              prompt,
+              caller.key() == null || limits == null
+                  ? GenerationBudget.UNLIMITED
+                  : limits.budget(caller.key()));
+      exchange.putAttachment(Audited.PROMPT_ID, answer.state().prompt().id());
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());
         case EXISTING -> exchange.setStatusCode(200);
@@ -55,7 +74,7 @@ public final class PromptHandlers {
   public HttpHandler find() {
     return exchange -> {
       String id = exchange.getAttachment(Routes.ID);
-      Optional<StoredPrompt> state = orchestrator.find(id);
+      Optional<StoredPrompt> state = orchestrator.find(caller(exchange).namespace(), id);
       if (state.isEmpty()) {
         String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
         throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
@@ -65,6 +84,12 @@ public final class PromptHandlers {
       }
       Json.send(exchange, Json.prompt(state.get()));
     };
+  }
+
+  /** Who sent the request: anyone, when keys are off. */
+  private static Caller caller(HttpServerExchange exchange) {
+    Caller caller = exchange.getAttachment(Caller.ATTACHMENT);
+    return caller == null ? Caller.ANYONE : caller;
   }
 
   /** The header's value: hit, miss or coalesced. */
@@ -81,7 +106,8 @@ public final class PromptHandlers {
     return exchange -> {
       int limit = limit(exchange);
       Optional<PageCursor> cursor = single(exchange, "cursor").map(PromptHandlers::cursor);
-      Json.send(exchange, Json.page(orchestrator.list(limit, cursor)));
+      Json.send(
+          exchange, Json.page(orchestrator.list(caller(exchange).namespace(), limit, cursor)));
     };
   }
 

@@ -3,6 +3,7 @@ package dev.genie.persistence.sql;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PageCursor;
@@ -23,6 +24,7 @@ import dev.genie.persistence.sql.internal.PoolGate;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
 import dev.genie.persistence.sql.internal.Schema;
+import dev.genie.persistence.sql.internal.SqlKeyStore;
 import dev.genie.persistence.sql.internal.StoreFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,6 +63,7 @@ public final class SqlPromptStore implements PromptStore {
   private final CompletedPrompts completed;
   private final PoolGate gate;
   private final ChangeListener listener;
+  private final SqlKeyStore keys;
 
   private SqlPromptStore(
       SqlStoreSettings settings,
@@ -74,6 +77,7 @@ public final class SqlPromptStore implements PromptStore {
     this.completed = new CompletedPrompts(settings.completedCacheBytes());
     this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
     this.listener = new ChangeListener(this::connectForListening, watchers);
+    this.keys = new SqlKeyStore(dataSource);
   }
 
   /**
@@ -103,7 +107,8 @@ public final class SqlPromptStore implements PromptStore {
   /** Whether a stored prompt is this one, not another whose key collides with it. */
   private static boolean sameText(StoredPrompt stored, NewPrompt prompt) {
     return stored.prompt().normalizedText().equals(prompt.normalizedText())
-        && stored.prompt().profileId().equals(prompt.profileId());
+        && stored.prompt().profileId().equals(prompt.profileId())
+        && stored.prompt().namespace().equals(prompt.namespace());
   }
 
   @Override
@@ -129,6 +134,7 @@ public final class SqlPromptStore implements PromptStore {
                       prompt.normalizerVersion(),
                       prompt.profileId(),
                       prompt.profile(),
+                      prompt.namespace(),
                       terms.owner(),
                       terms.now(),
                       terms.expiresAt());
@@ -207,11 +213,17 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public PromptPage list(int limit, Optional<PageCursor> after) {
+    return list(null, limit, after);
+  }
+
+  @Override
+  public PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
     List<PromptRow> rows =
         inSession(
             "list prompts",
             mapper ->
                 mapper.list(
+                    namespace,
                     limit + 1,
                     after.map(PageCursor::createdAt).orElse(null),
                     after.map(PageCursor::promptId).orElse(null)));
@@ -261,6 +273,11 @@ public final class SqlPromptStore implements PromptStore {
     details.put("schemaVersion", schemaVersion);
     details.put("notifications", listener.listening() ? "listening" : "polling");
     return details;
+  }
+
+  @Override
+  public Optional<KeyStore> keys() {
+    return Optional.of(keys);
   }
 
   /** The pool, for metrics. */

@@ -27,7 +27,10 @@ import javax.sql.DataSource;
 public final class CurrentSchema {
   /** This build's migrations, oldest first; a test checks that the folder holds exactly these. */
   public static final List<String> MIGRATIONS =
-      List.of("V1__prompts_and_results.sql", "V3__generation_profile_in_prompt_key.sql");
+      List.of(
+          "V1__prompts_and_results.sql",
+          "V3__generation_profile_in_prompt_key.sql",
+          "V5__keys_namespaces_and_token_budgets.sql");
 
   public static final String FOLDER = "dev/genie/persistence/sql/migration";
 
