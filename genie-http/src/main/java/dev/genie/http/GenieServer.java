@@ -80,13 +80,12 @@ public final class GenieServer implements AutoCloseable {
     CallerLimits limits =
         keys.map(keyStore -> new CallerLimits(keyStore, clock, registry)).orElse(null);
     PromptHandlers prompts = new PromptHandlers(orchestrator, limits);
-    boolean auditPrompts = auth.auditPrompts();
     this.routes =
         new Routes()
-            .add(Methods.POST, "/prompts", new Audited(auditPrompts, prompts.submit()))
-            .add(Methods.POST, "/prompt", new Audited(auditPrompts, prompts.submit()))
-            .add(Methods.GET, "/prompts", new Audited(auditPrompts, prompts.list()))
-            .add(Methods.GET, "/prompts/{id}", new Audited(auditPrompts, prompts.find()))
+            .add(Methods.POST, "/prompts", prompts.submit())
+            .add(Methods.POST, "/prompt", prompts.submit())
+            .add(Methods.GET, "/prompts", prompts.list())
+            .add(Methods.GET, "/prompts/{id}", prompts.find())
             .add(Methods.GET, "/health", new HealthHandler(store))
             .add(Methods.GET, "/metrics", new MetricsHandler(registry))
             .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
@@ -106,12 +105,14 @@ public final class GenieServer implements AutoCloseable {
                 new Offloaded(
                     server.maxBodyBytes(),
                     server.requestTimeout(),
-                    new Guarded(
-                        keys.<HttpHandler>map(
-                                keyStore ->
-                                    new Authenticating(
-                                        new KeyCache(keyStore, clock), limits, routes))
-                            .orElse(routes)))));
+                    new Audited(
+                        auth.auditPrompts(),
+                        new Guarded(
+                            keys.<HttpHandler>map(
+                                    keyStore ->
+                                        new Authenticating(
+                                            new KeyCache(keyStore, clock), limits, routes))
+                                .orElse(routes))))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()

@@ -323,5 +323,11 @@ class CallersIT {
                     && line.matches(".* requestId=[0-9a-f]+ .*")
                     && line.matches(".* promptId=\"[0-9a-f-]{36}\" .*"));
     assertThat(audit).noneMatch(line -> line.contains("a sentinel poem"));
+    assertThat(ServerLog.lines())
+        .anyMatch(
+            line ->
+                line.contains("dev.genie.http.audit")
+                    && line.contains("key=\"-\"")
+                    && line.contains("outcome=401"));
   }
 }

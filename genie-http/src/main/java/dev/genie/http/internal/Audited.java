@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per prompt request on the logger {@code dev.genie.http.audit}, written when the answer
- * is complete, whatever it was: {@code key=value} pairs, strings JSON-quoted. Never the key; the
- * prompt text only when asked for ({@code GENIE_AUDIT_PROMPTS=1}).
+ * is complete, whatever it was (a refused key too, as {@code key=-}): {@code key=value} pairs,
+ * strings JSON-quoted. Never the key; the prompt text only when asked for ({@code
+ * GENIE_AUDIT_PROMPTS=1}).
  */
 public final class Audited implements HttpHandler {
   /** The prompt the request named or created, when there is one. */
@@ -19,6 +20,9 @@ public final class Audited implements HttpHandler {
 
   /** The prompt text the request sent, when there is one. */
   public static final AttachmentKey<String> PROMPT_TEXT = AttachmentKey.create(String.class);
+
+  /** {@code /prompts}, {@code /prompts/{id}} and {@code /prompt}, refused ones too. */
+  private static final String PROMPT_ROUTES = "/prompt";
 
   private static final Logger audit = LoggerFactory.getLogger("dev.genie.http.audit");
 
@@ -32,6 +36,10 @@ public final class Audited implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (!exchange.getRelativePath().startsWith(PROMPT_ROUTES)) {
+      next.handleRequest(exchange);
+      return;
+    }
     exchange.addExchangeCompleteListener(
         (done, nextListener) -> {
           try {
