@@ -248,10 +248,10 @@ public final class Orchestrator implements AutoCloseable {
       } catch (Exception e) {
         return recordFailure(claim, reason(e), started);
       }
-      // Spent whether or not the result is kept: the model did the work.
-      generation.reportedUsage().ifPresent(budget::spent);
       Instant now = now();
       Optional<Result> completed = store.complete(fence, EnvelopeJson.write(generation, now), now);
+      // Charged whether or not the result is kept: the model did the work.
+      charge(budget, generation, prompt);
       if (completed.isEmpty()) {
         log.info("dropped a late result for prompt {}: its lease was taken over", prompt.id());
         listener.generated(GenerationOutcome.FENCED_OUT, since(started));
@@ -261,6 +261,15 @@ public final class Orchestrator implements AutoCloseable {
       return Optional.of(new StoredPrompt(prompt, completed.get()));
     } finally {
       leasesHeld.remove(fence);
+    }
+  }
+
+  /** Recorded after the result is stored, so that a failure to record cannot lose it. */
+  private static void charge(GenerationBudget budget, Generation generation, Prompt prompt) {
+    try {
+      generation.reportedUsage().ifPresent(budget::spent);
+    } catch (RuntimeException e) {
+      log.warn("could not record the tokens used for prompt {}: {}", prompt.id(), e.getMessage());
     }
   }
 

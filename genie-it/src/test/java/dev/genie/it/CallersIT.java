@@ -17,15 +17,22 @@ import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -268,10 +275,45 @@ class CallersIT {
 
   @Test
   void theAdminRoutesAnswerLoopbackAndAdminKeysOnly() throws Exception {
-    List<GenieServer> genie = twoInstances(CountingGenerator.sample(Duration.ZERO));
-    // The tests reach the server over loopback: the admin routes answer without a key.
-    assertThat(client(genie.get(0), null).get("/metrics").status()).isEqualTo(200);
-    assertThat(client(genie.get(0), null).get("/openapi.yaml").status()).isEqualTo(200);
+    Optional<InetAddress> lan = nonLoopbackAddress();
+    Assumptions.assumeTrue(
+        lan.isPresent(), "this machine has no non-loopback IPv4 address to call from");
+    database = POSTGRES.server().freshDatabase();
+    GenieServer genie =
+        genies.sql(
+            database,
+            CountingGenerator.sample(Duration.ZERO),
+            Map.of("GENIE_HOST", "0.0.0.0")); // keys by default
+    URI fromAfar = URI.create("http://" + lan.get().getHostAddress() + ":" + genie.port());
+    String admin = createKey("--name", "ops", "--admin");
+    String user = createKey("--name", "app");
+
+    for (String route : List.of("/metrics", "/openapi.yaml")) {
+      assertThat(new GenieClient(genie.uri(), TIMEOUT).get(route).status())
+          .as("%s from loopback", route)
+          .isEqualTo(200);
+      assertUnauthenticated(new GenieClient(fromAfar, TIMEOUT).get(route));
+      GenieResponse forbidden = new GenieClient(fromAfar, TIMEOUT, user).get(route);
+      assertThat(forbidden.status()).isEqualTo(403);
+      assertThat(forbidden.errorCode()).isEqualTo("FORBIDDEN");
+      assertThat(new GenieClient(fromAfar, TIMEOUT, admin).get(route).status()).isEqualTo(200);
+    }
+    assertThat(new GenieClient(fromAfar, TIMEOUT).get("/health").status()).isEqualTo(200);
+    assertUnauthenticated(new GenieClient(fromAfar, TIMEOUT).get("/prompts"));
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+          return Optional.of(address);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   @Test
