@@ -1,5 +1,6 @@
 package dev.genie.persistence;
 
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +39,14 @@ public record ApiKey(
     if (ratePerSecond < 0 || dailyTokens < 0) {
       throw new IllegalArgumentException("limits must not be negative");
     }
+  }
+
+  /**
+   * Whether two key hashes are equal, in time that does not depend on where they differ: how every
+   * store accepts a key.
+   */
+  public static boolean sameHash(byte[] a, byte[] b) {
+    return MessageDigest.isEqual(a, b);
   }
 
   public boolean revoked() {

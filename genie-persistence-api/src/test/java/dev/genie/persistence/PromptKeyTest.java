@@ -25,6 +25,22 @@ class PromptKeyTest {
   }
 
   @Test
+  void keyHashesCompareByContent() throws Exception {
+    java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] a = sha256.digest("genie_one".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] same = sha256.digest("genie_one".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] lastByteDiffers = a.clone();
+    lastByteDiffers[31] ^= 1;
+    byte[] firstByteDiffers = a.clone();
+    firstByteDiffers[0] ^= 1;
+
+    assertThat(ApiKey.sameHash(a, same)).isTrue();
+    assertThat(ApiKey.sameHash(a, lastByteDiffers)).isFalse();
+    assertThat(ApiKey.sameHash(a, firstByteDiffers)).isFalse();
+    assertThat(ApiKey.sameHash(a, new byte[0])).isFalse();
+  }
+
+  @Test
   void namesAreShortAndPlain() {
     assertThat(ApiKey.requireName("name", "team-a.prod_1")).isEqualTo("team-a.prod_1");
     assertThatThrownBy(() -> ApiKey.requireName("namespace", "a b"))

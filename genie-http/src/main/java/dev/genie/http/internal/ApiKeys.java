@@ -42,11 +42,6 @@ public final class ApiKeys {
     }
   }
 
-  /** Whether two hashes are equal, in time that does not depend on where they differ. */
-  public static boolean sameHash(byte[] a, byte[] b) {
-    return MessageDigest.isEqual(a, b);
-  }
-
   /**
    * The key of an {@code Authorization} header: {@code Bearer <key>}, the scheme in any case. Empty
    * when the header is missing, of another scheme, or holds something no key looks like.

@@ -52,10 +52,7 @@ public final class Audited implements HttpHandler {
   }
 
   private String line(HttpServerExchange exchange) {
-    Caller caller = exchange.getAttachment(Caller.ATTACHMENT);
-    if (caller == null) {
-      caller = Caller.ANYONE;
-    }
+    Caller caller = Caller.of(exchange);
     String cache = exchange.getResponseHeaders().getFirst(PromptHandlers.GENIE_CACHE);
     String promptId = exchange.getAttachment(PROMPT_ID);
     if (promptId == null) {

@@ -1,6 +1,7 @@
 package dev.genie.http.internal;
 
 import dev.genie.persistence.ApiKey;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 
 /**
@@ -13,6 +14,12 @@ public record Caller(ApiKey key) {
 
   /** Anyone, when keys are off: everything is in the default namespace. */
   public static final Caller ANYONE = new Caller(null);
+
+  /** Who sent the exchange: {@link #ANYONE} unless a key was accepted. */
+  public static Caller of(HttpServerExchange exchange) {
+    Caller caller = exchange.getAttachment(ATTACHMENT);
+    return caller == null ? ANYONE : caller;
+  }
 
   /** The name audit lines and metrics use: the key's, or {@code -}. */
   public String name() {

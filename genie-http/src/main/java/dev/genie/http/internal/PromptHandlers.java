@@ -49,7 +49,7 @@ public final class PromptHandlers {
       RequestBodies.requireJson(exchange);
       String prompt = PromptRequest.prompt(Offloaded.body(exchange));
       exchange.putAttachment(Audited.PROMPT_TEXT, prompt);
-      Caller caller = caller(exchange);
+      Caller caller = Caller.of(exchange);
       Answer answer =
           orchestrator.submit(
               caller.namespace(),
@@ -74,7 +74,7 @@ public final class PromptHandlers {
   public HttpHandler find() {
     return exchange -> {
       String id = exchange.getAttachment(Routes.ID);
-      Optional<StoredPrompt> state = orchestrator.find(caller(exchange).namespace(), id);
+      Optional<StoredPrompt> state = orchestrator.find(Caller.of(exchange).namespace(), id);
       if (state.isEmpty()) {
         String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
         throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
@@ -84,12 +84,6 @@ public final class PromptHandlers {
       }
       Json.send(exchange, Json.prompt(state.get()));
     };
-  }
-
-  /** Who sent the request: anyone, when keys are off. */
-  private static Caller caller(HttpServerExchange exchange) {
-    Caller caller = exchange.getAttachment(Caller.ATTACHMENT);
-    return caller == null ? Caller.ANYONE : caller;
   }
 
   /** The header's value: hit, miss or coalesced. */
@@ -107,7 +101,7 @@ public final class PromptHandlers {
       int limit = limit(exchange);
       Optional<PageCursor> cursor = single(exchange, "cursor").map(PromptHandlers::cursor);
       Json.send(
-          exchange, Json.page(orchestrator.list(caller(exchange).namespace(), limit, cursor)));
+          exchange, Json.page(orchestrator.list(Caller.of(exchange).namespace(), limit, cursor)));
     };
   }
 

@@ -2,7 +2,6 @@ package dev.genie.persistence.sql.internal;
 
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,7 +73,7 @@ public final class SqlKeyStore implements KeyStore {
             try (ResultSet rows = select.executeQuery()) {
               // The index lookup can only reveal timing about the hash, never about the key; the
               // comparison that accepts it is still made in constant time.
-              if (rows.next() && MessageDigest.isEqual(rows.getBytes("key_hash"), keyHash)) {
+              if (rows.next() && ApiKey.sameHash(rows.getBytes("key_hash"), keyHash)) {
                 return Optional.of(key(rows));
               }
               return Optional.empty();
