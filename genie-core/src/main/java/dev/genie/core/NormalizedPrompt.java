@@ -1,6 +1,7 @@
 package dev.genie.core;
 
 import dev.genie.core.generate.GenerationProfile;
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PromptKey;
 
@@ -24,6 +25,18 @@ public record NormalizedPrompt(String raw, String text, String key, int version)
    * @param profile the profile's {@link GenerationProfile#json()}
    */
   public NewPrompt toNewPrompt(String profileId, String profile) {
-    return new NewPrompt(PromptKey.of(profileId, text), text, raw, version, profileId, profile);
+    return toNewPrompt(ApiKey.DEFAULT_NAMESPACE, profileId, profile);
+  }
+
+  /** The prompt to store in {@code namespace}, keyed over it, the profile and the text. */
+  public NewPrompt toNewPrompt(String namespace, String profileId, String profile) {
+    return new NewPrompt(
+        PromptKey.of(namespace, profileId, text),
+        text,
+        raw,
+        version,
+        profileId,
+        profile,
+        namespace);
   }
 }

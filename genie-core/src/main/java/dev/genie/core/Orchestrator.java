@@ -9,6 +9,7 @@ import dev.genie.core.internal.GenerationRuns;
 import dev.genie.core.internal.LeaseKeeper;
 import dev.genie.core.internal.PendingResults;
 import dev.genie.core.internal.Sweeper;
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
@@ -125,7 +126,19 @@ public final class Orchestrator implements AutoCloseable {
    * @throws dev.genie.persistence.StoreUnavailableException when the store cannot serve now
    */
   public Answer submit(String rawPrompt) {
-    CompletableFuture<Answer> answer = submitAsync(rawPrompt);
+    return submit(ApiKey.DEFAULT_NAMESPACE, rawPrompt, GenerationBudget.UNLIMITED);
+  }
+
+  /**
+   * Returns the result of {@code rawPrompt} in {@code namespace}: prompts, results and single
+   * flight are shared within a namespace and never across. A generation started for this caller is
+   * charged to {@code budget}, which may refuse it beforehand.
+   *
+   * @throws GenieException from {@code budget} when it refuses a generation
+   */
+  public Answer submit(String namespace, String rawPrompt, GenerationBudget budget) {
+    CompletableFuture<Answer> answer =
+        submitAsync(namespace, rawPrompt, budget, settings.waitTimeout());
     try {
       return answer.get();
     } catch (ExecutionException e) {
@@ -151,20 +164,27 @@ public final class Orchestrator implements AutoCloseable {
    * pending result: zero answers pending at once what is not settled yet.
    */
   public CompletableFuture<Answer> submitAsync(String rawPrompt, Duration maxWait) {
-    CompletableFuture<Answer> answer = claimAndAnswer(rawPrompt, maxWait);
+    return submitAsync(ApiKey.DEFAULT_NAMESPACE, rawPrompt, GenerationBudget.UNLIMITED, maxWait);
+  }
+
+  /** {@link #submitAsync(String, Duration)} in {@code namespace}, charged to {@code budget}. */
+  public CompletableFuture<Answer> submitAsync(
+      String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
+    CompletableFuture<Answer> answer = claimAndAnswer(namespace, rawPrompt, budget, maxWait);
     answer.thenAccept(listener::answered);
     return answer;
   }
 
-  private CompletableFuture<Answer> claimAndAnswer(String rawPrompt, Duration maxWait) {
+  private CompletableFuture<Answer> claimAndAnswer(
+      String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
     NormalizedPrompt prompt = normalizer.normalize(rawPrompt);
     Duration wait =
         maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
-    Claim claim = store.claim(prompt.toNewPrompt(profileId, profileJson), terms(now()));
+    Claim claim = store.claim(prompt.toNewPrompt(namespace, profileId, profileJson), terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
-      return generateWithin(claim, claim.created(), deadline);
+      return generateWithin(claim, claim.created(), deadline, budget);
     }
     listener.claimLost();
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
@@ -175,12 +195,27 @@ public final class Orchestrator implements AutoCloseable {
     return awaitSettled(claim.state(), false, deadline);
   }
 
+  /** The profile every prompt of this orchestrator is keyed and generated under. */
+  public GenerationProfile profile() {
+    return generator.profile();
+  }
+
   public Optional<StoredPrompt> find(String promptId) {
     return store.find(promptId);
   }
 
+  /** The prompt when it belongs to {@code namespace}; another namespace's is not found. */
+  public Optional<StoredPrompt> find(String namespace, String promptId) {
+    return store.find(promptId).filter(found -> found.prompt().namespace().equals(namespace));
+  }
+
   public PromptPage list(int limit, Optional<PageCursor> after) {
     return store.list(limit, after);
+  }
+
+  /** Newest first, only {@code namespace}'s prompts. */
+  public PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
+    return store.list(namespace, limit, after);
   }
 
   public PromptStore store() {
@@ -229,9 +264,17 @@ public final class Orchestrator implements AutoCloseable {
    * generator does not block, else on a thread of its own, which goes on after the deadline. A
    * stop's end answers pending at once, after releasing the lease and interrupting the run.
    */
-  private CompletableFuture<Answer> generateWithin(Claim claim, boolean created, long deadline) {
+  private CompletableFuture<Answer> generateWithin(
+      Claim claim, boolean created, long deadline, GenerationBudget budget) {
+    try {
+      budget.beforeGeneration();
+    } catch (RuntimeException refused) {
+      // Not an attempt: released, so that a caller with budget left may generate at once.
+      runs.release(claim.lease().orElseThrow());
+      throw refused;
+    }
     if (!generator.blocks()) {
-      Optional<StoredPrompt> done = runs.generate(claim);
+      Optional<StoredPrompt> done = runs.generate(claim, budget);
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
@@ -239,7 +282,7 @@ public final class Orchestrator implements AutoCloseable {
     }
     Fence fence = claim.lease().orElseThrow();
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
-    Future<?> run = runs.inBackground(claim, generation);
+    Future<?> run = runs.inBackground(claim, budget, generation);
     if (run == null) {
       throw shuttingDown();
     }
@@ -271,7 +314,8 @@ public final class Orchestrator implements AutoCloseable {
   /** Generates a result taken over by a waiter, on a thread of its own. */
   private CompletableFuture<Optional<StoredPrompt>> generateTakenOver(Claim claim) {
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
-    if (runs.inBackground(claim, generation) == null) {
+    // Taken over on behalf of every waiter of this process: charged to none of their budgets.
+    if (runs.inBackground(claim, GenerationBudget.UNLIMITED, generation) == null) {
       generation.completeExceptionally(shuttingDown());
     }
     return generation;

@@ -74,7 +74,8 @@ final class FakePromptStore implements PromptStore {
             text.normalizerVersion(),
             terms.now(),
             text.profileId(),
-            text.profile());
+            text.profile(),
+            text.namespace());
     Result result = Result.pending(UUID.randomUUID().toString(), prompt.id(), terms);
     promptsByKey.put(prompt.key(), prompt);
     promptsById.put(prompt.id(), prompt);

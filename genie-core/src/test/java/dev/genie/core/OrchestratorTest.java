@@ -10,6 +10,7 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
@@ -74,6 +75,55 @@ class OrchestratorTest {
     assertThat(first.state().prompt().rawText()).isEqualTo("Write a poem about autumn");
     assertThat(generator.calls).hasValue(1);
     assertThat(listener.events).containsExactly("claimWon", "generated:COMPLETED", "claimLost");
+  }
+
+  @Test
+  void namespacesShareNothing() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.SUCCEED);
+    Orchestrator genie = orchestrator(generator, settings().build());
+
+    Answer a = genie.submit("team-a", "a poem", GenerationBudget.UNLIMITED);
+    Answer b = genie.submit("team-b", "a poem", GenerationBudget.UNLIMITED);
+
+    assertThat(a.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(b.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(b.state().prompt().id()).isNotEqualTo(a.state().prompt().id());
+    assertThat(generator.calls).hasValue(2);
+    String idA = a.state().prompt().id();
+    assertThat(genie.find("team-a", idA)).isPresent();
+    assertThat(genie.find("team-b", idA)).isEmpty();
+    assertThat(genie.submit("team-a", "a poem", GenerationBudget.UNLIMITED).cache())
+        .isEqualTo(Cache.HIT);
+  }
+
+  @Test
+  void aRefusedBudgetReleasesTheClaimAndGeneratesNothingButHitsStillAnswer() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.SUCCEED);
+    Orchestrator genie = orchestrator(generator, settings().build());
+    genie.submit("a poem");
+    GenerationBudget exhausted =
+        new GenerationBudget() {
+          @Override
+          public void beforeGeneration() {
+            throw new GenieException(ErrorCode.BUDGET_EXHAUSTED, "spent");
+          }
+
+          @Override
+          public void spent(dev.genie.core.generate.Usage usage) {
+            throw new AssertionError("nothing was generated");
+          }
+        };
+
+    assertThat(genie.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", exhausted).cache())
+        .isEqualTo(Cache.HIT);
+    assertThatThrownBy(() -> genie.submit(ApiKey.DEFAULT_NAMESPACE, "another poem", exhausted))
+        .isInstanceOf(GenieException.class)
+        .extracting(e -> ((GenieException) e).code())
+        .isEqualTo(ErrorCode.BUDGET_EXHAUSTED);
+    assertThat(generator.calls).hasValue(1);
+    // released: the next caller with budget generates at once instead of waiting out the lease
+    assertThat(genie.submit("another poem").cache()).isEqualTo(Cache.MISS);
+    assertThat(generator.calls).hasValue(2);
   }
 
   @Test

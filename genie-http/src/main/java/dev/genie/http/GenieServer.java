@@ -1,13 +1,18 @@
 package dev.genie.http;
 
 import dev.genie.core.Orchestrator;
+import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.Audited;
+import dev.genie.http.internal.Authenticating;
+import dev.genie.http.internal.CallerLimits;
 import dev.genie.http.internal.Draining;
 import dev.genie.http.internal.ExchangeBasics;
 import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
+import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.Offloaded;
@@ -19,6 +24,7 @@ import dev.genie.http.internal.Routes;
 import dev.genie.http.internal.WebPage;
 import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -31,6 +37,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.inject.Inject;
@@ -64,12 +71,20 @@ public final class GenieServer implements AutoCloseable {
   private volatile InetSocketAddress address;
 
   @Inject
-  GenieServer(GenieConfig config, Orchestrator orchestrator, PrometheusMeterRegistry registry) {
+  GenieServer(
+      GenieConfig config,
+      Orchestrator orchestrator,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     this.config = config;
     this.orchestrator = orchestrator;
     this.store = orchestrator.store();
     ServerSettings server = config.server();
-    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests());
+    AuthSettings auth = config.auth();
+    Optional<KeyStore> keys = auth.keys() ? store.keys() : Optional.empty();
+    CallerLimits limits =
+        keys.map(keyStore -> new CallerLimits(keyStore, clock, registry)).orElse(null);
+    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests(), limits);
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", prompts.submit())
@@ -92,7 +107,14 @@ public final class GenieServer implements AutoCloseable {
                 server.maxBodyBytes(),
                 server.requestTimeout(),
                 new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
-                new Guarded(routes)));
+                new Audited(
+                    auth.auditPrompts(),
+                    new Guarded(
+                        keys.<HttpHandler>map(
+                                keyStore ->
+                                    new Authenticating(
+                                        new KeyCache(keyStore, clock), limits, routes))
+                            .orElse(routes)))));
     HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
@@ -140,7 +162,12 @@ public final class GenieServer implements AutoCloseable {
       throw bind == null ? e : ListenCheck.refused(config.server(), bind);
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    log.info("Genie serving on {} from the {} store {}", uri(), store.name(), store.describe());
+    log.info(
+        "Genie serving on {} from the {} store {}; {}",
+        uri(),
+        store.name(),
+        store.describe(),
+        config.auth().describe());
     return this;
   }
 

@@ -43,7 +43,7 @@ class CurrentSchemaIT {
 
       assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).isEmpty();
       SqlPromptStore.open(settings).close(); // Flyway migrates the empty database
-      assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).contains("3");
+      assertThat(CurrentSchema.version(dataSource, Schema.HISTORY_TABLE)).contains("5");
 
       try (Connection connection = database.connect();
           Statement statement = connection.createStatement()) {

@@ -207,6 +207,7 @@ class IsolationIT {
             text.normalizerVersion(),
             text.profileId(),
             text.profile(),
+            text.namespace(),
             owner,
             t0,
             LEASE_MICROS);

@@ -80,7 +80,7 @@ class ProfileUpgradeIT {
     SqlStoreSettings settings =
         SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(2).build();
     try (SqlPromptStore store = SqlPromptStore.open(settings)) {
-      assertThat(store.describe().get("schemaVersion")).isEqualTo("3");
+      assertThat(store.describe().get("schemaVersion")).isEqualTo("5");
       Normalizer normalizer = new Normalizer(8000);
       LeaseTerms terms = new LeaseTerms("upgrade-test", Instant.now(), Duration.ofMinutes(1), 3);
       List<String> found = new ArrayList<>();
@@ -88,6 +88,7 @@ class ProfileUpgradeIT {
         StoredPrompt byId = store.find(old.getValue()).orElseThrow();
         assertThat(byId.prompt().normalizedText()).isEqualTo(old.getKey());
         assertThat(byId.prompt().profile()).isEqualTo(SampleGenerator.PROFILE.json());
+        assertThat(byId.prompt().namespace()).isEqualTo("default");
         assertThat(byId.result().status().name().toLowerCase())
             .isEqualTo(OLD_PROMPTS.get(old.getKey()));
 

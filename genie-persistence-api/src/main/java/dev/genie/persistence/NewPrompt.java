@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param normalizerVersion the version of the rules that produced {@code normalizedText}
  * @param profileId SHA-256 of {@code profile}
  * @param profile the generation profile in canonical JSON
+ * @param namespace whose prompt it is
  */
 public record NewPrompt(
     String key,
@@ -19,13 +20,33 @@ public record NewPrompt(
     String rawText,
     int normalizerVersion,
     String profileId,
-    String profile) {
+    String profile,
+    String namespace) {
   public NewPrompt {
+    Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(normalizedText, "normalizedText");
     Objects.requireNonNull(rawText, "rawText");
     Objects.requireNonNull(profileId, "profileId");
     Objects.requireNonNull(profile, "profile");
+  }
+
+  /** A prompt of the default namespace. */
+  public NewPrompt(
+      String key,
+      String normalizedText,
+      String rawText,
+      int normalizerVersion,
+      String profileId,
+      String profile) {
+    this(
+        key,
+        normalizedText,
+        rawText,
+        normalizerVersion,
+        profileId,
+        profile,
+        ApiKey.DEFAULT_NAMESPACE);
   }
 
   /** A prompt under the {@code sample} generator's profile. */

@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param profileId SHA-256 of {@code profile}
  * @param profile the generation profile in canonical JSON
+ * @param namespace whose prompt it is
  */
 public record Prompt(
     String id,
@@ -16,7 +17,30 @@ public record Prompt(
     int normalizerVersion,
     Instant createdAt,
     String profileId,
-    String profile) {
+    String profile,
+    String namespace) {
+
+  /** A prompt of the default namespace. */
+  public Prompt(
+      String id,
+      String key,
+      String rawText,
+      String normalizedText,
+      int normalizerVersion,
+      Instant createdAt,
+      String profileId,
+      String profile) {
+    this(
+        id,
+        key,
+        rawText,
+        normalizedText,
+        normalizerVersion,
+        createdAt,
+        profileId,
+        profile,
+        ApiKey.DEFAULT_NAMESPACE);
+  }
 
   /** A prompt under the {@code sample} generator's profile. */
   public Prompt(

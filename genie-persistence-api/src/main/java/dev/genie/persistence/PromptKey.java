@@ -30,6 +30,18 @@ public final class PromptKey {
     return sha256Hex(profileId + "\n" + normalizedText);
   }
 
+  /**
+   * The key in {@code namespace}. The default namespace keeps {@link #of(String, String)}, so that
+   * the keys stored before namespaces existed stay valid; any other is hashed with a prefix that a
+   * profile id (64 hex digits) never starts with, so no key of one namespace equals another's.
+   */
+  public static String of(String namespace, String profileId, String normalizedText) {
+    if (ApiKey.DEFAULT_NAMESPACE.equals(namespace)) {
+      return of(profileId, normalizedText);
+    }
+    return sha256Hex("namespace:" + namespace + "\n" + profileId + "\n" + normalizedText);
+  }
+
   /** Lower-case hex SHA-256 of the text's UTF-8 bytes. */
   public static String sha256Hex(String text) {
     try {

@@ -66,6 +66,23 @@ public interface PromptStore extends AutoCloseable {
   PromptPage list(int limit, Optional<PageCursor> after);
 
   /**
+   * Newest first, only the prompts of {@code namespace}. The default serves stores that hold only
+   * the {@value ApiKey#DEFAULT_NAMESPACE} namespace.
+   */
+  default PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
+    if (!ApiKey.DEFAULT_NAMESPACE.equals(namespace)) {
+      throw new UnsupportedOperationException(
+          "the " + name() + " store holds only the default namespace");
+    }
+    return list(limit, after);
+  }
+
+  /** The callers' keys, when this store keeps them. */
+  default Optional<KeyStore> keys() {
+    return Optional.empty();
+  }
+
+  /**
    * Opens a watch on a result: its {@link ResultWatch#await} returns early once the result changes.
    * Open it before reading the state you are going to wait on, so that no change is missed. The
    * default only sleeps, which is correct for callers that poll.

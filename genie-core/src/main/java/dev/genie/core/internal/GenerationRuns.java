@@ -1,6 +1,7 @@
 package dev.genie.core.internal;
 
 import dev.genie.core.ErrorCode;
+import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
@@ -105,12 +106,13 @@ public final class GenerationRuns {
    * Starts the generation on a thread of its own, to settle {@code generation}; null when the
    * orchestrator is shutting down, and the lease was released.
    */
-  public Future<?> inBackground(Claim claim, CompletableFuture<Optional<StoredPrompt>> generation) {
+  public Future<?> inBackground(
+      Claim claim, GenerationBudget budget, CompletableFuture<Optional<StoredPrompt>> generation) {
     try {
       return generations.submit(
           () -> {
             try {
-              generation.complete(generate(claim));
+              generation.complete(generate(claim, budget));
             } catch (Throwable failure) {
               generation.completeExceptionally(failure);
             }
@@ -138,7 +140,7 @@ public final class GenerationRuns {
 
   private void generateQuietly(Claim claim) {
     try {
-      generate(claim);
+      generate(claim, GenerationBudget.UNLIMITED);
     } catch (GenieException e) {
       log.debug("a resumed generation ended: {}", e.getMessage());
     } catch (RuntimeException e) {
@@ -150,7 +152,7 @@ public final class GenerationRuns {
    * Generates and completes under the claim's fence, renewing the lease meanwhile. Empty when the
    * fence went stale: another caller owns the result now.
    */
-  public Optional<StoredPrompt> generate(Claim claim) {
+  public Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     long started = System.nanoTime();
@@ -175,7 +177,11 @@ public final class GenerationRuns {
         }
         return recordFailure(claim, reason(e), started);
       }
-      return store(claim, generation, hold, started);
+      Optional<StoredPrompt> stored = store(claim, generation, hold, started);
+      // Charged after the result is stored, so that a failure to record cannot lose it, and
+      // whether or not it was kept: the model did the work.
+      charge(budget, generation, prompt);
+      return stored;
     } finally {
       leasesHeld.remove(fence);
     }
@@ -231,6 +237,16 @@ public final class GenerationRuns {
       }
       listener.generated(GenerationOutcome.COMPLETED, since(started));
       return Optional.of(new StoredPrompt(prompt, completed.get()));
+    }
+  }
+
+  private static void charge(GenerationBudget budget, Generation generation, Prompt prompt) {
+    try {
+      if (generation.usage() != null) {
+        budget.spent(generation.usage());
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not record the tokens used for prompt {}: {}", prompt.id(), e.getMessage());
     }
   }
 

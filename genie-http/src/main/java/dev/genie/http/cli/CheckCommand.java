@@ -60,7 +60,9 @@ final class CheckCommand implements Callable<Integer> {
               + " from the "
               + store.name()
               + " store "
-              + store.describe());
+              + store.describe()
+              + "; "
+              + config.auth().describe());
       return 0;
     } finally {
       orchestrator.shutdown(Duration.ZERO);

@@ -57,6 +57,7 @@ public final class GenieCli {
             .addSubcommand(serve)
             .addSubcommand(new MigrateCommand(environment, out))
             .addSubcommand(new CheckCommand(environment, out))
+            .addSubcommand(new KeysCommand(environment, out))
             .addSubcommand(new CommandLine.HelpCommand())
             .setOut(writer(out))
             .setErr(writer(err))

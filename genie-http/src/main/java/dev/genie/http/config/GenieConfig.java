@@ -18,6 +18,7 @@ public record GenieConfig(
     GeneratorSettings generator,
     LogSettings log,
     RenderSettings render,
+    AuthSettings auth,
     List<String> notices) {
 
   public GenieConfig {
@@ -39,13 +40,15 @@ public record GenieConfig(
       }
     }
     try {
+      ServerSettings server = ServerSettings.from(env);
       return new GenieConfig(
-          ServerSettings.from(env),
+          server,
           StorageSettings.from(env, notices),
           orchestrator(env),
           GeneratorSettings.from(env),
           LogSettings.from(environment, env),
           RenderSettings.from(env),
+          AuthSettings.from(env, server.host()),
           notices);
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");

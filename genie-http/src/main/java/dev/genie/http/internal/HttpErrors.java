@@ -4,9 +4,11 @@ import dev.genie.core.ErrorCode;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
+import dev.genie.core.LimitExceededException;
 import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -25,6 +27,10 @@ public final class HttpErrors {
     STATUS.put(ErrorCode.INVALID_PARAMETER, 400);
     STATUS.put(ErrorCode.NOT_FOUND, 404);
     STATUS.put(ErrorCode.NOT_READY, 409);
+    STATUS.put(ErrorCode.UNAUTHENTICATED, 401);
+    STATUS.put(ErrorCode.FORBIDDEN, 403);
+    STATUS.put(ErrorCode.RATE_LIMITED, 429);
+    STATUS.put(ErrorCode.BUDGET_EXHAUSTED, 429);
     STATUS.put(ErrorCode.METHOD_NOT_ALLOWED, 405);
     STATUS.put(ErrorCode.BODY_TOO_LARGE, 413);
     STATUS.put(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415);
@@ -56,10 +62,18 @@ public final class HttpErrors {
     }
     int status = status(code);
     exchange.setStatusCode(status);
-    if (status == 503) {
+    if (status == 503 || status == 429) {
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, retryAfterSeconds);
     }
+    if (status == 401) {
+      exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
+    }
     Json.send(exchange, Json.error(code, message, RequestIds.of(exchange)));
+  }
+
+  /** Whole seconds, rounded up, at least one: what {@code Retry-After} takes. */
+  private static String seconds(Duration wait) {
+    return Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000));
   }
 
   /**
@@ -73,8 +87,13 @@ public final class HttpErrors {
       exchange.getResponseHeaders().put(Headers.LOCATION, "/prompts/" + failed.promptId());
     }
     if (failure instanceof GeneratorUnavailableException unavailable) {
-      long seconds = Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000);
-      send(exchange, unavailable.code(), unavailable.getMessage(), Long.toString(seconds));
+      send(
+          exchange,
+          unavailable.code(),
+          unavailable.getMessage(),
+          seconds(unavailable.retryAfter()));
+    } else if (failure instanceof LimitExceededException limited) {
+      send(exchange, limited.code(), limited.getMessage(), seconds(limited.retryAfter()));
     } else if (failure instanceof GenieException genie) {
       send(exchange, genie.code(), genie.getMessage());
     } else if (failure instanceof StoreUnavailableException) {

@@ -4,6 +4,7 @@ import dev.genie.core.Answer;
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ErrorCode;
+import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenieException;
 import dev.genie.core.Orchestrator;
 import dev.genie.persistence.PageCursor;
@@ -38,10 +39,17 @@ public final class PromptHandlers {
   private final Orchestrator orchestrator;
   private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final CallerLimits limits;
 
-  public PromptHandlers(Orchestrator orchestrator, int maxWaiting) {
+  /**
+   * @param maxWaiting how many requests may be parked waiting for a result ({@code
+   *     GENIE_MAX_WAITING_REQUESTS})
+   * @param limits the callers' budgets, or null when keys are off
+   */
+  public PromptHandlers(Orchestrator orchestrator, int maxWaiting, CallerLimits limits) {
     this.orchestrator = orchestrator;
     this.maxWaiting = maxWaiting;
+    this.limits = limits;
   }
 
   /**
@@ -54,10 +62,18 @@ public final class PromptHandlers {
     return exchange -> {
       RequestBodies.requireJson(exchange);
       String prompt = PromptRequest.prompt(Offloaded.body(exchange));
+      exchange.putAttachment(Audited.PROMPT_TEXT, prompt);
+      Caller caller = Caller.of(exchange);
+      GenerationBudget budget =
+          caller.key() == null || limits == null
+              ? GenerationBudget.UNLIMITED
+              : limits.budget(caller.key());
       boolean place = waiting.incrementAndGet() <= maxWaiting;
       CompletableFuture<Answer> answer;
       try {
-        answer = orchestrator.submitAsync(prompt, place ? MAX_WAIT : Duration.ZERO);
+        answer =
+            orchestrator.submitAsync(
+                caller.namespace(), prompt, budget, place ? MAX_WAIT : Duration.ZERO);
       } catch (RuntimeException e) {
         waiting.decrementAndGet();
         throw e;
@@ -88,6 +104,7 @@ public final class PromptHandlers {
   private static void answered(HttpServerExchange exchange, CompletableFuture<Answer> settled) {
     try {
       Answer answer = settled.join();
+      exchange.putAttachment(Audited.PROMPT_ID, answer.state().prompt().id());
       switch (answer.outcome()) {
         case CREATED -> located(exchange, 201, answer.state());
         case EXISTING -> exchange.setStatusCode(200);
@@ -118,7 +135,7 @@ public final class PromptHandlers {
   /** The prompt that the path's {@code {id}} names; a 404 when there is none. */
   static StoredPrompt existing(Orchestrator orchestrator, HttpServerExchange exchange) {
     String id = exchange.getAttachment(Routes.ID);
-    Optional<StoredPrompt> state = orchestrator.find(id);
+    Optional<StoredPrompt> state = orchestrator.find(Caller.of(exchange).namespace(), id);
     if (state.isEmpty()) {
       String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
       throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
@@ -131,7 +148,8 @@ public final class PromptHandlers {
     return exchange -> {
       int limit = limit(exchange);
       Optional<PageCursor> cursor = single(exchange, "cursor").map(PromptHandlers::cursor);
-      Json.send(exchange, Json.page(orchestrator.list(limit, cursor)));
+      Json.send(
+          exchange, Json.page(orchestrator.list(Caller.of(exchange).namespace(), limit, cursor)));
     };
   }
 

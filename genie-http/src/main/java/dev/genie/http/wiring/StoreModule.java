@@ -2,6 +2,7 @@ package dev.genie.http.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dev.genie.http.StartupCheckException;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.StorageSettings;
 import dev.genie.persistence.PromptStore;
@@ -29,6 +30,17 @@ public final class StoreModule {
       Map<String, Provider<PromptStore>> stores,
       MeterRegistry registry) {
     PromptStore store = StoreSelection.open(storage, config.notices(), stores);
+    if (config.auth().keys() && store.keys().isEmpty()) {
+      store.close();
+      throw new StartupCheckException(
+          "callers need keys ("
+              + config.auth().describe()
+              + "), and the "
+              + store.name()
+              + " store keeps no keys",
+          "set DATABASE_URL to serve from PostgreSQL, which keeps keys; or bind GENIE_HOST=127.0.0.1;"
+              + " or set GENIE_AUTH=off to let anyone who reaches the port ask and read");
+    }
     // Alert on genie_storage_info{store="legacy"} where only PostgreSQL should ever serve.
     Gauge.builder("genie.storage.info", () -> 1)
         .description("The store that serves this instance: sql or legacy")

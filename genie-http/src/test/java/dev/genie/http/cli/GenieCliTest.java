@@ -88,6 +88,46 @@ class GenieCliTest {
   }
 
   @Test
+  void theStartupCheckRefusesANonLoopbackBindWithoutKeys() {
+    assertThat(run(legacy("GENIE_HOST", "0.0.0.0"), "check")).isEqualTo(78);
+
+    assertThat(err())
+        .startsWith("GENIE STARTUP CHECK FAILED\n")
+        .contains("callers need a key (GENIE_AUTH=keys, as GENIE_HOST is not loopback)")
+        .contains("the legacy store keeps no keys")
+        .contains("GENIE_AUTH=off");
+    assertThat(served).isEmpty();
+  }
+
+  @Test
+  void offSpelledOutLetsANonLoopbackBindStart() {
+    Map<String, String> env = legacy("GENIE_HOST", "0.0.0.0");
+    env.put("GENIE_AUTH", "off");
+    env.put("GENIE_PORT", "0");
+
+    assertThat(run(env, "check")).isZero();
+  }
+
+  @Test
+  void keysNeedAStoreThatKeepsThem() {
+    assertThat(run(legacy("GENIE_STORAGE", "legacy"), "keys", "create", "--name", "alice"))
+        .isEqualTo(78);
+
+    assertThat(err()).contains("the legacy store keeps no keys", "set DATABASE_URL");
+    assertThat(out()).doesNotContain("genie_");
+  }
+
+  @Test
+  void aRateIsRequestsPerSecond() {
+    assertThat(KeysCommand.rate("5/s")).isEqualTo(5);
+    assertThat(KeysCommand.rate("12")).isEqualTo(12);
+    for (String bad : new String[] {"0/s", "5/m", "-1", "fast", ""}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeysCommand.rate(bad))
+          .hasMessageContaining("--rate");
+    }
+  }
+
+  @Test
   void checkPassesOnTheEmbeddedStoreWithoutBindingThePort() throws Exception {
     int port = freePort();
 

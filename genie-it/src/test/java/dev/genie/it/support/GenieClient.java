@@ -24,12 +24,23 @@ public final class GenieClient {
   private final String base;
   private final Duration timeout;
   private final HttpClient http;
+  private final String authorization;
 
   /**
    * @param baseUri the server, e.g. {@code http://127.0.0.1:41234}
    * @param requestTimeout how long one request may take before it fails with a timeout
    */
   public GenieClient(URI baseUri, Duration requestTimeout) {
+    this(baseUri, requestTimeout, null);
+  }
+
+  /**
+   * A client that sends {@code Authorization: Bearer <key>} with every request.
+   *
+   * @param key the key, or null to send none
+   */
+  public GenieClient(URI baseUri, Duration requestTimeout, String key) {
+    this.authorization = key == null ? null : "Bearer " + key;
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.timeout = requestTimeout;
@@ -85,9 +96,11 @@ public final class GenieClient {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(timeout)
-        .header("Accept", "application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(timeout)
+            .header("Accept", "application/json");
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   private GenieResponse send(HttpRequest request) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.genie.persistence.legacy;
 
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
@@ -107,6 +108,11 @@ public final class LegacyPromptStore implements PromptStore {
 
   @Override
   public Claim claim(NewPrompt text, LeaseTerms terms) {
+    if (!ApiKey.DEFAULT_NAMESPACE.equals(text.namespace())) {
+      // Its journal records no namespace: a prompt of another would be read back as the default's.
+      throw new UnsupportedOperationException(
+          "the legacy store holds only the default namespace, not " + text.namespace());
+    }
     return locked(
         () -> {
           Optional<Prompt> existing = index.byKey(text.key());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
 import java.io.IOException;
@@ -42,6 +43,27 @@ class LegacyPromptStoreTest {
               Map.entry("store", "legacy"),
               Map.entry("dataDir", dir.toAbsolutePath().normalize().toString()),
               Map.entry("prompts", 1));
+    }
+  }
+
+  @Test
+  void anotherNamespaceIsRefusedRatherThanStoredAsTheDefaults() {
+    try (LegacyPromptStore store = open()) {
+      NewPrompt text = prompt("one");
+      NewPrompt elsewhere =
+          new NewPrompt(
+              text.key(),
+              text.normalizedText(),
+              text.rawText(),
+              text.normalizerVersion(),
+              text.profileId(),
+              text.profile(),
+              "team-a");
+
+      assertThatThrownBy(() -> store.claim(elsewhere, terms("owner", T0)))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("team-a");
+      assertThat(store.list(10, Optional.empty()).items()).isEmpty();
     }
   }
 

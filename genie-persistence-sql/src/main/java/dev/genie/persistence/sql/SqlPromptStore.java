@@ -3,6 +3,7 @@ package dev.genie.persistence.sql;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PageCursor;
@@ -24,6 +25,7 @@ import dev.genie.persistence.sql.internal.PoolGate;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
 import dev.genie.persistence.sql.internal.Schema;
+import dev.genie.persistence.sql.internal.SqlKeyStore;
 import dev.genie.persistence.sql.internal.StoreFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -71,6 +73,7 @@ public final class SqlPromptStore implements PromptStore {
   private final PoolGate gate;
   private final Outage outage;
   private final ChangeListener listener;
+  private final SqlKeyStore keys;
 
   private SqlPromptStore(
       SqlStoreSettings settings,
@@ -87,6 +90,7 @@ public final class SqlPromptStore implements PromptStore {
     this.gate = new PoolGate(settings.poolSize(), settings.connectionTimeout());
     this.outage = new Outage(settings.failoverWait());
     this.listener = new ChangeListener(this::connectForListening, watchers);
+    this.keys = new SqlKeyStore(dataSource);
   }
 
   /**
@@ -127,7 +131,8 @@ public final class SqlPromptStore implements PromptStore {
   /** Whether a stored prompt is this one, not another whose key collides with it. */
   private static boolean sameText(StoredPrompt stored, NewPrompt prompt) {
     return stored.prompt().normalizedText().equals(prompt.normalizedText())
-        && stored.prompt().profileId().equals(prompt.profileId());
+        && stored.prompt().profileId().equals(prompt.profileId())
+        && stored.prompt().namespace().equals(prompt.namespace());
   }
 
   @Override
@@ -153,6 +158,7 @@ public final class SqlPromptStore implements PromptStore {
                       prompt.normalizerVersion(),
                       prompt.profileId(),
                       prompt.profile(),
+                      prompt.namespace(),
                       terms.owner(),
                       at(terms.now()),
                       micros(terms.duration()));
@@ -252,11 +258,17 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public PromptPage list(int limit, Optional<PageCursor> after) {
+    return list(null, limit, after);
+  }
+
+  @Override
+  public PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
     List<PromptRow> rows =
         inSession(
             "list prompts",
             mapper ->
                 mapper.list(
+                    namespace,
                     limit + 1,
                     after.map(PageCursor::createdAt).orElse(null),
                     after.map(PageCursor::promptId).orElse(null)));
@@ -311,6 +323,11 @@ public final class SqlPromptStore implements PromptStore {
         "notifications",
         listener.listening(settings.connectionTimeout()) ? "listening" : "polling");
     return details;
+  }
+
+  @Override
+  public Optional<KeyStore> keys() {
+    return Optional.of(keys);
   }
 
   /** The pool, for metrics. */

@@ -30,7 +30,8 @@ public final class CurrentSchema {
       List.of(
           "V1__prompts_and_results.sql",
           "V2__pending_lease_index.sql",
-          "V3__generation_profile_in_prompt_key.sql");
+          "V3__generation_profile_in_prompt_key.sql",
+          "V5__keys_namespaces_and_token_budgets.sql");
 
   public static final String FOLDER = "dev/genie/persistence/sql/migration";
 

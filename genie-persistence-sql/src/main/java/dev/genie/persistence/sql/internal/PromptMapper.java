@@ -18,6 +18,7 @@ public interface PromptMapper {
       @Param("normalizerVersion") int normalizerVersion,
       @Param("profileId") String profileId,
       @Param("profile") String profile,
+      @Param("namespace") String namespace,
       @Param("owner") String owner,
       @Param("now") Instant now,
       @Param("leaseMicros") long leaseMicros);
@@ -61,7 +62,9 @@ public interface PromptMapper {
 
   PromptRow find(@Param("promptId") String promptId);
 
+  /** Newest first; every namespace's when {@code namespace} is null. */
   List<PromptRow> list(
+      @Param("namespace") String namespace,
       @Param("limit") int limit,
       @Param("afterCreatedAt") Instant afterCreatedAt,
       @Param("afterId") String afterId);

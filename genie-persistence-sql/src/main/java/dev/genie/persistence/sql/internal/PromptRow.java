@@ -17,6 +17,7 @@ public final class PromptRow {
   public Instant promptCreatedAt;
   public String profileId;
   public String profile;
+  public String namespace;
   public String resultId;
   public String status;
   public String envelope;
@@ -39,7 +40,8 @@ public final class PromptRow {
             normalizerVersion,
             promptCreatedAt,
             profileId,
-            profile);
+            profile,
+            namespace);
     return new StoredPrompt(prompt, toResult());
   }
 
