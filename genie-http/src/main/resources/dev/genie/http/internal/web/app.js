@@ -13,6 +13,7 @@
     METHOD_NOT_ALLOWED: 'Genie does not answer this request.',
     BODY_TOO_LARGE: 'The prompt is too large to send.',
     UNSUPPORTED_MEDIA_TYPE: 'Genie refused the request format.',
+    EXPECTATION_FAILED: 'Genie refused an expectation of the request.',
     GENERATION_FAILED: 'The generation failed. Sending the same prompt again tries again.',
     STORAGE_UNAVAILABLE: 'Genie cannot reach its store right now; try again in a moment.',
     OVERLOADED: 'Genie is busy; try again in a moment.',
