@@ -400,7 +400,7 @@ class OrchestratorTest {
   }
 
   @Test
-  void aCompletionRefusedForTheWholeLeaseReleasesItAndIsCounted() {
+  void aCompletionRefusedForTheWholeLeaseReleasesItAndIsCounted() throws Exception {
     store.completionsToRefuse.set(Integer.MAX_VALUE);
     ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
     Orchestrator genie = orchestrator(generator, settings().lease(Duration.ofMillis(300)).build());
@@ -414,6 +414,8 @@ class OrchestratorTest {
     assertThat(left.result().status()).isEqualTo(ResultStatus.PENDING);
     assertThat(left.result().leaseLiveAt(clock.instant())).as("released").isFalse();
     assertThat(next.state().result().status()).isEqualTo(ResultStatus.COMPLETED);
+    // The waiter may see the stored result before the generation's thread reports it.
+    awaitEvent("generated:COMPLETED");
     assertThat(listener.events).contains("generated:UNSTORED", "tookOver", "generated:COMPLETED");
     assertThat(generator.calls).hasValue(2);
   }
@@ -474,6 +476,13 @@ class OrchestratorTest {
 
     assertThatThrownBy(() -> genie.submit("anything"))
         .isInstanceOf(StoreUnavailableException.class);
+  }
+
+  private void awaitEvent(String event) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!listener.events.contains(event) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
   }
 
   private StoredPrompt awaitStatus(String promptId, ResultStatus status) throws Exception {
