@@ -478,13 +478,6 @@ class OrchestratorTest {
         .isInstanceOf(StoreUnavailableException.class);
   }
 
-  private void awaitEvent(String event) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!listener.events.contains(event) && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-  }
-
   private StoredPrompt awaitStatus(String promptId, ResultStatus status) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {

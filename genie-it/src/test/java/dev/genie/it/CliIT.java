@@ -32,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CliIT {
-  /** This build's schema version: that of its last migration, {@code V<version>__…}. */
-  private static final String LATEST_SCHEMA =
-      CurrentSchema.MIGRATIONS.get(CurrentSchema.MIGRATIONS.size() - 1).split("__")[0].substring(1);
+  private static final String LATEST_SCHEMA = CurrentSchema.latestVersion();
 
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 

@@ -1,6 +1,7 @@
 package dev.genie.it;
 
 import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
 import java.time.Duration;
@@ -58,6 +59,12 @@ final class CountingGenerator implements Generator {
   @Override
   public String name() {
     return SampleGenerator.NAME;
+  }
+
+  /** The sample generator's, so that an in-process instance shares prompts with the jar's. */
+  @Override
+  public GenerationProfile profile() {
+    return sample.profile();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,13 +42,20 @@ public final class FakeOpenAi implements AutoCloseable {
   private final AtomicInteger modelListings = new AtomicInteger();
   private final List<String> bodies = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<String> callAuthorizations = new CopyOnWriteArrayList<>();
 
   /**
    * One answer of the endpoint: a status, headers, a body, after an optional delay; {@code
-   * bodyDelay} holds the body back after the head was sent.
+   * bodyDelay} holds the body back after the head was sent, and {@code release}, when set, holds
+   * the whole answer until it is counted down.
    */
   public record Reply(
-      int status, String retryAfter, String body, Duration delay, Duration bodyDelay) {
+      int status,
+      String retryAfter,
+      String body,
+      Duration delay,
+      Duration bodyDelay,
+      CountDownLatch release) {
 
     public static Reply pages(String title, String... paragraphs) {
       ObjectNode page = JSON.createObjectNode().put("title", title);
@@ -78,20 +86,26 @@ public final class FakeOpenAi implements AutoCloseable {
           retryAfter,
           "{\"error\":{\"message\":\"status " + status + "\",\"type\":\"test\"}}",
           Duration.ZERO,
-          Duration.ZERO);
+          Duration.ZERO,
+          null);
     }
 
     public static Reply raw(int status, String body) {
-      return new Reply(status, null, body, Duration.ZERO, Duration.ZERO);
+      return new Reply(status, null, body, Duration.ZERO, Duration.ZERO, null);
     }
 
     public Reply after(Duration delay) {
-      return new Reply(status, retryAfter, body, delay, bodyDelay);
+      return new Reply(status, retryAfter, body, delay, bodyDelay, release);
     }
 
     /** Sends the head at once and the body only after {@code bodyDelay}. */
     public Reply bodyAfter(Duration bodyDelay) {
-      return new Reply(status, retryAfter, body, delay, bodyDelay);
+      return new Reply(status, retryAfter, body, delay, bodyDelay, release);
+    }
+
+    /** Hangs until {@code release} is counted down, as an upstream call that never ends would. */
+    public Reply heldUntil(CountDownLatch release) {
+      return new Reply(status, retryAfter, body, delay, bodyDelay, release);
     }
 
     private static Reply completion(String content, String finishReason, String refusal) {
@@ -112,7 +126,7 @@ public final class FakeOpenAi implements AutoCloseable {
           .put("prompt_tokens", 12)
           .put("completion_tokens", 34)
           .put("total_tokens", 46);
-      return new Reply(200, null, root.toString(), Duration.ZERO, Duration.ZERO);
+      return new Reply(200, null, root.toString(), Duration.ZERO, Duration.ZERO, null);
     }
   }
 
@@ -173,20 +187,30 @@ public final class FakeOpenAi implements AutoCloseable {
     return List.copyOf(authorizations);
   }
 
+  /** The Authorization header of each chat completion call, in the order they arrived. */
+  public List<String> callAuthorizations() {
+    return List.copyOf(callAuthorizations);
+  }
+
   private void complete(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     mostAtOnce.accumulateAndGet(now, Math::max);
     try {
       calls.incrementAndGet();
       bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      authorizations.add(authorization);
+      callAuthorizations.add(authorization);
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback.get();
       }
-      if (!reply.delay().isZero()) {
+      if (!reply.delay().isZero() || reply.release() != null) {
         try {
           Thread.sleep(reply.delay().toMillis());
+          if (reply.release() != null) {
+            reply.release().await();
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;

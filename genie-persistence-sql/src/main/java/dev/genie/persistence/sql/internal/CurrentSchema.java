@@ -35,6 +35,11 @@ public final class CurrentSchema {
 
   public static final String FOLDER = "dev/genie/persistence/sql/migration";
 
+  /** This build's schema version: that of its last migration, {@code V<version>__…}. */
+  public static String latestVersion() {
+    return MIGRATIONS.get(MIGRATIONS.size() - 1).split("__")[0].substring(1);
+  }
+
   private record Applied(String version, Integer checksum, boolean success) {
     // Spelled out: a record's generated equals is linked at its first call, which at startup
     // costs some 20 ms of method-handle spinning for one comparison.
