@@ -61,6 +61,21 @@ public final class ConnectionSettings {
   }
 
   /**
+   * The properties of the schema's migration connections, which Flyway takes outside the pool (it
+   * holds one for its lock while it migrates on another, which a pool of one could never give it):
+   * no statement timeout, since building an index over a large table may take longer than any
+   * request should; through a pooler in transaction mode, no session options at all.
+   */
+  public static Properties forMigration(SqlStoreSettings settings, boolean pooled) {
+    Properties properties = withCredentials(settings, settings.url(), "genie-migrate", pooled);
+    if (!pooled) {
+      properties.setProperty("options", "-c lock_timeout=" + settings.lockTimeout().toMillis());
+    }
+    properties.remove("socketTimeout");
+    return properties;
+  }
+
+  /**
    * The statement that sets the timeouts for the current transaction only; sent in the same round
    * trip as the transaction's BEGIN.
    */

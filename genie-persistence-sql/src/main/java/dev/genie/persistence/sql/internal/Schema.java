@@ -39,7 +39,12 @@ public final class Schema {
    */
   public static String prepare(ConnectionPool pool, SqlStoreSettings settings) {
     return prepare(
-        pool.dataSource(), new DirectConnections(settings, pool.pooled()), settings.migrate());
+        pool.dataSource(),
+        new PrimaryDataSource(
+            settings.url().jdbcUrl(),
+            ConnectionSettings.forMigration(settings, pool.pooled()),
+            settings.connectionTimeout()),
+        settings.migrate());
   }
 
   /**
