@@ -18,6 +18,8 @@ public final class Load implements AutoCloseable {
     String prompt(int client, int n);
   }
 
+  private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(50);
+
   private final History history;
   private final IntFunction<GenieClient> clients;
   private final Prompts prompts;
@@ -54,7 +56,22 @@ public final class Load implements AutoCloseable {
 
   private void run(int index) {
     for (int n = 0; running.get() && !Thread.currentThread().isInterrupted(); n++) {
-      history.send(index, clients.apply(index), prompts.prompt(index, n));
+      Exchange exchange = history.send(index, clients.apply(index), prompts.prompt(index, n));
+      if (!exchange.isSuccess()) {
+        pauseAfterFailure();
+      }
+    }
+  }
+
+  /**
+   * A client that was refused waits a moment before it asks again, as a polite one does: a crowd of
+   * instant 503s would otherwise take the CPU from the recovery it is waiting for.
+   */
+  private static void pauseAfterFailure() {
+    try {
+      Thread.sleep(PAUSE_AFTER_FAILURE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
