@@ -146,6 +146,8 @@ class FailoverIT {
                     ? name + " own prompt " + c + "-" + n
                     : name + " shared prompt " + history.nanosSinceStart() / 250_000_000)) {
       load.awaitSuccesses(100, PATIENCE);
+      // A standby that rejoined after the last fault is not synchronous at once.
+      cluster.awaitSynchronousStandby(PATIENCE);
       CompletableFuture<Long> promotion =
           CompletableFuture.supplyAsync(
               () -> {

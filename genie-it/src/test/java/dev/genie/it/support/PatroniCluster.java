@@ -214,7 +214,11 @@ public final class PatroniCluster implements AutoCloseable {
     }
   }
 
-  private void awaitSynchronousStandby(Duration timeout) throws InterruptedException {
+  /**
+   * Waits until a standby is synchronous: only then can the primary's loss be survived without
+   * losing what it acknowledged, so Patroni will not promote a standby that was not.
+   */
+  public void awaitSynchronousStandby(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (nodes.stream().noneMatch(n -> status(n, "/sync") == 200)) {
       if (System.nanoTime() > deadline) {
