@@ -219,6 +219,8 @@ public final class PendingResults {
           && (result.status() == ResultStatus.FAILED || !result.leaseLiveAt(now))) {
         Optional<Claim> takeover = owner.takeOver(result, now);
         if (takeover.isPresent()) {
+          // Set before the run: a wake may see the stored result before the run reports it.
+          generatedHere = true;
           owner
               .generate(takeover.get())
               .whenComplete(
@@ -226,9 +228,9 @@ public final class PendingResults {
                     if (failure != null) {
                       settled.completeExceptionally(failure);
                     } else if (done.isPresent()) {
-                      generatedHere = true;
                       settled.complete(done.get());
                     } else {
+                      generatedHere = false;
                       schedule(pollInitial); // fenced out: someone else owns it now
                     }
                   });
