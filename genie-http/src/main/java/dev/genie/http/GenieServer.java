@@ -234,18 +234,20 @@ public final class GenieServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    int unanswered = draining.inFlight();
-    undertow.stop();
+    int late = draining.inFlight();
+    undertow.stop(); // answers already on their way still leave, as connections close
+    int cutOff = draining.inFlight();
     Duration left = grace.minusNanos(System.nanoTime() - started);
     int released = orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
     store.close();
     log.info(
-        "Genie stopped after {} ms: {} of {} requests in flight answered{}; unfinished"
-            + " generations whose leases were released: {}",
+        "Genie stopped after {} ms: {} of {} requests in flight answered within the grace{}{};"
+            + " unfinished generations whose leases were released: {}",
         (System.nanoTime() - started) / 1_000_000,
-        atStop - unanswered,
+        atStop - late,
         atStop,
-        unanswered == 0 ? "" : ", " + unanswered + " cut off unanswered",
+        late == cutOff ? "" : ", " + (late - cutOff) + " more as the server closed",
+        cutOff == 0 ? "" : ", " + cutOff + " cut off unanswered",
         released);
   }
 
