@@ -43,7 +43,15 @@ public final class Orchestrator implements AutoCloseable {
   /** The most expired leases one sweep takes over. */
   private static final int SWEEP_LIMIT = 8;
 
+  /** How long a stop keeps for its pending answers, unless a crowd needs longer. */
   private static final Duration MOST_TIME_TO_ANSWER = Duration.ofSeconds(2);
+
+  /**
+   * How many pending answers a stop counts on sending per second: each is written and its
+   * connection closed on an IO thread, which costs the most when thousands close at once. A loaded
+   * two-core machine sent about 3,000 a second (bench/waiters.sh); this leaves room.
+   */
+  private static final int ANSWERS_PER_SECOND = 2_000;
 
   /** Threads that read pending results again for every waiter of this process. */
   private static final int READ_THREADS = 4;
@@ -228,9 +236,14 @@ public final class Orchestrator implements AutoCloseable {
    * lease it held was released so that another instance takes over at once.
    */
   public void beginStop(Duration grace) {
-    // Pending answers go out in the grace's last quarter (its last 2 s at most), so that even
-    // thousands of them have left when it ends.
-    Duration sending = min(grace.dividedBy(4), MOST_TIME_TO_ANSWER);
+    // Pending answers go out in the grace's last quarter (its last 2 s at most), or earlier when
+    // a crowd is waiting (at most from half the grace on), so that all have left when it ends.
+    Duration sending =
+        max(
+            min(grace.dividedBy(4), MOST_TIME_TO_ANSWER),
+            min(
+                grace.dividedBy(2),
+                Duration.ofMillis(1000L * deadlines.parked() / ANSWERS_PER_SECOND)));
     stopDeadline = System.nanoTime() + grace.minus(sending).toNanos();
     stopping = true;
     sweeper.stop();
@@ -444,6 +457,10 @@ public final class Orchestrator implements AutoCloseable {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Duration since(long startedNanos) {

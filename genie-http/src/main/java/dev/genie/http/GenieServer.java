@@ -4,18 +4,18 @@ import dev.genie.core.Orchestrator;
 import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
+import dev.genie.http.internal.AccessLog;
+import dev.genie.http.internal.Admission;
 import dev.genie.http.internal.Audited;
 import dev.genie.http.internal.Authenticating;
+import dev.genie.http.internal.BodyReader;
 import dev.genie.http.internal.CallerLimits;
 import dev.genie.http.internal.Draining;
-import dev.genie.http.internal.ExchangeBasics;
 import dev.genie.http.internal.ExportHandler;
-import dev.genie.http.internal.Guarded;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.internal.MetricsHandler;
-import dev.genie.http.internal.Offloaded;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PreviewHandler;
@@ -23,6 +23,7 @@ import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.internal.WebPage;
 import dev.genie.http.internal.WorkLimit;
+import dev.genie.http.internal.Workers;
 import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
@@ -85,37 +86,37 @@ public final class GenieServer implements AutoCloseable {
     CallerLimits limits =
         keys.map(keyStore -> new CallerLimits(keyStore, clock, registry)).orElse(null);
     PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests(), limits);
+    Workers workers =
+        new Workers(
+            new BodyReader(server.maxBodyBytes(), server.requestTimeout()),
+            new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
+            keys.<Admission>map(
+                    keyStore -> new Authenticating(new KeyCache(keyStore, clock), limits))
+                .orElse(Admission.ANYONE));
+    boolean auditPrompts = auth.auditPrompts();
+    HttpHandler submit = new Audited(auditPrompts, workers.runWithBody(prompts.submit()));
     this.routes =
         new Routes()
-            .add(Methods.POST, "/prompts", prompts.submit())
-            .add(Methods.POST, "/prompt", prompts.submit())
-            .add(Methods.GET, "/prompts", prompts.list())
-            .add(Methods.GET, "/prompts/{id}", prompts.find())
-            .add(Methods.GET, "/prompts/{id}/preview", new PreviewHandler(orchestrator))
+            .add(Methods.POST, "/prompts", submit)
+            .add(Methods.POST, "/prompt", submit)
+            .add(Methods.GET, "/prompts", new Audited(auditPrompts, workers.run(prompts.list())))
+            .add(
+                Methods.GET,
+                "/prompts/{id}",
+                new Audited(auditPrompts, workers.run(prompts.find())))
+            .add(
+                Methods.GET, "/prompts/{id}/preview", workers.run(new PreviewHandler(orchestrator)))
             .add(
                 Methods.GET,
                 "/prompts/{id}/export.pdf",
-                new ExportHandler(orchestrator, config.render()))
-            .add(Methods.GET, "/", WebPage.page())
-            .add(Methods.GET, "/assets/{id}", WebPage.assets())
-            .add(Methods.GET, "/health", new HealthHandler(store))
-            .add(Methods.GET, "/metrics", new MetricsHandler(registry))
-            .add(Methods.GET, "/openapi.yaml", new OpenApiHandler());
-    this.draining =
-        new Draining(
-            new Offloaded(
-                server.maxBodyBytes(),
-                server.requestTimeout(),
-                new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
-                new Audited(
-                    auth.auditPrompts(),
-                    new Guarded(
-                        keys.<HttpHandler>map(
-                                keyStore ->
-                                    new Authenticating(
-                                        new KeyCache(keyStore, clock), limits, routes))
-                            .orElse(routes)))));
-    HttpHandler root = new ExchangeBasics(store.name(), registry, draining);
+                workers.run(new ExportHandler(orchestrator, config.render())))
+            .add(Methods.GET, "/", workers.run(WebPage.page()))
+            .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
+            .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
+            .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
+            .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()));
+    this.draining = new Draining(routes.handler());
+    HttpHandler root = new AccessLog(store.name(), registry, draining);
     this.undertow =
         Undertow.builder()
             .addHttpListener(server.port(), server.host())
@@ -125,7 +126,7 @@ public final class GenieServer implements AutoCloseable {
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
             .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
             // Slow clients: a head that takes too long, or a connection that carries nothing, is
-            // closed; Offloaded bounds the body the same way.
+            // closed; BodyReader bounds the body the same way.
             .setServerOption(
                 UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) server.requestTimeout().toMillis())
             .setServerOption(
@@ -233,18 +234,20 @@ public final class GenieServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    int unanswered = draining.inFlight();
-    undertow.stop();
+    int late = draining.inFlight();
+    undertow.stop(); // answers already on their way still leave, as connections close
+    int cutOff = draining.inFlight();
     Duration left = grace.minusNanos(System.nanoTime() - started);
     int released = orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
     store.close();
     log.info(
-        "Genie stopped after {} ms: {} of {} requests in flight answered{}; unfinished"
-            + " generations whose leases were released: {}",
+        "Genie stopped after {} ms: {} of {} requests in flight answered within the grace{}{};"
+            + " unfinished generations whose leases were released: {}",
         (System.nanoTime() - started) / 1_000_000,
-        atStop - unanswered,
+        atStop - late,
         atStop,
-        unanswered == 0 ? "" : ", " + unanswered + " cut off unanswered",
+        late == cutOff ? "" : ", " + (late - cutOff) + " more as the server closed",
+        cutOff == 0 ? "" : ", " + cutOff + " cut off unanswered",
         released);
   }
 

@@ -322,6 +322,10 @@ class HttpApiTest {
     assertError(get("/nowhere"), 404, "NOT_FOUND");
     assertError(get("/prompts/not-an-id"), 404, "NOT_FOUND");
     assertError(get("/prompts/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND");
+    assertError(get("/prompts/"), 404, "NOT_FOUND");
+    assertError(get("/prompts//preview"), 404, "NOT_FOUND");
+    assertError(get("/health/"), 404, "NOT_FOUND");
+    assertError(send(request("/prompts/").DELETE()), 404, "NOT_FOUND");
     HttpResponse<String> wrongMethod = send(request("/prompts").DELETE());
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
     assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST, GET, HEAD");

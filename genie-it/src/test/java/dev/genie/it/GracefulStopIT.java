@@ -190,7 +190,7 @@ class GracefulStopIT {
             });
     assertThat(stopped.exit()).isZero();
     assertThat(stopped.lastLine())
-        .contains("4 of 4 requests in flight answered;")
+        .contains("4 of 4 requests in flight answered within the grace;")
         .endsWith("leases were released: 1");
     assertThat(completed.text("resultId")).isEqualTo(stopped.answers().get(0).text("resultId"));
     assertThat(survivorsGenerator.calls()).isEqualTo(1);
@@ -215,7 +215,7 @@ class GracefulStopIT {
         .containsOnly(stopped.answers().get(0).envelopeText());
     assertThat(stopped.exit()).isZero();
     assertThat(stopped.lastLine())
-        .contains("4 of 4 requests in flight answered;")
+        .contains("4 of 4 requests in flight answered within the grace;")
         .endsWith("leases were released: 0");
     assertThat(countPending(rows(database))).isZero();
   }

@@ -47,6 +47,11 @@ public final class Deadlines<T> {
     entry.schedule(stopping ? earlier(deadline, stopDeadline) : deadline);
   }
 
+  /** How many answers are parked here, not yet given. */
+  public int parked() {
+    return entries.size();
+  }
+
   /** A stop begins: every answer is given by {@code stopDeadline} at the latest. */
   public void stopBy(long stopDeadline) {
     this.stopDeadline = stopDeadline;

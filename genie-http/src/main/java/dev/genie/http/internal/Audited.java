@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per prompt request on the logger {@code dev.genie.http.audit}, written when the answer
- * is complete, whatever it was (a refused key too, as {@code key=-}): {@code key=value} pairs,
- * strings JSON-quoted. Never the key; the prompt text only when asked for ({@code
- * GENIE_AUDIT_PROMPTS=1}).
+ * Around the prompt routes: one line per request on the logger {@code dev.genie.http.audit},
+ * written when the answer is complete, whatever it was (a refused key too, as {@code key=-}):
+ * {@code key=value} pairs, strings JSON-quoted. Never the key; the prompt text only when asked for
+ * ({@code GENIE_AUDIT_PROMPTS=1}).
  */
 public final class Audited implements HttpHandler {
   /** The prompt the request named or created, when there is one. */
@@ -20,9 +20,6 @@ public final class Audited implements HttpHandler {
 
   /** The prompt text the request sent, when there is one. */
   public static final AttachmentKey<String> PROMPT_TEXT = AttachmentKey.create(String.class);
-
-  /** {@code /prompts}, {@code /prompts/{id}} and {@code /prompt}, refused ones too. */
-  private static final String PROMPT_ROUTES = "/prompt";
 
   private static final Logger audit = LoggerFactory.getLogger("dev.genie.http.audit");
 
@@ -36,10 +33,6 @@ public final class Audited implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (!exchange.getRelativePath().startsWith(PROMPT_ROUTES)) {
-      next.handleRequest(exchange);
-      return;
-    }
     exchange.addExchangeCompleteListener(
         (done, nextListener) -> {
           try {
@@ -56,7 +49,7 @@ public final class Audited implements HttpHandler {
     String cache = exchange.getResponseHeaders().getFirst(PromptHandlers.GENIE_CACHE);
     String promptId = exchange.getAttachment(PROMPT_ID);
     if (promptId == null) {
-      promptId = exchange.getAttachment(Routes.ID);
+      promptId = Routes.id(exchange);
     }
     StringBuilder line =
         new StringBuilder("audit time=")
@@ -70,7 +63,7 @@ public final class Audited implements HttpHandler {
             .append(" method=")
             .append(exchange.getRequestMethod())
             .append(" route=")
-            .append(quoted(exchange.getAttachment(Routes.TEMPLATE)))
+            .append(quoted(Routes.template(exchange)))
             .append(" promptId=")
             .append(quoted(promptId))
             .append(" outcome=")

@@ -3,7 +3,6 @@ package dev.genie.http.internal;
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -11,29 +10,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * In front of the routes when keys are on: {@code /health} is open; the admin routes answer
- * loopback callers and admin keys; everything else needs a live key, within its rate. The key is
- * never logged nor echoed, only its name.
+ * The admission when keys are on: {@code /health} is open; the admin routes answer loopback callers
+ * and admin keys; everything else needs a live key, within its rate. The key is never logged nor
+ * echoed, only its name.
  */
-public final class Authenticating implements HttpHandler {
+public final class Authenticating implements Admission {
   private static final String OPEN = "/health";
   private static final Set<String> ADMIN = Set.of("/metrics", "/openapi.yaml");
 
   private final KeyCache keys;
   private final CallerLimits limits;
-  private final HttpHandler next;
 
-  public Authenticating(KeyCache keys, CallerLimits limits, HttpHandler next) {
+  public Authenticating(KeyCache keys, CallerLimits limits) {
     this.keys = keys;
     this.limits = limits;
-    this.next = next;
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) throws Exception {
+  public void admit(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
     if (path.equals(OPEN)) {
-      next.handleRequest(exchange);
       return;
     }
     if (ADMIN.contains(path)) {
@@ -42,13 +38,11 @@ public final class Authenticating implements HttpHandler {
             ErrorCode.FORBIDDEN,
             path + " answers this machine and admin keys (keys create --admin)");
       }
-      next.handleRequest(exchange);
       return;
     }
     ApiKey key = authenticate(exchange);
     limits.admit(key);
     exchange.putAttachment(Caller.ATTACHMENT, new Caller(key));
-    next.handleRequest(exchange);
   }
 
   private ApiKey authenticate(HttpServerExchange exchange) {

@@ -12,7 +12,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import java.nio.ByteBuffer;
 
 /**
  * {@code GET /prompts/{id}/export.pdf}: a completed result as a PDF download. A completed result
@@ -69,12 +68,11 @@ public final class ExportHandler implements HttpHandler {
     SecurityHeaders.apply(exchange, POLICY);
     if (EntityTags.matches(exchange.getRequestHeaders().get(Headers.IF_NONE_MATCH), etag)) {
       exchange.setStatusCode(304);
-      Offloaded.send(exchange, ByteBuffer.allocate(0));
+      Responses.empty(exchange);
       return;
     }
     byte[] pdf = gate.run(() -> renderer.render(view));
-    headers.put(Headers.CONTENT_TYPE, "application/pdf");
     headers.put(Headers.CONTENT_DISPOSITION, PdfFileName.contentDisposition(view));
-    Offloaded.send(exchange, ByteBuffer.wrap(pdf));
+    Responses.send(exchange, "application/pdf", pdf);
   }
 }

@@ -22,11 +22,11 @@ public final class HealthHandler implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     try {
       store.ping(PING_TIMEOUT);
-      Json.send(exchange, Json.health("ok", store.name(), store.describe()));
+      Responses.json(exchange, Json.health("ok", store.name(), store.describe()));
     } catch (StoreException e) {
       exchange.setStatusCode(503);
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-      Json.send(
+      Responses.json(
           exchange, Json.health("unavailable", store.name(), Map.of("reason", e.getMessage())));
     }
   }

@@ -9,8 +9,6 @@ import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,35 +16,26 @@ import org.slf4j.LoggerFactory;
 public final class HttpErrors {
   private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
   private static final String RETRY_AFTER_SECONDS = "1";
-  private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);
-
-  static {
-    STATUS.put(ErrorCode.INVALID_JSON, 400);
-    STATUS.put(ErrorCode.INVALID_PROMPT, 400);
-    STATUS.put(ErrorCode.PROMPT_TOO_LONG, 400);
-    STATUS.put(ErrorCode.INVALID_PARAMETER, 400);
-    STATUS.put(ErrorCode.NOT_FOUND, 404);
-    STATUS.put(ErrorCode.NOT_READY, 409);
-    STATUS.put(ErrorCode.UNAUTHENTICATED, 401);
-    STATUS.put(ErrorCode.FORBIDDEN, 403);
-    STATUS.put(ErrorCode.RATE_LIMITED, 429);
-    STATUS.put(ErrorCode.BUDGET_EXHAUSTED, 429);
-    STATUS.put(ErrorCode.METHOD_NOT_ALLOWED, 405);
-    STATUS.put(ErrorCode.BODY_TOO_LARGE, 413);
-    STATUS.put(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415);
-    STATUS.put(ErrorCode.EXPECTATION_FAILED, 417);
-    STATUS.put(ErrorCode.GENERATION_FAILED, 502);
-    STATUS.put(ErrorCode.STORAGE_UNAVAILABLE, 503);
-    STATUS.put(ErrorCode.OVERLOADED, 503);
-    STATUS.put(ErrorCode.SHUTTING_DOWN, 503);
-    STATUS.put(ErrorCode.GENERATOR_UNAVAILABLE, 503);
-    STATUS.put(ErrorCode.INTERNAL, 500);
-  }
 
   private HttpErrors() {}
 
+  /** Each code's status: a new code does not compile until it has one. */
   public static int status(ErrorCode code) {
-    return STATUS.get(code);
+    return switch (code) {
+      case INVALID_JSON, INVALID_PROMPT, PROMPT_TOO_LONG, INVALID_PARAMETER -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case NOT_READY -> 409;
+      case BODY_TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case EXPECTATION_FAILED -> 417;
+      case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+      case INTERNAL -> 500;
+      case GENERATION_FAILED -> 502;
+      case STORAGE_UNAVAILABLE, OVERLOADED, SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;
+    };
   }
 
   /** Answers with {@code code}; 503s say when to retry. */
@@ -68,7 +57,7 @@ public final class HttpErrors {
     if (status == 401) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
     }
-    Json.send(exchange, Json.error(code, message, RequestIds.of(exchange)));
+    Responses.json(exchange, Json.error(code, message, RequestIds.of(exchange)));
   }
 
   /** Whole seconds, rounded up, at least one: what {@code Retry-After} takes. */

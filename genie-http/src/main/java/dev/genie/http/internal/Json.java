@@ -8,16 +8,15 @@ import dev.genie.core.ErrorCode;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.StoredPrompt;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.Locale;
 import java.util.Map;
 
-/** Writes Genie's response bodies with Jackson's streaming generator: no object mapping. */
+/**
+ * Genie's response bodies as bytes, written with Jackson's streaming generator: no object mapping,
+ * and nothing sent from here.
+ */
 public final class Json {
   /** Shared and thread-safe; request parsing refuses deep nesting and huge numbers early. */
   static final JsonFactory FACTORY =
@@ -35,12 +34,6 @@ public final class Json {
           .build();
 
   private Json() {}
-
-  /** Sends {@code body} as the complete JSON response. */
-  public static void send(HttpServerExchange exchange, byte[] body) {
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    Offloaded.send(exchange, ByteBuffer.wrap(body));
-  }
 
   public static byte[] error(ErrorCode code, String message, String requestId) {
     return write(
@@ -101,7 +94,7 @@ public final class Json {
     json.writeStartObject();
     json.writeStringField("promptId", state.prompt().id());
     json.writeStringField("resultId", result.id());
-    json.writeStringField("status", result.status().name().toLowerCase(Locale.ROOT));
+    json.writeStringField("status", result.status().wireName());
     json.writeStringField("created", state.prompt().createdAt().toString());
     json.writeStringField("prompt", state.prompt().rawText());
     json.writeStringField("normalizedPrompt", state.prompt().normalizedText());

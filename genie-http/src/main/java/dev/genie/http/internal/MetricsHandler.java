@@ -3,8 +3,6 @@ package dev.genie.http.internal;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** {@code GET /metrics}: Prometheus text. */
@@ -17,9 +15,9 @@ public final class MetricsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    exchange
-        .getResponseHeaders()
-        .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    Offloaded.send(exchange, ByteBuffer.wrap(registry.scrape().getBytes(StandardCharsets.UTF_8)));
+    Responses.send(
+        exchange,
+        "text/plain; version=0.0.4; charset=utf-8",
+        registry.scrape().getBytes(StandardCharsets.UTF_8));
   }
 }

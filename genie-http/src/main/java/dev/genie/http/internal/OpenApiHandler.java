@@ -2,11 +2,9 @@ package dev.genie.http.internal;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /** {@code GET /openapi.yaml}: the OpenAPI document of the HTTP API, kept beside this class. */
 public final class OpenApiHandler implements HttpHandler {
@@ -28,7 +26,6 @@ public final class OpenApiHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/yaml; charset=utf-8");
-    exchange.getResponseSender().send(ByteBuffer.wrap(document));
+    Responses.send(exchange, "application/yaml; charset=utf-8", document);
   }
 }

@@ -8,7 +8,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,11 +32,10 @@ public final class PreviewHandler implements HttpHandler {
     ResultView view = ResultView.of(PromptHandlers.existing(orchestrator, exchange));
     byte[] page = renderer.render(view).getBytes(StandardCharsets.UTF_8);
     SecurityHeaders.apply(exchange, HtmlRenderer.CONTENT_SECURITY_POLICY);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
     if (view.status() == ResultStatus.PENDING) {
       exchange.getResponseHeaders().put(REFRESH, Integer.toString(REFRESH_SECONDS));
     }
-    Offloaded.send(exchange, ByteBuffer.wrap(page));
+    Responses.send(exchange, "text/html; charset=utf-8", page);
   }
 }

@@ -58,10 +58,10 @@ public final class PromptHandlers {
    * meanwhile, only one of {@code GENIE_MAX_WAITING_REQUESTS} places; with none free, it is
    * answered at once, 202 when the result is pending.
    */
-  public HttpHandler submit() {
-    return exchange -> {
+  public BodyHandler submit() {
+    return (exchange, body) -> {
       RequestBodies.requireJson(exchange);
-      String prompt = PromptRequest.prompt(Offloaded.body(exchange));
+      String prompt = PromptRequest.prompt(body);
       exchange.putAttachment(Audited.PROMPT_TEXT, prompt);
       Caller caller = Caller.of(exchange);
       GenerationBudget budget =
@@ -113,7 +113,7 @@ public final class PromptHandlers {
       if (answer.outcome() != Outcome.PENDING) {
         exchange.getResponseHeaders().put(GENIE_CACHE, answer.cache().wireName());
       }
-      Json.send(exchange, Json.prompt(answer.state()));
+      Responses.json(exchange, Json.prompt(answer.state()));
     } catch (CompletionException e) {
       HttpErrors.send(exchange, e.getCause() == null ? e : e.getCause());
     } catch (RuntimeException e) {
@@ -128,13 +128,13 @@ public final class PromptHandlers {
       if (state.result().status() == ResultStatus.COMPLETED) {
         exchange.getResponseHeaders().put(GENIE_CACHE, Cache.HIT.wireName());
       }
-      Json.send(exchange, Json.prompt(state));
+      Responses.json(exchange, Json.prompt(state));
     };
   }
 
   /** The prompt that the path's {@code {id}} names; a 404 when there is none. */
   static StoredPrompt existing(Orchestrator orchestrator, HttpServerExchange exchange) {
-    String id = exchange.getAttachment(Routes.ID);
+    String id = Routes.id(exchange);
     Optional<StoredPrompt> state = orchestrator.find(Caller.of(exchange).namespace(), id);
     if (state.isEmpty()) {
       String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
@@ -148,7 +148,7 @@ public final class PromptHandlers {
     return exchange -> {
       int limit = limit(exchange);
       Optional<PageCursor> cursor = single(exchange, "cursor").map(PromptHandlers::cursor);
-      Json.send(
+      Responses.json(
           exchange, Json.page(orchestrator.list(Caller.of(exchange).namespace(), limit, cursor)));
     };
   }

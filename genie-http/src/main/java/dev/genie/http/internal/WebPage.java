@@ -8,7 +8,6 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -49,7 +48,7 @@ public final class WebPage {
 
   public static HttpHandler assets() {
     return exchange -> {
-      String name = exchange.getAttachment(Routes.ID);
+      String name = Routes.id(exchange);
       Asset asset = ASSETS.get(name);
       if (asset == null) {
         throw new GenieException(
@@ -61,8 +60,7 @@ public final class WebPage {
 
   private static void send(HttpServerExchange exchange, Asset asset) {
     SecurityHeaders.apply(exchange, POLICY);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, asset.type());
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-    Offloaded.send(exchange, ByteBuffer.wrap(asset.bytes()));
+    Responses.send(exchange, asset.type(), asset.bytes());
   }
 }

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every exchange gets, whatever answers it: a request id, the {@code Genie-Storage} header, a
- * line in the access log, and a sample in the request timer.
+ * The first handler of every exchange: gives it a request id and the {@code Genie-Storage} header,
+ * and once it is answered, whatever answered it, a line in the access log and a sample in the
+ * request timer.
  */
-public final class ExchangeBasics implements HttpHandler {
+public final class AccessLog implements HttpHandler {
   public static final HttpString STORAGE_HEADER = HttpString.tryFromString("Genie-Storage");
   private static final Logger access = LoggerFactory.getLogger("dev.genie.http.access");
 
@@ -27,7 +28,7 @@ public final class ExchangeBasics implements HttpHandler {
   /** A few routes times a few statuses: looked up per request rather than built and registered. */
   private record TimerKey(HttpString method, String route, int status) {}
 
-  public ExchangeBasics(String storage, MeterRegistry registry, HttpHandler next) {
+  public AccessLog(String storage, MeterRegistry registry, HttpHandler next) {
     this.storage = storage;
     this.registry = registry;
     this.next = next;
@@ -59,12 +60,9 @@ public final class ExchangeBasics implements HttpHandler {
   }
 
   private void record(HttpServerExchange exchange, long nanos) {
-    String route = exchange.getAttachment(Routes.TEMPLATE);
     TimerKey key =
         new TimerKey(
-            exchange.getRequestMethod(),
-            route == null ? "unmatched" : route,
-            exchange.getStatusCode());
+            exchange.getRequestMethod(), Routes.template(exchange), exchange.getStatusCode());
     timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     if (access.isInfoEnabled()) {
       access.info(

@@ -1,0 +1,71 @@
+package dev.genie.http.internal;
+
+import dev.genie.core.ErrorCode;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+/**
+ * How a route's handler runs: an expectation other than {@code 100-continue} is refused, the body
+ * (for routes that take one) is read on the IO thread, and then the handler runs on a worker thread
+ * within the {@link WorkLimit}, once the caller is admitted. Whatever the handler throws is
+ * answered as a JSON error, so no stack trace reaches a caller.
+ */
+public final class Workers {
+  private static final String CONTINUE = "100-continue";
+
+  private final BodyReader bodies;
+  private final WorkLimit work;
+  private final Admission admission;
+
+  public Workers(BodyReader bodies, WorkLimit work, Admission admission) {
+    this.bodies = bodies;
+    this.work = work;
+    this.admission = admission;
+  }
+
+  /** For routes without a body. */
+  public HttpHandler run(HttpHandler handler) {
+    return exchange -> {
+      if (expectationMet(exchange)) {
+        work.dispatch(exchange, admitted(handler));
+      }
+    };
+  }
+
+  /** For routes that take a body: {@code handler} gets it whole. */
+  public HttpHandler runWithBody(BodyHandler handler) {
+    return exchange -> {
+      if (expectationMet(exchange)) {
+        bodies.read(
+            exchange,
+            (read, body) ->
+                work.dispatch(read, admitted(admitted -> handler.handleRequest(admitted, body))));
+      }
+    };
+  }
+
+  private HttpHandler admitted(HttpHandler handler) {
+    return exchange -> {
+      try {
+        admission.admit(exchange);
+        handler.handleRequest(exchange);
+      } catch (Throwable failure) {
+        HttpErrors.send(exchange, failure);
+      }
+    };
+  }
+
+  private static boolean expectationMet(HttpServerExchange exchange) {
+    String expect = exchange.getRequestHeaders().getFirst(Headers.EXPECT);
+    if (expect == null || expect.equalsIgnoreCase(CONTINUE)) {
+      return true;
+    }
+    exchange.setPersistent(false); // the body, if any, was never read
+    HttpErrors.send(
+        exchange,
+        ErrorCode.EXPECTATION_FAILED,
+        "the only expectation Genie meets is Expect: 100-continue");
+    return false;
+  }
+}
