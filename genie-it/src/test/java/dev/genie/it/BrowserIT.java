@@ -3,6 +3,7 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
+import dev.genie.http.cli.GenieCli;
 import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Browser;
 import dev.genie.it.support.GenieClient;
@@ -10,7 +11,10 @@ import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +214,73 @@ class BrowserIT {
   }
 
   @Test
+  void withKeysThePageAsksForAKeyOnceKeepsItInTheTabAndSendsItOnEveryCall() throws Exception {
+    GenieServer genie =
+        genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of("GENIE_AUTH", "keys"));
+    String key = createKey("browser");
+    assertThat(new GenieClient(genie.uri(), PATIENCE, key).post("sent before the page").status())
+        .isEqualTo(201);
+    WebDriver page = browser.driver();
+    page.get(genie.uri() + "/");
+    browser.await("the key form", d -> d.findElement(By.id("key-section")).isDisplayed());
+
+    enterKey(page, "genie_" + "A".repeat(43));
+    browser.await(
+        "the key form again, saying the key was refused",
+        d ->
+            d.findElement(By.id("key-section")).isDisplayed()
+                && d.findElement(By.id("key-message")).getText().contains("refused"));
+    enterKey(page, key);
+    List<String> listed = awaitList(page, 1);
+    send(page, "A poem behind a key");
+    awaitText("answer-status", "completed");
+    String answerHttp = text(page, "answer-http");
+    awaitList(page, 2);
+
+    assertThat(listed).containsExactly("sent before the page");
+    assertThat(answerHttp).isEqualTo("201");
+    assertThat(page.findElement(By.id("key-section")).isDisplayed()).isFalse();
+    assertThat(js(page).executeScript("return sessionStorage.getItem('genie.key')")).isEqualTo(key);
+    assertThat(js(page).executeScript("return localStorage.length")).isEqualTo(0L);
+
+    String pageWindow = page.getWindowHandle();
+    page.findElement(By.id("answer-preview")).click();
+    String previewWindow =
+        browser.await(
+            "the preview's window",
+            d ->
+                d.getWindowHandles().stream()
+                    .filter(h -> !h.equals(pageWindow))
+                    .findFirst()
+                    .orElse(null));
+    page.switchTo().window(previewWindow);
+    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() > 0);
+    String previewTitle = page.findElement(By.tagName("h1")).getText();
+    String previewUrl = page.getCurrentUrl();
+    page.close();
+    page.switchTo().window(pageWindow);
+    Path downloads = browser.downloads();
+    page.findElement(By.id("answer-pdf")).click();
+    Path pdf =
+        browser.await("the PDF download", d -> downloaded(downloads, "A poem behind a key.pdf"));
+    @SuppressWarnings("unchecked")
+    List<String> requested =
+        (List<String>)
+            js(page)
+                .executeScript(
+                    "return performance.getEntriesByType('navigation')"
+                        + ".concat(performance.getEntriesByType('resource')).map(e => e.name)");
+
+    assertThat(previewTitle).isEqualTo("A poem behind a key");
+    assertThat(previewUrl).startsWith("blob:").doesNotContain(key);
+    assertThat(
+            new String(Files.readAllBytes(pdf), 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("%PDF-");
+    assertThat(requested).isNotEmpty().noneMatch(url -> url.contains(key));
+    assertThat(page.getCurrentUrl()).doesNotContain(key);
+  }
+
+  @Test
   void markupFromTheUserOrTheModelNeverRunsInThePageOrThePreview() throws Exception {
     GenieServer genie = genies.sql(database, new HostileGenerator(), Map.of());
     WebDriver page = open(genie.uri());
@@ -283,6 +354,29 @@ class BrowserIT {
             d.findElement(By.id("recent-empty")).isDisplayed()
                 || !d.findElements(By.cssSelector("#recent li")).isEmpty());
     return page;
+  }
+
+  /** Creates a key with the jar's own {@code keys create}, run in-process, and returns it. */
+  private String createKey(String name) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        new GenieCli(
+                Map.of("DATABASE_URL", database.databaseUrl()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                server -> {})
+            .execute("keys", "create", "--name", name);
+    assertThat(status).as("keys create: %s", err).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return lines.get(lines.size() - 1);
+  }
+
+  private static void enterKey(WebDriver page, String key) {
+    WebElement input = page.findElement(By.id("key"));
+    input.clear();
+    input.sendKeys(key);
+    page.findElement(By.id("key-use")).click();
   }
 
   private void send(WebDriver page, String prompt) {

@@ -183,6 +183,28 @@ class CallersIT {
   }
 
   @Test
+  void aPromptsPreviewAndPdfAnswerOnlyItsOwnNamespace() throws Exception {
+    List<GenieServer> genie = twoInstances(CountingGenerator.sample(Duration.ZERO));
+    String keyA = createKey("--name", "a", "--namespace", "team-a");
+    String keyB = createKey("--name", "b", "--namespace", "team-b");
+    GenieResponse created = client(genie.get(0), keyA).post("A poem for team a only");
+    assertThat(created.status()).as("%s", created).isEqualTo(201);
+    String id = created.text("promptId");
+
+    for (GenieServer instance : genie) {
+      for (String route :
+          List.of("/prompts/" + id + "/preview", "/prompts/" + id + "/export.pdf")) {
+        GenieResponse other = client(instance, keyB).get(route);
+        GenieResponse own = client(instance, keyA).get(route);
+        assertThat(other.status()).as("%s with team-b's key: %s", route, other).isEqualTo(404);
+        assertThat(other.body()).doesNotContain("A poem for team a only");
+        assertThat(own.status()).as("%s with team-a's key: %s", route, own).isEqualTo(200);
+        assertUnauthenticated(client(instance, null).get(route));
+      }
+    }
+  }
+
+  @Test
   void aRevokedKeyFailsOnBothInstancesWithinTheCacheTtl() throws Exception {
     List<GenieServer> genie = twoInstances(CountingGenerator.sample(Duration.ZERO));
     String key = createKey("--name", "leaving");

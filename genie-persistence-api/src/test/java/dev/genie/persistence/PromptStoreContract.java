@@ -324,6 +324,59 @@ public abstract class PromptStoreContract {
   }
 
   @Test
+  void theSameTextInTwoNamespacesIsTwoPromptsEachListedOnlyInItsOwn() throws Exception {
+    Claim a = store.claim(inNamespace("team-a", "a poem"), terms("owner", t0));
+    Claim b = store.claim(inNamespace("team-b", "a poem"), terms("owner", t0.plusSeconds(1)));
+    Claim plain = store.claim(prompt("a poem"), terms("owner", t0.plusSeconds(2)));
+
+    assertThat(a.created()).isTrue();
+    assertThat(b.created()).isTrue();
+    assertThat(plain.created()).isTrue();
+    assertThat(a.state().prompt().namespace()).isEqualTo("team-a");
+    assertThat(plain.state().prompt().namespace()).isEqualTo(ApiKey.DEFAULT_NAMESPACE);
+    assertThat(store.list("team-a", 10, Optional.empty()).items())
+        .extracting(s -> s.prompt().id())
+        .containsExactly(a.state().prompt().id());
+    assertThat(store.list(ApiKey.DEFAULT_NAMESPACE, 10, Optional.empty()).items())
+        .extracting(s -> s.prompt().id())
+        .containsExactly(plain.state().prompt().id());
+    assertThat(store.list("team-c", 10, Optional.empty()).items()).isEmpty();
+
+    store.close();
+    store = reopenStore();
+
+    assertThat(store.find(b.state().prompt().id()).orElseThrow().prompt().namespace())
+        .isEqualTo("team-b");
+    assertThat(store.claim(inNamespace("team-b", "a poem"), terms("owner", t0)).created())
+        .isFalse();
+  }
+
+  @Test
+  void aNamespacesListPagesWithoutTheOthersPrompts() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(
+          store
+              .claim(inNamespace("team-a", "prompt " + i), terms("owner", t0.plusSeconds(2 * i)))
+              .state()
+              .prompt()
+              .id());
+      store.claim(inNamespace("team-b", "prompt " + i), terms("owner", t0.plusSeconds(2 * i + 1)));
+    }
+
+    PromptPage first = store.list("team-a", 3, Optional.empty());
+    PromptPage second = store.list("team-a", 3, first.next());
+
+    assertThat(first.items())
+        .extracting(s -> s.prompt().id())
+        .containsExactly(created.get(4), created.get(3), created.get(2));
+    assertThat(second.items())
+        .extracting(s -> s.prompt().id())
+        .containsExactly(created.get(1), created.get(0));
+    assertThat(second.next()).isEmpty();
+  }
+
+  @Test
   void concurrentClaimsOfOneKeyCreateOnePromptAndGrantOneLease() throws Exception {
     int callers = 16;
     CyclicBarrier start = new CyclicBarrier(callers);
@@ -476,6 +529,18 @@ public abstract class PromptStoreContract {
 
   public static NewPrompt prompt(String normalized, String raw) {
     return new NewPrompt(PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized), normalized, raw, 1);
+  }
+
+  /** A prompt of {@code namespace} under the sample generator's profile. */
+  public static NewPrompt inNamespace(String namespace, String normalized) {
+    return new NewPrompt(
+        PromptKey.of(namespace, PromptKey.SAMPLE_PROFILE_ID, normalized),
+        normalized,
+        normalized,
+        1,
+        PromptKey.SAMPLE_PROFILE_ID,
+        PromptKey.SAMPLE_PROFILE_JSON,
+        namespace);
   }
 
   private static List<Claim> concat(List<Claim> a, List<Claim> b) {

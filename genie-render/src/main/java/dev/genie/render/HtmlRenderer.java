@@ -17,13 +17,16 @@ public final class HtmlRenderer {
   private static final Template TEMPLATE = SafeTemplates.load("result.mustache");
   private static final String STYLE = SafeTemplates.resource("result.css");
 
+  /** The CSP source that allows the page's inline style, and nothing else inline. */
+  public static final String STYLE_HASH = sha256(STYLE);
+
   /**
    * The policy to serve the page with: nothing may load or run but its own inline style (allowed by
    * its hash), so even markup that escaped escaping could not run.
    */
   public static final String CONTENT_SECURITY_POLICY =
       "default-src 'none'; style-src '"
-          + sha256(STYLE)
+          + STYLE_HASH
           + "'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   /** The page, as well-formed XHTML that browsers read as HTML5. */

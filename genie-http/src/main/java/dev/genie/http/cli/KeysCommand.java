@@ -7,6 +7,7 @@ import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.legacy.DataDirInUseException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,8 +29,10 @@ import picocli.CommandLine.Parameters;
     versionProvider = GenieVersion.class,
     description = {
       "Create, list and revoke the keys callers send as 'Authorization: Bearer <key>'.",
-      "Keys live in the store the environment selects (PostgreSQL: set DATABASE_URL); only their"
-          + " SHA-256 is kept. A revoked key stops working on every instance within 2 seconds."
+      "Keys live in the store the environment selects: PostgreSQL (DATABASE_URL), managed while"
+          + " instances serve, or the embedded store (GENIE_DATA_DIR), managed while no Genie has"
+          + " it open. Only their SHA-256 is kept. A revoked key stops working on every instance"
+          + " within 2 seconds."
     })
 final class KeysCommand {
   /** Enough for a few statements. */
@@ -153,10 +156,7 @@ final class KeysCommand {
     settings.put("GENIE_DB_POOL_SIZE", POOL_SIZE);
     // Managing keys serves nobody: the bind address's default for GENIE_AUTH does not apply.
     settings.put("GENIE_AUTH", "off");
-    PromptStore store =
-        DaggerGenieComponent.factory()
-            .create(GenieConfig.fromEnvironment(settings), Clock.systemUTC())
-            .store();
+    PromptStore store = open(GenieConfig.fromEnvironment(settings));
     try {
       KeyStore keys =
           store
@@ -165,10 +165,30 @@ final class KeysCommand {
                   () ->
                       new StartupCheckException(
                           "the " + store.name() + " store keeps no keys",
-                          "set DATABASE_URL to keep keys in PostgreSQL"));
+                          "select a store that keeps keys with GENIE_STORAGE (sql or legacy)"));
       return work.apply(keys);
     } finally {
       store.close();
+    }
+  }
+
+  private static PromptStore open(GenieConfig config) {
+    try {
+      return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).store();
+    } catch (StartupCheckException e) {
+      if (e.getCause() instanceof DataDirInUseException inUse) {
+        // The embedded store has one process at a time, and a server keeps it open while it runs.
+        throw new StartupCheckException(
+            "the embedded store in "
+                + inUse.dataDir()
+                + " is open in another Genie process, most likely a server; keys are kept in that"
+                + " store and only one process may open it",
+            "stop the Genie serving from that directory, run 'keys' again, then start the"
+                + " server; or serve from PostgreSQL (DATABASE_URL), whose keys can be managed"
+                + " while instances serve",
+            inUse);
+      }
+      throw e;
     }
   }
 }

@@ -10,12 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The admission when keys are on: {@code /health} is open; the admin routes answer loopback callers
- * and admin keys; everything else needs a live key, within its rate. The key is never logged nor
- * echoed, only its name.
+ * The admission when keys are on: {@code /health} and the web page with its assets are open
+ * (static, no data: the page asks for a key and sends it on every call); the admin routes answer
+ * loopback callers and admin keys; everything else needs a live key, within its rate. The key is
+ * never logged nor echoed, only its name.
  */
 public final class Authenticating implements Admission {
-  private static final String OPEN = "/health";
+  private static final String HEALTH = "/health";
   private static final Set<String> ADMIN = Set.of("/metrics", "/openapi.yaml");
 
   private final KeyCache keys;
@@ -29,7 +30,7 @@ public final class Authenticating implements Admission {
   @Override
   public void admit(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
-    if (path.equals(OPEN)) {
+    if (path.equals(HEALTH) || WebPage.PATHS.contains(path)) {
       return;
     }
     if (ADMIN.contains(path)) {

@@ -2,6 +2,7 @@ package dev.genie.http.internal;
 
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
+import dev.genie.render.HtmlRenderer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /} and {@code GET /assets/{id}}: the web page, its one script and its style, served
@@ -16,15 +20,27 @@ import java.util.Map;
  * this server.
  */
 public final class WebPage {
+  // The preview's style hash too: a preview the page fetched with the key opens as a blob URL, and
+  // a blob document keeps the policy of the page that made it.
   static final String POLICY =
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
-          + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+      "default-src 'none'; script-src 'self'; style-src 'self' '"
+          + HtmlRenderer.STYLE_HASH
+          + "'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none';"
+          + " frame-ancestors 'none'";
 
   private static final Asset PAGE = Asset.read("index.html", "text/html; charset=utf-8");
   private static final Map<String, Asset> ASSETS =
       Map.of(
           "app.js", Asset.read("app.js", "text/javascript; charset=utf-8"),
           "app.css", Asset.read("app.css", "text/css; charset=utf-8"));
+
+  /**
+   * The page and its assets, exactly: static and free of data, so they are served without a key and
+   * the page can ask for one.
+   */
+  public static final Set<String> PATHS =
+      Stream.concat(Stream.of("/"), ASSETS.keySet().stream().map(name -> "/assets/" + name))
+          .collect(Collectors.toUnmodifiableSet());
 
   private WebPage() {}
 

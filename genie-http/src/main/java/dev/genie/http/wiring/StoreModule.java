@@ -30,6 +30,7 @@ public final class StoreModule {
       Map<String, Provider<PromptStore>> stores,
       MeterRegistry registry) {
     PromptStore store = StoreSelection.open(storage, config.notices(), stores);
+    // Both stores keep keys; a store that did not would otherwise serve with no key checked.
     if (config.auth().keys() && store.keys().isEmpty()) {
       store.close();
       throw new StartupCheckException(
@@ -38,8 +39,9 @@ public final class StoreModule {
               + "), and the "
               + store.name()
               + " store keeps no keys",
-          "set DATABASE_URL to serve from PostgreSQL, which keeps keys; or bind GENIE_HOST=127.0.0.1;"
-              + " or set GENIE_AUTH=off to let anyone who reaches the port ask and read");
+          "select a store that keeps keys with GENIE_STORAGE (sql or legacy); or bind"
+              + " GENIE_HOST=127.0.0.1; or set GENIE_AUTH=off to let anyone who reaches the port"
+              + " ask and read");
     }
     // Alert on genie_storage_info{store="legacy"} where only PostgreSQL should ever serve.
     Gauge.builder("genie.storage.info", () -> 1)

@@ -3,6 +3,8 @@ package dev.genie.http.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
+import dev.genie.persistence.legacy.LegacyPromptStore;
+import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -88,14 +90,14 @@ class GenieCliTest {
   }
 
   @Test
-  void theStartupCheckRefusesANonLoopbackBindWithoutKeys() {
-    assertThat(run(legacy("GENIE_HOST", "0.0.0.0"), "check")).isEqualTo(78);
+  void aNonLoopbackBindNeedsKeysWhichTheEmbeddedStoreKeeps() {
+    Map<String, String> env = legacy("GENIE_HOST", "0.0.0.0");
+    env.put("GENIE_PORT", "0");
 
-    assertThat(err())
-        .startsWith("GENIE STARTUP CHECK FAILED\n")
-        .contains("callers need a key (GENIE_AUTH=keys, as GENIE_HOST is not loopback)")
-        .contains("the legacy store keeps no keys")
-        .contains("GENIE_AUTH=off");
+    assertThat(run(env, "check")).as(err()).isZero();
+
+    assertThat(out())
+        .contains("callers need a key (GENIE_AUTH=keys, as GENIE_HOST is not loopback)");
     assertThat(served).isEmpty();
   }
 
@@ -109,11 +111,27 @@ class GenieCliTest {
   }
 
   @Test
-  void keysNeedAStoreThatKeepsThem() {
+  void keysLiveInTheEmbeddedStoreWhileNoOtherProcessHasItOpen() {
     assertThat(run(legacy("GENIE_STORAGE", "legacy"), "keys", "create", "--name", "alice"))
-        .isEqualTo(78);
+        .as(err())
+        .isZero();
+    List<String> created = out().lines().toList();
+    String key = created.get(created.size() - 1);
+    out.reset();
+    assertThat(run(legacy("GENIE_STORAGE", "legacy"), "keys", "list")).isZero();
+    String listed = out();
+    out.reset();
 
-    assertThat(err()).contains("the legacy store keeps no keys", "set DATABASE_URL");
+    int busy;
+    try (LegacyPromptStore server = LegacyPromptStore.open(new LegacyStoreSettings(dataDir))) {
+      busy = run(legacy("GENIE_STORAGE", "legacy"), "keys", "create", "--name", "bob");
+    }
+
+    assertThat(key).matches("genie_[A-Za-z0-9_-]{43}");
+    assertThat(listed).contains("alice\tdefault").doesNotContain(key);
+    assertThat(busy).isEqualTo(78);
+    assertThat(err())
+        .contains("is open in another Genie process", "stop the Genie serving from that directory");
     assertThat(out()).doesNotContain("genie_");
   }
 

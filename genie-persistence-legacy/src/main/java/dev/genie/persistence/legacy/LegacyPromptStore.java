@@ -3,6 +3,7 @@ package dev.genie.persistence.legacy;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PageCursor;
@@ -20,7 +21,14 @@ import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.legacy.internal.DataDirLock;
 import dev.genie.persistence.legacy.internal.Journal;
 import dev.genie.persistence.legacy.internal.JournalRecord;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyRecord;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyUsed;
 import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
+import dev.genie.persistence.legacy.internal.JournalRecord.ResultRecord;
+import dev.genie.persistence.legacy.internal.JournalRecord.TokensCharged;
+import dev.genie.persistence.legacy.internal.KeyIndex;
 import dev.genie.persistence.legacy.internal.PromptIndex;
 import dev.genie.persistence.legacy.internal.ResultLifecycle;
 import java.io.IOException;
@@ -28,6 +36,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,17 +64,21 @@ public final class LegacyPromptStore implements PromptStore {
   private final DataDirLock dirLock;
   private final Journal journal;
   private final PromptIndex index;
+  private final KeyIndex keyIndex;
+  private final KeyStore keys = new Keys();
   private final ResultWatchers watchers = new ResultWatchers();
   // One lock around decide, append and apply: the journal's order is the order of decisions, and
   // nobody reads a change before it is durable.
   private final ReentrantLock lock = new ReentrantLock();
   private boolean closed;
 
-  private LegacyPromptStore(Path dataDir, DataDirLock dirLock, Journal journal, PromptIndex index) {
+  private LegacyPromptStore(
+      Path dataDir, DataDirLock dirLock, Journal journal, PromptIndex index, KeyIndex keyIndex) {
     this.dataDir = dataDir;
     this.dirLock = dirLock;
     this.journal = journal;
     this.index = index;
+    this.keyIndex = keyIndex;
   }
 
   /**
@@ -92,9 +106,19 @@ public final class LegacyPromptStore implements PromptStore {
     DataDirLock dirLock = DataDirLock.acquire(dir);
     try {
       PromptIndex index = new PromptIndex();
-      Journal journal = Journal.open(dir.resolve(JOURNAL_FILE), index::apply);
+      KeyIndex keyIndex = new KeyIndex();
+      Journal journal =
+          Journal.open(
+              dir.resolve(JOURNAL_FILE),
+              record -> {
+                if (record instanceof ResultRecord change) {
+                  index.apply(change);
+                } else if (record instanceof KeyRecord change) {
+                  keyIndex.apply(change);
+                }
+              });
       index.endLeases(); // their holder was an earlier process: a sweep resumes their results
-      return new LegacyPromptStore(dir, dirLock, journal, index);
+      return new LegacyPromptStore(dir, dirLock, journal, index, keyIndex);
     } catch (RuntimeException e) {
       dirLock.close();
       throw e;
@@ -108,17 +132,13 @@ public final class LegacyPromptStore implements PromptStore {
 
   @Override
   public Claim claim(NewPrompt text, LeaseTerms terms) {
-    if (!ApiKey.DEFAULT_NAMESPACE.equals(text.namespace())) {
-      // Its journal records no namespace: a prompt of another would be read back as the default's.
-      throw new UnsupportedOperationException(
-          "the legacy store holds only the default namespace, not " + text.namespace());
-    }
     return locked(
         () -> {
           Optional<Prompt> existing = index.byKey(text.key());
           if (existing.isPresent()) {
             if (!existing.get().normalizedText().equals(text.normalizedText())
-                || !existing.get().profileId().equals(text.profileId())) {
+                || !existing.get().profileId().equals(text.profileId())
+                || !existing.get().namespace().equals(text.namespace())) {
               throw new PromptKeyCollisionException(text.key());
             }
             return Claim.existing(index.byPromptId(existing.get().id()).orElseThrow());
@@ -183,6 +203,21 @@ public final class LegacyPromptStore implements PromptStore {
     }
     Objects.requireNonNull(after, "after");
     return locked(() -> index.page(limit, after));
+  }
+
+  @Override
+  public PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
+    ApiKey.requireName("namespace", namespace);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    Objects.requireNonNull(after, "after");
+    return locked(() -> index.page(namespace, limit, after));
+  }
+
+  @Override
+  public Optional<KeyStore> keys() {
+    return Optional.of(keys);
   }
 
   @Override
@@ -267,7 +302,13 @@ public final class LegacyPromptStore implements PromptStore {
   }
 
   /** Makes {@code change} durable, then visible. */
-  private Result commit(JournalRecord change) {
+  private void commit(KeyRecord change) {
+    journal.append(change);
+    keyIndex.apply(change);
+  }
+
+  /** Makes {@code change} durable, then visible. */
+  private Result commit(ResultRecord change) {
     journal.append(change);
     index.apply(change);
     watchers.signal(change.resultId());
@@ -288,5 +329,98 @@ public final class LegacyPromptStore implements PromptStore {
 
   private Optional<Result> pending(Fence fence) {
     return current(fence).map(StoredPrompt::result).filter(r -> r.status() == ResultStatus.PENDING);
+  }
+
+  /**
+   * The keys in the same journal, under the same lock. Uses are journaled as they come, which the
+   * callers already thin out to about once a minute per key; spending is journaled per charge, one
+   * record per generation, so a restart neither forgets a key's use nor resets its budget.
+   */
+  private final class Keys implements KeyStore {
+    @Override
+    public void create(ApiKey key, byte[] keyHash) {
+      Objects.requireNonNull(keyHash, "keyHash");
+      ApiKey created =
+          new ApiKey(
+              key.name(),
+              key.namespace(),
+              key.ratePerSecond(),
+              key.dailyTokens(),
+              key.admin(),
+              micros(key.createdAt()),
+              null,
+              null);
+      LegacyPromptStore.this.<Void>locked(
+          () -> {
+            if (keyIndex.byName(key.name()).isPresent()) {
+              throw new IllegalArgumentException(
+                  "a key named " + key.name() + " exists already; choose another name");
+            }
+            if (keyIndex.holdsHash(keyHash)) {
+              throw new IllegalArgumentException(
+                  "another key has the same hash; create the key again");
+            }
+            commit(new KeyCreated(created, keyHash));
+            return null;
+          });
+    }
+
+    @Override
+    public Optional<ApiKey> findByHash(byte[] keyHash) {
+      return locked(() -> keyIndex.byHash(keyHash));
+    }
+
+    @Override
+    public List<ApiKey> list() {
+      return locked(keyIndex::all);
+    }
+
+    @Override
+    public boolean revoke(String name, Instant now) {
+      return locked(
+          () -> {
+            if (keyIndex.byName(name).filter(key -> !key.revoked()).isEmpty()) {
+              return false;
+            }
+            commit(new KeyRevoked(name, micros(now)));
+            return true;
+          });
+    }
+
+    @Override
+    public void touch(String name, Instant now) {
+      LegacyPromptStore.this.<Void>locked(
+          () -> {
+            if (keyIndex.byName(name).isPresent()) {
+              commit(new KeyUsed(name, micros(now)));
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public void charge(String name, LocalDate day, long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("tokens must not be negative: " + tokens);
+      }
+      LegacyPromptStore.this.<Void>locked(
+          () -> {
+            // As the SQL store: spending is kept by name, also for a key revoked meanwhile.
+            if (tokens > 0 && keyIndex.byName(name).isPresent()) {
+              commit(new TokensCharged(name, day, tokens));
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public long spent(String name, LocalDate day) {
+      return locked(() -> keyIndex.spent(name, day));
+    }
+
+    /** The precision the journal keeps, so that what is answered equals what a restart replays. */
+    private static Instant micros(Instant at) {
+      return at.truncatedTo(ChronoUnit.MICROS);
+    }
   }
 }

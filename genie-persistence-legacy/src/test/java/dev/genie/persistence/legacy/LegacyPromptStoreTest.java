@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PromptKeyCollisionException;
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
 import java.io.IOException;
@@ -47,9 +48,10 @@ class LegacyPromptStoreTest {
   }
 
   @Test
-  void anotherNamespaceIsRefusedRatherThanStoredAsTheDefaults() {
+  void aKeyStoredForAnotherNamespaceIsRefused() {
     try (LegacyPromptStore store = open()) {
       NewPrompt text = prompt("one");
+      store.claim(text, terms("owner", T0));
       NewPrompt elsewhere =
           new NewPrompt(
               text.key(),
@@ -61,9 +63,8 @@ class LegacyPromptStoreTest {
               "team-a");
 
       assertThatThrownBy(() -> store.claim(elsewhere, terms("owner", T0)))
-          .isInstanceOf(UnsupportedOperationException.class)
-          .hasMessageContaining("team-a");
-      assertThat(store.list(10, Optional.empty()).items()).isEmpty();
+          .isInstanceOf(PromptKeyCollisionException.class);
+      assertThat(store.list("team-a", 10, Optional.empty()).items()).isEmpty();
     }
   }
 

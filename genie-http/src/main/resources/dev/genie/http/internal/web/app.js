@@ -1,5 +1,6 @@
 // Genie's web page. Every text from a user or a model goes into the page through textContent,
-// never as HTML.
+// never as HTML. When Genie wants a key, the page asks for it once, keeps it in this tab's
+// sessionStorage and sends it as a header on every call; the key never goes into a URL.
 'use strict';
 
 (function () {
@@ -27,6 +28,8 @@
   };
   const POLL_FIRST_MS = 500;
   const POLL_MAX_MS = 3000;
+  const KEY_ITEM = 'genie.key';
+  const BLOB_LIFETIME_MS = 60000;
 
   const $ = (id) => document.getElementById(id);
   const form = $('ask');
@@ -37,6 +40,74 @@
   const older = $('older');
   let current = 0; // the latest submission; a newer one stops the polling of older ones
   let nextCursor = null;
+  let keyWanted = null; // while the page waits for a key: the promise every refused call awaits
+  let keyArrived = null;
+
+  function storedKey() {
+    try {
+      return sessionStorage.getItem(KEY_ITEM);
+    } catch (e) {
+      return null; // storage disabled: the key is asked for again on each refusal
+    }
+  }
+
+  /** Shows the key form once for every call that waits; resolves when a key is entered. */
+  function askForKey(refused) {
+    if (!keyWanted) {
+      keyWanted = new Promise((resolve) => { keyArrived = resolve; });
+    }
+    $('key-section').hidden = false;
+    $('key-message').textContent = refused
+      ? 'Genie refused this key: it is unknown or revoked. Enter a valid one.'
+      : 'Enter the key Genie\'s operator gave you (keys create).';
+    $('key').focus();
+    return keyWanted;
+  }
+
+  $('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = $('key').value.trim();
+    if (key === '') {
+      $('key-message').textContent = 'Enter a key first.';
+      return;
+    }
+    try {
+      sessionStorage.setItem(KEY_ITEM, key);
+    } catch (e) {
+      $('key-message').textContent = 'This browser keeps no session storage, so the page cannot hold a key.';
+      return;
+    }
+    $('key').value = '';
+    $('key-section').hidden = true;
+    const arrived = keyArrived;
+    keyWanted = null;
+    keyArrived = null;
+    arrived();
+  });
+
+  /**
+   * fetch with the tab's key, if it holds one. On 401 the key is forgotten, the page asks for
+   * one, and the call is made again with it.
+   */
+  async function fetchWithKey(url, options) {
+    for (;;) {
+      const sent = storedKey();
+      const headers = Object.assign({}, options && options.headers);
+      if (sent) {
+        headers.Authorization = 'Bearer ' + sent;
+      }
+      const response = await fetch(url, Object.assign({}, options, { headers: headers }));
+      if (response.status !== 401) {
+        return response;
+      }
+      if (sent && storedKey() === sent) {
+        sessionStorage.removeItem(KEY_ITEM);
+      }
+      if (!storedKey()) {
+        await askForKey(Boolean(sent));
+      }
+    }
+  }
 
   function say(text, isError) {
     message.textContent = text;
@@ -59,7 +130,7 @@
       options.headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    const response = await fetchWithKey(url, options);
     let json = null;
     try {
       json = await response.json();
@@ -197,6 +268,80 @@
     }
   }
 
+  /** The file name Genie gave in Content-Disposition, the UTF-8 one when there. */
+  function fileName(response) {
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    if (utf8) {
+      try {
+        return decodeURIComponent(utf8[1]);
+      } catch (e) {
+        // fall through to the plain name
+      }
+    }
+    const plain = /filename="([^"]*)"/i.exec(disposition);
+    return plain ? plain[1] : 'genie.pdf';
+  }
+
+  /**
+   * A link cannot carry a header: with a key, the preview and the PDF are fetched with it and
+   * opened from a blob URL instead. The window is opened at the click, so no popup blocker
+   * stops it, and gets the preview once it arrived.
+   */
+  async function openWithKey(url, download) {
+    const target = download ? null : window.open('', '_blank');
+    if (target) {
+      target.opener = null;
+    }
+    try {
+      const response = await fetchWithKey(url, { headers: { Accept: download ? 'application/pdf' : 'text/html' } });
+      if (!response.ok) {
+        let body = null;
+        try {
+          body = await response.json();
+        } catch (e) {
+          body = null;
+        }
+        if (target) {
+          target.close();
+        }
+        say(explain(response.status, body), true);
+        return;
+      }
+      const blobUrl = URL.createObjectURL(await response.blob());
+      setTimeout(() => URL.revokeObjectURL(blobUrl), BLOB_LIFETIME_MS);
+      if (download) {
+        const save = document.createElement('a');
+        save.href = blobUrl;
+        save.download = fileName(response);
+        save.hidden = true;
+        document.body.append(save);
+        save.click();
+        save.remove();
+      } else if (target) {
+        target.location.href = blobUrl;
+      } else {
+        window.open(blobUrl, '_blank', 'noopener');
+      }
+    } catch (e) {
+      if (target) {
+        target.close();
+      }
+      say('Genie could not be reached. Is it running?', true);
+    }
+  }
+
+  /** Without a key (keys off) the link works as it is; with one, it goes through openWithKey. */
+  function withKeyOnClick(link, download) {
+    link.addEventListener('click', (event) => {
+      if (!storedKey()) {
+        return;
+      }
+      event.preventDefault();
+      openWithKey(link.href, download);
+    });
+  }
+
   function recentItem(item) {
     const li = document.createElement('li');
     const text = document.createElement('span');
@@ -220,12 +365,14 @@
     preview.target = '_blank';
     preview.rel = 'noopener';
     preview.textContent = 'Preview';
+    withKeyOnClick(preview, false);
     row.append(show, preview);
     if (item.status === 'completed') {
       const pdf = document.createElement('a');
       pdf.href = promptUrl(item.promptId) + '/export.pdf';
       pdf.setAttribute('download', '');
       pdf.textContent = 'PDF';
+      withKeyOnClick(pdf, true);
       row.append(pdf);
     }
     li.append(text, meta, row);
@@ -280,6 +427,8 @@
       submit();
     }
   });
+  withKeyOnClick($('answer-preview'), false);
+  withKeyOnClick($('answer-pdf'), true);
   older.addEventListener('click', () => loadRecent(nextCursor));
   $('newest').addEventListener('click', () => loadRecent(null));
   loadRecent(null);

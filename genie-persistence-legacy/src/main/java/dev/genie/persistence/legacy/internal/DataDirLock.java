@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import dev.genie.persistence.StoreException;
+import dev.genie.persistence.legacy.DataDirInUseException;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -34,7 +35,8 @@ public final class DataDirLock implements AutoCloseable {
   /**
    * Locks {@code dir}.
    *
-   * @throws StoreException when another process, or another store in this one, holds it
+   * @throws DataDirInUseException when another process, or another store in this one, holds it
+   * @throws StoreException when the lock file cannot be made or locked
    */
   public static DataDirLock acquire(Path dir) {
     Path file = dir.resolve(FILE_NAME);
@@ -63,15 +65,7 @@ public final class DataDirLock implements AutoCloseable {
     }
     if (lock == null) {
       closeQuietly(file, channel);
-      throw new StoreException(
-          "the legacy store directory "
-              + dir
-              + " is in use by another Genie process (or another store in this one), which holds"
-              + " its lock file "
-              + FILE_NAME
-              + "; stop that process, or set "
-              + LegacyStoreSettings.DATA_DIR_KEY
-              + " to select another directory");
+      throw new DataDirInUseException(dir, FILE_NAME);
     }
     return new DataDirLock(file, channel, lock);
   }

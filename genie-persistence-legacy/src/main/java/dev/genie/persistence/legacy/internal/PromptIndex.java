@@ -37,7 +37,7 @@ public final class PromptIndex {
    *
    * @throws IllegalStateException when it contradicts what is already applied
    */
-  public void apply(JournalRecord record) {
+  public void apply(JournalRecord.ResultRecord record) {
     if (record instanceof PromptCreated created) {
       add(created.prompt(), created.result());
     } else if (record instanceof ResultChanged changed) {
@@ -114,6 +114,14 @@ public final class PromptIndex {
 
   /** Up to {@code limit} prompts after the cursor, newest first by creation time, then id. */
   public PromptPage page(int limit, Optional<PageCursor> after) {
+    return page(null, limit, after);
+  }
+
+  /**
+   * {@link #page(int, Optional)} of {@code namespace}'s prompts only, or of every namespace's when
+   * null. Other namespaces' prompts are stepped over: fine for the few a single machine holds.
+   */
+  public PromptPage page(String namespace, int limit, Optional<PageCursor> after) {
     Iterator<Prompt> rest =
         after
             .map(
@@ -123,11 +131,20 @@ public final class PromptIndex {
             .orElse(newestFirst)
             .iterator();
     List<StoredPrompt> items = new ArrayList<>();
-    while (items.size() < limit && rest.hasNext()) {
-      items.add(byPromptId.get(rest.next().id()));
+    boolean more = false;
+    while (rest.hasNext()) {
+      Prompt prompt = rest.next();
+      if (namespace != null && !namespace.equals(prompt.namespace())) {
+        continue;
+      }
+      if (items.size() == limit) {
+        more = true;
+        break;
+      }
+      items.add(byPromptId.get(prompt.id()));
     }
     Optional<PageCursor> next =
-        rest.hasNext()
+        more
             ? Optional.of(PageCursor.after(items.get(items.size() - 1).prompt()))
             : Optional.empty();
     return new PromptPage(items, next);

@@ -1,11 +1,16 @@
 package dev.genie.persistence.legacy.internal;
 
+import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptKey;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
+import dev.genie.persistence.legacy.internal.JournalRecord.KeyUsed;
 import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.ResultChanged;
+import dev.genie.persistence.legacy.internal.JournalRecord.TokensCharged;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /**
  * The payload of a journal record: a type byte, then the snapshot's fields in a fixed order.
@@ -25,7 +31,15 @@ final class RecordCodec {
   private static final byte PROMPT_CREATED_V1 = 1;
 
   private static final byte RESULT_CHANGED = 2;
-  private static final byte PROMPT_CREATED = 3;
+
+  /** A prompt written before namespaces: the default namespace's. */
+  private static final byte PROMPT_CREATED_V3 = 3;
+
+  private static final byte PROMPT_CREATED = 4;
+  private static final byte KEY_CREATED = 5;
+  private static final byte KEY_REVOKED = 6;
+  private static final byte KEY_USED = 7;
+  private static final byte TOKENS_CHARGED = 8;
 
   private RecordCodec() {}
 
@@ -35,10 +49,27 @@ final class RecordCodec {
       if (record instanceof PromptCreated created) {
         out.writeByte(PROMPT_CREATED);
         writePrompt(out, created.prompt());
+        writeString(out, created.prompt().namespace());
         writeResult(out, created.result());
       } else if (record instanceof ResultChanged changed) {
         out.writeByte(RESULT_CHANGED);
         writeResult(out, changed.result());
+      } else if (record instanceof KeyCreated created) {
+        out.writeByte(KEY_CREATED);
+        writeKey(out, created.key(), created.keyHash());
+      } else if (record instanceof KeyRevoked revoked) {
+        out.writeByte(KEY_REVOKED);
+        writeString(out, revoked.name());
+        writeInstant(out, revoked.at());
+      } else if (record instanceof KeyUsed used) {
+        out.writeByte(KEY_USED);
+        writeString(out, used.name());
+        writeInstant(out, used.at());
+      } else if (record instanceof TokensCharged charged) {
+        out.writeByte(TOKENS_CHARGED);
+        writeString(out, charged.name());
+        out.writeLong(charged.day().toEpochDay());
+        out.writeLong(charged.tokens());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing to a byte array failed; this is a bug", e);
@@ -57,9 +88,16 @@ final class RecordCodec {
       byte type = in.readByte();
       JournalRecord record =
           switch (type) {
-            case PROMPT_CREATED -> new PromptCreated(readPrompt(in), readResult(in));
+            case PROMPT_CREATED -> new PromptCreated(readPrompt(in, true), readResult(in));
+            case PROMPT_CREATED_V3 -> new PromptCreated(readPrompt(in, false), readResult(in));
             case PROMPT_CREATED_V1 -> new PromptCreated(readSamplePrompt(in), readResult(in));
             case RESULT_CHANGED -> new ResultChanged(readResult(in));
+            case KEY_CREATED -> readKey(in);
+            case KEY_REVOKED -> new KeyRevoked(readString(in), readInstant(in));
+            case KEY_USED -> new KeyUsed(readString(in), readInstant(in));
+            case TOKENS_CHARGED ->
+                new TokensCharged(
+                    readString(in), LocalDate.ofEpochDay(in.readLong()), in.readLong());
             default -> throw new IllegalArgumentException("unknown record type " + type);
           };
       if (bytes.available() > 0) {
@@ -82,7 +120,8 @@ final class RecordCodec {
     writeString(out, p.profile());
   }
 
-  private static Prompt readPrompt(DataInputStream in) throws IOException {
+  /** The prompt's fields; then its namespace, or the default one for a record without it. */
+  private static Prompt readPrompt(DataInputStream in, boolean withNamespace) throws IOException {
     return new Prompt(
         readString(in),
         readString(in),
@@ -91,7 +130,40 @@ final class RecordCodec {
         in.readInt(),
         readInstant(in),
         readString(in),
-        readString(in));
+        readString(in),
+        withNamespace ? readString(in) : ApiKey.DEFAULT_NAMESPACE);
+  }
+
+  private static void writeKey(DataOutputStream out, ApiKey key, byte[] keyHash)
+      throws IOException {
+    out.writeInt(keyHash.length);
+    out.write(keyHash);
+    writeString(out, key.name());
+    writeString(out, key.namespace());
+    out.writeInt(key.ratePerSecond());
+    out.writeLong(key.dailyTokens());
+    out.writeBoolean(key.admin());
+    writeInstant(out, key.createdAt());
+  }
+
+  /** A key as created: never used, never revoked; later records say otherwise. */
+  private static KeyCreated readKey(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IllegalArgumentException("a key hash claims " + length + " bytes");
+    }
+    byte[] keyHash = in.readNBytes(length);
+    ApiKey key =
+        new ApiKey(
+            readString(in),
+            readString(in),
+            in.readInt(),
+            in.readLong(),
+            in.readBoolean(),
+            readInstant(in),
+            null,
+            null);
+    return new KeyCreated(key, keyHash);
   }
 
   /**

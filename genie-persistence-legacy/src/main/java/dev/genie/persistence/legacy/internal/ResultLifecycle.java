@@ -30,7 +30,8 @@ public final class ResultLifecycle {
             text.normalizerVersion(),
             exact.now(),
             text.profileId(),
-            text.profile());
+            text.profile(),
+            text.namespace());
     return new PromptCreated(
         prompt, Result.pending(UUID.randomUUID().toString(), prompt.id(), exact));
   }
