@@ -18,6 +18,7 @@ import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -159,9 +160,21 @@ final class FakePromptStore implements PromptStore {
 
   @Override
   public synchronized PromptPage list(int limit, Optional<PageCursor> after) {
+    return page(promptsById.values(), limit, after);
+  }
+
+  @Override
+  public synchronized PromptPage list(String namespace, int limit, Optional<PageCursor> after) {
+    return page(
+        promptsById.values().stream().filter(p -> p.namespace().equals(namespace)).toList(),
+        limit,
+        after);
+  }
+
+  private PromptPage page(Collection<Prompt> prompts, int limit, Optional<PageCursor> after) {
     Comparator<Prompt> newestFirst =
         Comparator.comparing(Prompt::createdAt).thenComparing(Prompt::id).reversed();
-    List<Prompt> sorted = new ArrayList<>(promptsById.values());
+    List<Prompt> sorted = new ArrayList<>(prompts);
     sorted.sort(newestFirst);
     List<StoredPrompt> items = new ArrayList<>();
     for (Prompt p : sorted) {
