@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The HTTP contract of SPEC §5, on the embedded store: statuses, headers, bodies, errors. */
+/** The HTTP contract of SPEC §5, on the legacy store: statuses, headers, bodies, errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpApiTest {
   private static final JsonFactory JSON = new JsonFactory();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The preview, the PDF export and the web page over HTTP, on the embedded store. */
+/** The preview, the PDF export and the web page over HTTP, on the legacy store. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PreviewExportTest {
   private static final JsonFactory JSON = new JsonFactory();

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's library example, built against the installed artifacts and run as written: with
- * Logback as the binding and Flyway at WARN, it prints its answer and no Flyway line.
+ * The library guide's example (docs/library.md), built against the installed artifacts and run as
+ * written: with Logback as the binding and Flyway at WARN, it prints its answer and no Flyway line.
  */
 class PoemServiceTest {
   @Test

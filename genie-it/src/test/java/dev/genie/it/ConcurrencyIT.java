@@ -101,7 +101,7 @@ class ConcurrencyIT {
   }
 
   @Test
-  void theEmbeddedStoreKeepsTheSamePromiseInOneProcess(@TempDir Path dataDir) throws Exception {
+  void theLegacyStoreKeepsTheSamePromiseInOneProcess(@TempDir Path dataDir) throws Exception {
     CountingGenerator generator = CountingGenerator.sample(GENERATION);
     GenieServer genie = genies.legacy(dataDir, generator, Map.of());
     GenieClient client = new GenieClient(genie.uri(), settings.timeout());

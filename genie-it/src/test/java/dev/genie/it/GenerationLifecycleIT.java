@@ -198,9 +198,9 @@ class GenerationLifecycleIT {
   }
 
   @Test
-  void theEmbeddedStoreResumesWhatWasPendingAfterKill9() throws Exception {
+  void theLegacyStoreResumesWhatWasPendingAfterKill9() throws Exception {
     Path dataDir = workDir.resolve("data");
-    String prompt = "A prompt pending when the embedded store's process died";
+    String prompt = "A prompt pending when the legacy store's process died";
     Map<String, String> env = new HashMap<>();
     env.put("GENIE_STORAGE", "legacy");
     env.put("GENIE_DATA_DIR", dataDir.toString());

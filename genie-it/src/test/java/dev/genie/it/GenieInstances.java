@@ -66,7 +66,7 @@ final class GenieInstances implements AfterEachCallback {
     return seen;
   }
 
-  /** A server on the embedded store in {@code dataDir}. */
+  /** A server on the legacy store in {@code dataDir}. */
   GenieServer legacy(Path dataDir, Generator generator, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("GENIE_STORAGE", "legacy");

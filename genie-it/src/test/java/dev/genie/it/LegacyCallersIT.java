@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keys and namespaces on the embedded store: made with the jar's own {@code keys} command while no
+ * Keys and namespaces on the legacy store: made with the jar's own {@code keys} command while no
  * server has the directory open, refused with a clear message while one does.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -2,7 +2,7 @@ package dev.genie.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.it.support.ReadmeExample;
+import dev.genie.it.support.GuideExample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The library consumer that the invoker plugin builds against the installed artifacts ({@code
- * src/it/library-consumer}) is the README's: its code, its dependencies and its logging advice.
+ * src/it/library-consumer}) is the library guide's: its code, its dependencies and its logging
+ * advice.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LibraryConsumerTest {
@@ -26,23 +27,23 @@ class LibraryConsumerTest {
   private static final String QUIET_FLYWAY = "<logger name=\"org.flywaydb\" level=\"WARN\"/>";
 
   @Test
-  void itRunsTheReadmesExampleAsWritten() throws Exception {
-    String example = ReadmeExample.under(LibraryExampleIT.HEADING).source();
+  void itRunsTheGuidesExampleAsWritten() throws Exception {
+    String example = GuideExample.under(LibraryExampleIT.HEADING).source();
 
     assertThat(read("src/main/java/PoemService.java")).isEqualTo(example);
   }
 
   @Test
-  void itImportsTheBomAndDependsOnWhatTheReadmeNames() throws Exception {
+  void itImportsTheBomAndDependsOnWhatTheGuideNames() throws Exception {
     String pom =
         oneLine(
             read("pom.xml")
                 .replace("@project.version@", System.getProperty("genie.version"))
                 .replace("@logback.version@", System.getProperty("logback.version")));
-    List<String> dependencies = dependencies(ReadmeExample.block(LibraryExampleIT.HEADING, "xml"));
+    List<String> dependencies = dependencies(GuideExample.block(LibraryExampleIT.HEADING, "xml"));
 
     assertThat(dependencies)
-        .as("the README's dependencies")
+        .as("the guide's dependencies")
         .anySatisfy(d -> assertThat(d).contains("<artifactId>genie-bom</artifactId>"))
         .anySatisfy(d -> assertThat(d).contains("<artifactId>logback-classic</artifactId>"));
     for (String dependency : dependencies) {
@@ -51,11 +52,12 @@ class LibraryConsumerTest {
   }
 
   @Test
-  void itKeepsFlywayQuietAsTheReadmeSays() throws Exception {
-    String readme =
-        Files.readString(ReadmeExample.projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
+  void itKeepsFlywayQuietAsTheGuideSays() throws Exception {
+    String guide =
+        Files.readString(
+            GuideExample.projectRoot().resolve(GuideExample.GUIDE), StandardCharsets.UTF_8);
 
-    assertThat(readme).contains("`" + QUIET_FLYWAY + "`");
+    assertThat(guide).contains("`" + QUIET_FLYWAY + "`");
     assertThat(read("src/main/resources/logback.xml")).contains(QUIET_FLYWAY);
   }
 

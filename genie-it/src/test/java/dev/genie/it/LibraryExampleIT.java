@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.core.Answer;
 import dev.genie.core.Orchestrator;
+import dev.genie.it.support.GuideExample;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
-import dev.genie.it.support.ReadmeExample;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.sql.SqlPromptStore;
@@ -22,22 +22,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's library example (genie-core and the SQL store, no HTTP) compiles against those
+ * The library guide's example (genie-core and the SQL store, no HTTP) compiles against those
  * modules alone and answers from a fresh PostgreSQL database, checked through plain JDBC.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LibraryExampleIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
-  static final String HEADING = "## Genie as a library";
+  static final String HEADING = "# Genie as a library";
   static final String PROMPT = "Write a short poem about autumn";
 
   @TempDir Path workDir;
 
   @Test
-  void theReadmesExampleCompilesAndAnswersFromPostgres(PostgresServer postgres) throws Exception {
+  void theGuidesExampleCompilesAndAnswersFromPostgres(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
-    ReadmeExample example = ReadmeExample.under(HEADING);
+    GuideExample example = GuideExample.under(HEADING);
     Class<?> compiled =
         example.compile(workDir, Orchestrator.class, SqlPromptStore.class, PromptStore.class);
     Method ask = compiled.getMethod("ask", String.class, String.class);

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The HTTP limits, on real Undertow: body size, request head size, slow and idle clients, and load
  * beyond what the server takes on, which is shed with 503 instead of queued without end. The store
- * does not matter here; these servers use the embedded one.
+ * does not matter here; these servers use the legacy one.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LimitsIT {

@@ -3,7 +3,7 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.it.support.Artifacts;
-import dev.genie.it.support.ReadmeExample;
+import dev.genie.it.support.GuideExample;
 import dev.genie.it.support.ServerLog;
 import dev.genie.persistence.sql.DatabaseUrl;
 import java.io.File;
@@ -38,7 +38,7 @@ class WorkflowTest {
   @BeforeEach
   void read() throws Exception {
     String text =
-        Files.readString(ReadmeExample.projectRoot().resolve(WORKFLOW), StandardCharsets.UTF_8);
+        Files.readString(GuideExample.projectRoot().resolve(WORKFLOW), StandardCharsets.UTF_8);
     workflow = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
     // YAML 1.1 reads the key 'on' as the boolean true; GitHub reads it as the string.
     assertThat(workflow.containsKey("on") || workflow.containsKey(Boolean.TRUE))

@@ -47,7 +47,7 @@ public final class Sweeper {
 
   /**
    * The first pass comes within a second, whatever the interval: what a previous run of this
-   * process left pending (the embedded store's own, above all) is resumed as it starts.
+   * process left pending (the legacy store's own, above all) is resumed as it starts.
    */
   public void start() {
     long first = Math.min(interval.toNanos(), FIRST_PASS_WITHIN.toNanos());

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Create, list and revoke the keys callers send as 'Authorization: Bearer <key>'.",
       "Keys live in the store the environment selects: PostgreSQL (DATABASE_URL), managed while"
-          + " instances serve, or the embedded store (GENIE_DATA_DIR), managed while no Genie has"
+          + " instances serve, or the legacy store (GENIE_DATA_DIR), managed while no Genie has"
           + " it open. Only their SHA-256 is kept. A revoked key stops working on every instance"
           + " within 2 seconds."
     })
@@ -177,9 +177,9 @@ final class KeysCommand {
       return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).store();
     } catch (StartupCheckException e) {
       if (e.getCause() instanceof DataDirInUseException inUse) {
-        // The embedded store has one process at a time, and a server keeps it open while it runs.
+        // The legacy store has one process at a time, and a server keeps it open while it runs.
         throw new StartupCheckException(
-            "the embedded store in "
+            "the legacy store in "
                 + inUse.dataDir()
                 + " is open in another Genie process, most likely a server; keys are kept in that"
                 + " store and only one process may open it",

@@ -8,7 +8,7 @@ import dev.genie.http.config.StorageSettings;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.legacy.LegacyPromptStore;
 
-/** Binds the embedded file store under the name {@value LegacyPromptStore#NAME}. */
+/** Binds the legacy file store under the name {@value LegacyPromptStore#NAME}. */
 @Module
 public final class LegacyStoreModule {
   private LegacyStoreModule() {}

@@ -90,7 +90,7 @@ class GenieCliTest {
   }
 
   @Test
-  void aNonLoopbackBindNeedsKeysWhichTheEmbeddedStoreKeeps() {
+  void aNonLoopbackBindNeedsKeysWhichTheLegacyStoreKeeps() {
     Map<String, String> env = legacy("GENIE_HOST", "0.0.0.0");
     env.put("GENIE_PORT", "0");
 
@@ -111,7 +111,7 @@ class GenieCliTest {
   }
 
   @Test
-  void keysLiveInTheEmbeddedStoreWhileNoOtherProcessHasItOpen() {
+  void keysLiveInTheLegacyStoreWhileNoOtherProcessHasItOpen() {
     assertThat(run(legacy("GENIE_STORAGE", "legacy"), "keys", "create", "--name", "alice"))
         .as(err())
         .isZero();
@@ -146,7 +146,7 @@ class GenieCliTest {
   }
 
   @Test
-  void checkPassesOnTheEmbeddedStoreWithoutBindingThePort() throws Exception {
+  void checkPassesOnTheLegacyStoreWithoutBindingThePort() throws Exception {
     int port = freePort();
 
     assertThat(run(legacy("GENIE_PORT", Integer.toString(port)), "check")).isZero();

@@ -4,7 +4,7 @@ import dev.genie.persistence.StoreException;
 import java.nio.file.Path;
 
 /**
- * Another process (or another store in this one) has the store's directory open: the embedded store
+ * Another process (or another store in this one) has the store's directory open: the legacy store
  * is opened by one process at a time.
  */
 public class DataDirInUseException extends StoreException {

@@ -49,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The embedded store for local use without a database: prompts and results live in memory and in an
+ * The legacy store for local use without a database: prompts and results live in memory and in an
  * append-only journal under {@value LegacyStoreSettings#DATA_DIR_KEY}, fsynced before every method
  * that changes state returns. One process at a time: the store locks its directory while open.
  * Several Genie instances need the SQL store.

@@ -20,16 +20,19 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * A {@code java} block of the project's README, compiled as a user would compile it, so that the
- * documentation cannot drift from the code.
+ * A {@code java} block of the library guide ({@code docs/library.md}), compiled as a user would
+ * compile it, so that the documentation cannot drift from the code.
  */
-public final class ReadmeExample {
+public final class GuideExample {
+  /** The library guide, relative to the project's root. */
+  public static final String GUIDE = "docs/library.md";
+
   private static final Pattern CLASS_NAME = Pattern.compile("public (?:final )?class (\\w+)");
 
   private final String source;
   private final String className;
 
-  private ReadmeExample(String source, String className) {
+  private GuideExample(String source, String className) {
     this.source = source;
     this.className = className;
   }
@@ -45,31 +48,30 @@ public final class ReadmeExample {
   }
 
   /**
-   * The first {@code ```java} block after the README heading {@code heading}.
+   * The first {@code ```java} block after the guide's heading {@code heading}.
    *
    * @throws AssertionError when the heading or the block is missing
    */
-  public static ReadmeExample under(String heading) throws IOException {
+  public static GuideExample under(String heading) throws IOException {
     String source = block(heading, "java");
     Matcher name = CLASS_NAME.matcher(source);
     if (!name.find()) {
-      throw new AssertionError("the README's example under '" + heading + "' has no public class");
+      throw new AssertionError("the guide's example under '" + heading + "' has no public class");
     }
-    return new ReadmeExample(source, name.group(1));
+    return new GuideExample(source, name.group(1));
   }
 
   /**
-   * The text of the first {@code ```language} block after the README heading {@code heading},
+   * The text of the first {@code ```language} block after the guide's heading {@code heading},
    * before the next heading.
    *
    * @throws AssertionError when the heading or the block is missing
    */
   public static String block(String heading, String language) throws IOException {
-    List<String> lines =
-        Files.readAllLines(projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(projectRoot().resolve(GUIDE), StandardCharsets.UTF_8);
     int at = lines.indexOf(heading);
     if (at < 0) {
-      throw new AssertionError("README.md has no line '" + heading + "'");
+      throw new AssertionError(GUIDE + " has no line '" + heading + "'");
     }
     int start = at + 1;
     boolean inBlock = false;
@@ -78,7 +80,7 @@ public final class ReadmeExample {
         inBlock = !inBlock;
       } else if (!inBlock && lines.get(start).startsWith("#")) {
         throw new AssertionError(
-            "README.md has no ```" + language + " block under '" + heading + "'");
+            GUIDE + " has no ```" + language + " block under '" + heading + "'");
       }
       start++;
     }
@@ -87,13 +89,12 @@ public final class ReadmeExample {
       end++;
     }
     if (end >= lines.size()) {
-      throw new AssertionError(
-          "README.md has no ```" + language + " block under '" + heading + "'");
+      throw new AssertionError(GUIDE + " has no ```" + language + " block under '" + heading + "'");
     }
     return String.join("\n", lines.subList(start + 1, end)) + "\n";
   }
 
-  /** The example's source, as the README has it. */
+  /** The example's source, as the guide has it. */
   public String source() {
     return source;
   }
@@ -135,7 +136,7 @@ public final class ReadmeExample {
               .call();
       if (!compiled) {
         throw new AssertionError(
-            "the README's example does not compile against "
+            "the guide's example does not compile against "
                 + classPath
                 + ":\n"
                 + diagnostics.getDiagnostics().stream()
@@ -148,7 +149,7 @@ public final class ReadmeExample {
     }
     URLClassLoader loader =
         new URLClassLoader(
-            new URL[] {classes.toUri().toURL()}, ReadmeExample.class.getClassLoader());
+            new URL[] {classes.toUri().toURL()}, GuideExample.class.getClassLoader());
     return Class.forName(className, true, loader);
   }
 

@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store under crashes, with the packaged jar: every acknowledged prompt survives
- * {@code kill -9} mid-load, a torn last record is cut on replay with a log line, and a second
- * process on the same data directory is refused with the startup banner instead of sharing it.
+ * The legacy store under crashes, with the packaged jar: every acknowledged prompt survives {@code
+ * kill -9} mid-load, a torn last record is cut on replay with a log line, and a second process on
+ * the same data directory is refused with the startup banner instead of sharing it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class EmbeddedCrashIT {
+class LegacyCrashIT {
   @RegisterExtension final Artifacts artifacts = new Artifacts();
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
