@@ -93,6 +93,23 @@ public record SqlStoreSettings(
     return new Builder(url);
   }
 
+  /** A builder that starts from these settings, to change a few of them. */
+  public Builder toBuilder() {
+    Builder builder = new Builder(url);
+    builder.poolSize = poolSize;
+    builder.migrate = migrate;
+    builder.connectionTimeout = connectionTimeout;
+    builder.statementTimeout = statementTimeout;
+    builder.lockTimeout = lockTimeout;
+    builder.logSql = logSql;
+    builder.completedCacheBytes = completedCacheBytes;
+    builder.listenUrl = listenUrl.orElse(null);
+    builder.pooler = pooler;
+    builder.failoverWait = failoverWait;
+    builder.timeSource = timeSource;
+    return builder;
+  }
+
   private static void requireBetween(String key, Duration value, long minMs, long maxMs) {
     Objects.requireNonNull(value, key);
     if (value.toMillis() < minMs || value.toMillis() > maxMs) {
