@@ -3,7 +3,6 @@ package dev.genie.http.wiring;
 import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.internal.ListenCheck;
-import dev.genie.http.internal.Preloading;
 import java.time.Clock;
 
 /**
@@ -20,8 +19,6 @@ public final class Launcher {
    * @throws dev.genie.http.StartupCheckException when Genie cannot start as configured
    */
   public static GenieServer server(GenieConfig config) {
-    // The caller's logger has set logging up by now.
-    Preloading.start();
     return checked(config).server();
   }
 
