@@ -52,8 +52,7 @@ public record SqlStoreSettings(
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
    * sixteen, as many as a small machine's request threads. A new prompt takes a connection twice,
    * for a statement each time; a request that finds none free parks and is woken for each, and
-   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL (the benchmark's
-   * new-prompt load gains an eighth from eight connections to sixteen on two cores).
+   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL.
    */
   public static final int DEFAULT_POOL_SIZE =
       Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 1);
