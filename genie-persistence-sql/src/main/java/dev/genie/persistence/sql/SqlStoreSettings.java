@@ -1,5 +1,7 @@
 package dev.genie.persistence.sql;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,10 +63,7 @@ public record SqlStoreSettings(
     Objects.requireNonNull(url, "url (DATABASE_URL)");
     Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
     Objects.requireNonNull(timeSource, "timeSource");
-    if (poolSize < 1 || poolSize > 1000) {
-      throw new IllegalArgumentException(
-          "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
-    }
+    requireBetween("GENIE_DB_POOL_SIZE", poolSize, 1, 1000);
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
     requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
@@ -107,14 +106,6 @@ public record SqlStoreSettings(
     builder.failoverWait = failoverWait;
     builder.timeSource = timeSource;
     return builder;
-  }
-
-  private static void requireBetween(String key, Duration value, long minMs, long maxMs) {
-    Objects.requireNonNull(value, key);
-    if (value.toMillis() < minMs || value.toMillis() > maxMs) {
-      throw new IllegalArgumentException(
-          key + " must be between " + minMs + " and " + maxMs + " ms: " + value.toMillis());
-    }
   }
 
   /** Defaults as documented for the environment keys. */
