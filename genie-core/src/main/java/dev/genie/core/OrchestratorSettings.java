@@ -1,6 +1,7 @@
 package dev.genie.core;
 
-import dev.genie.core.internal.Millis;
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,15 +32,8 @@ public record OrchestratorSettings(
     requireBetween("lease (GENIE_LEASE_MS)", lease, Duration.ofMillis(1), Duration.ofDays(1));
     requireBetween("pollInitial", pollInitial, Duration.ofMillis(1), Duration.ofMinutes(1));
     requireBetween("pollMax", pollMax, pollInitial, Duration.ofMinutes(1));
-    if (maxAttempts < 1 || maxAttempts > 100) {
-      throw new IllegalArgumentException(
-          "maxAttempts (GENIE_MAX_ATTEMPTS) must be between 1 and 100: " + maxAttempts);
-    }
-    if (maxPromptChars < 1 || maxPromptChars > 1_000_000) {
-      throw new IllegalArgumentException(
-          "maxPromptChars (GENIE_MAX_PROMPT_CHARS) must be between 1 and 1000000: "
-              + maxPromptChars);
-    }
+    requireBetween("maxAttempts (GENIE_MAX_ATTEMPTS)", maxAttempts, 1, 100);
+    requireBetween("maxPromptChars (GENIE_MAX_PROMPT_CHARS)", maxPromptChars, 1, 1_000_000);
     Objects.requireNonNull(instanceId, "instanceId");
   }
 
@@ -47,20 +41,6 @@ public record OrchestratorSettings(
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  private static void requireBetween(String name, Duration value, Duration min, Duration max) {
-    Objects.requireNonNull(value, name);
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(
-          name
-              + " must be between "
-              + min.toMillis()
-              + " and "
-              + max.toMillis()
-              + " ms: "
-              + Millis.of(value));
-    }
   }
 
   /** Defaults as documented for the environment keys. */

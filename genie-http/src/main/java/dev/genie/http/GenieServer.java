@@ -17,14 +17,12 @@ import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.OpenApiHandler;
-import dev.genie.http.internal.Preloading;
 import dev.genie.http.internal.PreviewHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
 import dev.genie.http.internal.WebPage;
 import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.internal.Workers;
-import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,8 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Genie's HTTP server: Undertow behind this one facade. {@link #create} runs the startup check and
- * opens the store; {@link #start} binds the port; {@link #stop} drains and releases everything.
+ * Genie's HTTP server: Undertow behind this one facade, built over an opened store by {@link
+ * dev.genie.http.wiring.Launcher#server}; {@link #start} binds the port; {@link #stop} drains and
+ * releases everything.
  */
 public final class GenieServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GenieServer.class);
@@ -75,11 +74,12 @@ public final class GenieServer implements AutoCloseable {
   GenieServer(
       GenieConfig config,
       Orchestrator orchestrator,
+      PromptStore store,
       PrometheusMeterRegistry registry,
       Clock clock) {
     this.config = config;
     this.orchestrator = orchestrator;
-    this.store = orchestrator.store();
+    this.store = store;
     ServerSettings server = config.server();
     AuthSettings auth = config.auth();
     Optional<KeyStore> keys = auth.keys() ? store.keys() : Optional.empty();
@@ -134,19 +134,6 @@ public final class GenieServer implements AutoCloseable {
             .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) server.idleTimeout().toMillis())
             .setHandler(root)
             .build();
-  }
-
-  /**
-   * Runs the startup check (the address first, then the store) and opens the configured store,
-   * without binding the port yet.
-   *
-   * @throws StartupCheckException when Genie cannot start as configured
-   */
-  public static GenieServer create(GenieConfig config) {
-    // This class's logger has set logging up by now.
-    Preloading.start();
-    ListenCheck.check(config.server());
-    return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).server();
   }
 
   /**

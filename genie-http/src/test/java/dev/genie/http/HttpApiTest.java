@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.wiring.Launcher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class HttpApiTest {
     env.put("GENIE_DATA_DIR", dataDir.toString());
     env.put("GENIE_MAX_PROMPT_CHARS", "50");
     env.put("GENIE_MAX_BODY_BYTES", "1024");
-    server = GenieServer.create(GenieConfig.fromEnvironment(env)).start();
+    server = Launcher.server(GenieConfig.fromEnvironment(env)).start();
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genie.core.ErrorCode;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.wiring.Launcher;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +48,7 @@ class OpenApiTest {
   @BeforeEach
   void fetch() throws Exception {
     server =
-        GenieServer.create(
+        Launcher.server(
                 GenieConfig.fromEnvironment(
                     Map.of("GENIE_PORT", "0", "GENIE_DATA_DIR", dataDir.toString())))
             .start();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.wiring.Launcher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ class PreviewExportTest {
     env.put("GENIE_PORT", "0");
     env.put("GENIE_DATA_DIR", dataDir.toString());
     env.putAll(settings);
-    server = GenieServer.create(GenieConfig.fromEnvironment(env)).start();
+    server = Launcher.server(GenieConfig.fromEnvironment(env)).start();
   }
 
   @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.wiring.Launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -98,14 +99,14 @@ class StartupCheckTest {
   @Test
   void withoutTheRequirementTheLegacyStoreServes() {
     try (GenieServer server =
-        GenieServer.create(GenieConfig.fromEnvironment(env("GENIE_PORT", "0"))).start()) {
+        Launcher.server(GenieConfig.fromEnvironment(env("GENIE_PORT", "0"))).start()) {
       assertThat(server.storage()).isEqualTo("legacy");
       assertThat(server.port()).isPositive();
     }
   }
 
   private void assertRefused(Map<String, String> env, String reason, String fix) {
-    assertThatThrownBy(() -> GenieServer.create(GenieConfig.fromEnvironment(env)).start())
+    assertThatThrownBy(() -> Launcher.server(GenieConfig.fromEnvironment(env)).start())
         .isInstanceOfSatisfying(
             StartupCheckException.class,
             e -> {

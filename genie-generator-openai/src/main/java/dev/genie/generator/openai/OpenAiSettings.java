@@ -1,5 +1,7 @@
 package dev.genie.generator.openai;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -74,9 +76,8 @@ public record OpenAiSettings(
       throw new IllegalArgumentException(
           "GENIE_OPENAI_TEMPERATURE must be between 0 and 2: " + temperature);
     }
-    if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > 1_000_000)) {
-      throw new IllegalArgumentException(
-          "GENIE_OPENAI_MAX_OUTPUT_TOKENS must be between 1 and 1000000: " + maxOutputTokens);
+    if (maxOutputTokens != null) {
+      requireBetween("GENIE_OPENAI_MAX_OUTPUT_TOKENS", maxOutputTokens, 1, 1_000_000);
     }
     Objects.requireNonNull(systemPrompt, "systemPrompt (GENIE_SYSTEM_PROMPT)");
     Objects.requireNonNull(outputMode, "outputMode (GENIE_OPENAI_OUTPUT)");
@@ -92,18 +93,6 @@ public record OpenAiSettings(
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  private static void requireBetween(String name, Duration value, long min, long max) {
-    Objects.requireNonNull(value, name);
-    requireBetween(name + " (ms)", value.toMillis(), min, max);
-  }
-
-  private static void requireBetween(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          name + " must be between " + min + " and " + max + ": " + value);
-    }
   }
 
   /** Every setting but the API key. */

@@ -4,12 +4,10 @@ import dev.genie.core.Orchestrator;
 import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
-import dev.genie.http.internal.ListenCheck;
-import dev.genie.http.wiring.DaggerGenieComponent;
 import dev.genie.http.wiring.GenieComponent;
+import dev.genie.http.wiring.Launcher;
 import dev.genie.persistence.PromptStore;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,10 +41,9 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenieConfig config = GenieConfig.fromEnvironment(environment);
-    ListenCheck.check(config.server());
-    GenieComponent component = DaggerGenieComponent.factory().create(config, Clock.systemUTC());
+    GenieComponent component = Launcher.checked(config);
     Orchestrator orchestrator = component.orchestrator();
-    PromptStore store = orchestrator.store();
+    PromptStore store = component.store();
     try {
       if (component.generator() instanceof OpenAiGenerator openai) {
         out.println(ModelChecks.describe(openai));

@@ -41,8 +41,8 @@ public final class GenieCli {
   public int execute(String... args) {
     ServeCommand serve = new ServeCommand(environment, this::served);
     if (args.length == 0) {
-      // The server's own start skips building picocli's model of the commands, about a tenth of
-      // the time to ready on a small machine: without arguments there is nothing to parse.
+      // The server's own start skips building picocli's model of the commands, which bench/run.sh
+      // shows in the time to ready: without arguments there is nothing to parse.
       try {
         return serve.call();
       } catch (StartupCheckException refused) {

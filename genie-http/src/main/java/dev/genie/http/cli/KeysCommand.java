@@ -1,18 +1,17 @@
 package dev.genie.http.cli;
 
 import dev.genie.http.StartupCheckException;
+import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.internal.ApiKeys;
-import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.http.wiring.Launcher;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.legacy.DataDirInUseException;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Parameters;
     })
 final class KeysCommand {
   /** Enough for a few statements. */
-  private static final String POOL_SIZE = "2";
+  private static final int POOL_SIZE = 2;
 
   private static final Pattern RATE = Pattern.compile("([0-9]{1,6})(?:/s)?");
 
@@ -152,11 +151,13 @@ final class KeysCommand {
   }
 
   private int withKeys(Function<KeyStore, Integer> work) {
-    Map<String, String> settings = new HashMap<>(environment);
-    settings.put("GENIE_DB_POOL_SIZE", POOL_SIZE);
+    GenieConfig config = GenieConfig.fromEnvironment(environment);
     // Managing keys serves nobody: the bind address's default for GENIE_AUTH does not apply.
-    settings.put("GENIE_AUTH", "off");
-    PromptStore store = open(GenieConfig.fromEnvironment(settings));
+    GenieConfig managing =
+        config
+            .withStorage(config.storage().withSql(sql -> sql.poolSize(POOL_SIZE)))
+            .withAuth(AuthSettings.OFF);
+    PromptStore store = open(managing);
     try {
       KeyStore keys =
           store
@@ -174,7 +175,7 @@ final class KeysCommand {
 
   private static PromptStore open(GenieConfig config) {
     try {
-      return DaggerGenieComponent.factory().create(config, Clock.systemUTC()).store();
+      return Launcher.component(config).store();
     } catch (StartupCheckException e) {
       if (e.getCause() instanceof DataDirInUseException inUse) {
         // The legacy store has one process at a time, and a server keeps it open while it runs.

@@ -2,11 +2,12 @@ package dev.genie.http.cli;
 
 import dev.genie.http.StartupCheckException;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.wiring.DaggerGenieComponent;
+import dev.genie.http.config.StorageMode;
+import dev.genie.http.config.StorageSettings;
+import dev.genie.http.wiring.Launcher;
 import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.sql.MigrateMode;
 import java.io.PrintStream;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
     })
 final class MigrateCommand implements Callable<Integer> {
   /** Enough for the migration's connections; the migration needs no more. */
-  private static final String POOL_SIZE = "2";
+  private static final int POOL_SIZE = 2;
 
   private final Map<String, String> environment;
   private final PrintStream out;
@@ -39,19 +40,18 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // Every key is checked as serve checks it, so a bad setting fails here first.
-    if (GenieConfig.fromEnvironment(environment).storage().databaseUrl().isEmpty()) {
+    GenieConfig config = GenieConfig.fromEnvironment(environment);
+    if (config.storage().databaseUrl().isEmpty()) {
       throw new StartupCheckException(
           "migrate needs PostgreSQL, and DATABASE_URL is not set",
           "set DATABASE_URL=postgres://user:password@host:5432/database");
     }
-    Map<String, String> migrating = new HashMap<>(environment);
-    migrating.put("GENIE_STORAGE", "sql");
-    migrating.put("GENIE_MIGRATE", "apply");
-    migrating.put("GENIE_DB_POOL_SIZE", POOL_SIZE);
-    PromptStore store =
-        DaggerGenieComponent.factory()
-            .create(GenieConfig.fromEnvironment(migrating), Clock.systemUTC())
-            .store();
+    StorageSettings migrating =
+        config
+            .storage()
+            .withMode(StorageMode.SQL)
+            .withSql(sql -> sql.migrate(MigrateMode.APPLY).poolSize(POOL_SIZE));
+    PromptStore store = Launcher.component(config.withStorage(migrating)).store();
     try {
       Map<String, Object> details = store.describe();
       out.println(

@@ -2,6 +2,7 @@ package dev.genie.http.cli;
 
 import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.wiring.Launcher;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -27,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GenieServer server = GenieServer.create(GenieConfig.fromEnvironment(environment)).start();
+    GenieServer server = Launcher.server(GenieConfig.fromEnvironment(environment)).start();
     serving.accept(server);
     return 0;
   }

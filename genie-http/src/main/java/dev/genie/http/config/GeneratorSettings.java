@@ -1,5 +1,7 @@
 package dev.genie.http.config;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.generator.openai.OutputMode;
@@ -19,10 +21,7 @@ import java.util.Optional;
 public record GeneratorSettings(
     String name, Duration sampleDelay, Optional<OpenAiSettings> openai) {
   public GeneratorSettings {
-    if (sampleDelay.isNegative() || sampleDelay.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new IllegalArgumentException(
-          "GENIE_SAMPLE_DELAY_MS must be between 0 and 600000: " + sampleDelay.toMillis());
-    }
+    requireBetween("GENIE_SAMPLE_DELAY_MS", sampleDelay, Duration.ZERO, Duration.ofMinutes(10));
     Objects.requireNonNull(openai, "openai");
   }
 

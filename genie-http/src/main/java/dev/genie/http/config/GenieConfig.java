@@ -25,6 +25,16 @@ public record GenieConfig(
     notices = List.copyOf(notices);
   }
 
+  /** This configuration with other storage settings, for a command that adjusts them. */
+  public GenieConfig withStorage(StorageSettings storage) {
+    return new GenieConfig(server, storage, orchestrator, generator, log, render, auth, notices);
+  }
+
+  /** This configuration with other authentication settings, for a command that serves nobody. */
+  public GenieConfig withAuth(AuthSettings auth) {
+    return new GenieConfig(server, storage, orchestrator, generator, log, render, auth, notices);
+  }
+
   /**
    * @throws dev.genie.http.StartupCheckException naming the key of the first bad value
    */

@@ -1,5 +1,7 @@
 package dev.genie.http.config;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 /**
  * How many PDFs are rendered at once: rendering is CPU work, so a burst of exports waits in a
  * bounded queue and the rest are answered 503.
@@ -10,14 +12,8 @@ package dev.genie.http.config;
  */
 public record RenderSettings(int pdfConcurrency, int pdfQueue) {
   public RenderSettings {
-    if (pdfConcurrency < 1 || pdfConcurrency > 256) {
-      throw new IllegalArgumentException(
-          "GENIE_PDF_CONCURRENCY must be between 1 and 256: " + pdfConcurrency);
-    }
-    if (pdfQueue < 0 || pdfQueue > 10_000) {
-      throw new IllegalArgumentException(
-          "GENIE_PDF_QUEUE must be between 0 and 10000: " + pdfQueue);
-    }
+    requireBetween("GENIE_PDF_CONCURRENCY", pdfConcurrency, 1, 256);
+    requireBetween("GENIE_PDF_QUEUE", pdfQueue, 0, 10_000);
   }
 
   static RenderSettings from(Env env) {

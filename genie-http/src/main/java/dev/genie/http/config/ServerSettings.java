@@ -1,5 +1,7 @@
 package dev.genie.http.config;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import java.time.Duration;
 
 /**
@@ -74,12 +76,5 @@ public record ServerSettings(
         env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)),
         env.millis("GENIE_REQUEST_TIMEOUT_MS").orElse(Duration.ofSeconds(10)),
         env.millis("GENIE_IDLE_TIMEOUT_MS").orElse(Duration.ofSeconds(60)));
-  }
-
-  private static void requireBetween(String key, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          key + " must be between " + min + " and " + max + ": " + value);
-    }
   }
 }

@@ -1,16 +1,19 @@
 package dev.genie.http.config;
 
 import dev.genie.http.StartupCheckException;
+import dev.genie.persistence.legacy.LegacyPromptStore;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.MigrateMode;
 import dev.genie.persistence.sql.Pooler;
+import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Which store serves, and how it connects.
@@ -30,13 +33,32 @@ public record StorageSettings(
     LegacyStoreSettings legacy,
     Optional<SqlStoreSettings> sql) {
 
-  /** The store this configuration selects: {@code sql} or {@code legacy}. */
+  /**
+   * The store this configuration selects: {@value SqlPromptStore#NAME} or {@value
+   * LegacyPromptStore#NAME}.
+   */
   public String selected() {
     return switch (mode) {
-      case SQL -> "sql";
-      case LEGACY -> "legacy";
-      case AUTO -> databaseUrl.isPresent() ? "sql" : "legacy";
+      case SQL -> SqlPromptStore.NAME;
+      case LEGACY -> LegacyPromptStore.NAME;
+      case AUTO -> databaseUrl.isPresent() ? SqlPromptStore.NAME : LegacyPromptStore.NAME;
     };
+  }
+
+  /** These settings with another store requested, whatever {@code GENIE_STORAGE} said. */
+  public StorageSettings withMode(StorageMode mode) {
+    return new StorageSettings(mode, requireDb, requireDbKey, databaseUrl, legacy, sql);
+  }
+
+  /** These settings with the SQL store's changed as {@code change} says, when there are any. */
+  public StorageSettings withSql(UnaryOperator<SqlStoreSettings.Builder> change) {
+    return new StorageSettings(
+        mode,
+        requireDb,
+        requireDbKey,
+        databaseUrl,
+        legacy,
+        sql.map(settings -> change.apply(settings.toBuilder()).build()));
   }
 
   static StorageSettings from(Env env, List<String> notices) {

@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Hands events to its appenders from one thread that wakes every {@code flushMillis}, never per
  * event. Logback's AsyncAppender wakes its thread for almost every event under load: for a line per
- * request that is a futex call and two context switches per request, on a small machine a tenth of
- * the CPU a new prompt costs Genie. A full queue drops events rather than blocks, and says so once
- * per batch; a stop delivers what is queued.
+ * request that is a futex call and two context switches per request, a noticeable share of the CPU
+ * a new prompt costs Genie. A full queue drops events rather than blocks, and says so once per
+ * batch; a stop delivers what is queued.
  */
 public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {

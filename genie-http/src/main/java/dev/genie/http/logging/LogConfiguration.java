@@ -5,8 +5,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.sift.MDCBasedDiscriminator;
-import ch.qos.logback.classic.sift.SiftingAppender;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -25,10 +23,10 @@ import dev.genie.http.config.LogSettings;
 import java.util.List;
 
 /**
- * The server's logging, built in code: interpreting an XML configuration cost Logback about 0.2 s
- * of every start on a small machine. It steps aside for a configuration file, as Logback's defaults
- * do: the {@code logback.configurationFile} system property, or a {@code logback-test.xml} or
- * {@code logback.xml} on the class path.
+ * The server's logging, built in code: interpreting an XML configuration is a noticeable part of
+ * every start, for a configuration that never changes. It steps aside for a configuration file, as
+ * Logback's defaults do: the {@code logback.configurationFile} system property, or a {@code
+ * logback-test.xml} or {@code logback.xml} on the class path.
  *
  * <ul>
  *   <li>the console, and {@code genie.log} in {@code GENIE_LOG_DIR} (kept two weeks within 1 GB);
@@ -133,25 +131,18 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
   }
 
   /**
-   * The sifting appender builds {@code sql.log}'s appender at the first statement, so that without
-   * {@code GENIE_LOG_SQL} no empty file appears; the asynchronous one in front waits when full.
+   * {@code sql.log}'s appender is built at the first statement, so that without {@code
+   * GENIE_LOG_SQL} no empty file appears; the asynchronous one in front waits when full.
    */
   private static Appender<ILoggingEvent> sql(LoggerContext context, String directory) {
-    MDCBasedDiscriminator discriminator = new MDCBasedDiscriminator();
-    discriminator.setKey("genie.sqlLog");
-    discriminator.setDefaultValue("sql");
-    discriminator.start();
-    SiftingAppender sift = new SiftingAppender();
-    sift.setDiscriminator(discriminator);
-    sift.setTimeout(Duration.buildByDays(1));
-    sift.setAppenderFactory(
-        (siftContext, name) ->
-            rollingFile(context, "SQL_FILE_" + name, directory, name, SQL_PATTERN, 3));
+    OpenedOnFirstEvent file =
+        new OpenedOnFirstEvent(
+            () -> rollingFile(context, "SQL_FILE", directory, "sql", SQL_PATTERN, 3));
     AsyncAppender async = new AsyncAppender();
     async.setContext(context); // before addAppender, which reports to it
     async.setQueueSize(8192);
     async.setDiscardingThreshold(0);
-    async.addAppender(start(context, "SQL_FILE", sift));
+    async.addAppender(start(context, "SQL_OPENER", file));
     return start(context, "SQL", async);
   }
 

@@ -1,12 +1,12 @@
 package dev.genie.http.wiring;
 
-import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.genie.http.config.StorageSettings;
 import dev.genie.persistence.PromptStore;
+import dev.genie.persistence.sql.PoolMetrics;
 import dev.genie.persistence.sql.SqlPromptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,7 +20,7 @@ public final class SqlStoreModule {
   @StringKey(SqlPromptStore.NAME)
   static PromptStore sqlStore(StorageSettings storage, MeterRegistry registry) {
     SqlPromptStore store = SqlPromptStore.open(storage.sql().orElseThrow());
-    store.dataSource().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    new PoolMetrics(store).bindTo(registry);
     return store;
   }
 }

@@ -8,6 +8,7 @@ import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.MissingDatabaseException;
+import dev.genie.persistence.sql.SqlPromptStore;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -30,7 +31,7 @@ final class StoreSelection {
       StorageSettings storage, List<String> notices, Map<String, Provider<PromptStore>> stores) {
     notices.forEach(notice -> log.info("notice: {}", notice));
     String name = storage.selected();
-    if (storage.requireDb() && !"sql".equals(name)) {
+    if (storage.requireDb() && !SqlPromptStore.NAME.equals(name)) {
       throw new StartupCheckException(
           "the database is required ("
               + storage.requireDbKey()
@@ -42,7 +43,7 @@ final class StoreSelection {
                   : "GENIE_STORAGE=" + storage.mode().name().toLowerCase(java.util.Locale.ROOT)),
           storage.databaseUrl().isEmpty() ? URL_FIX : "set GENIE_STORAGE=sql or auto");
     }
-    if ("sql".equals(name) && storage.sql().isEmpty()) {
+    if (SqlPromptStore.NAME.equals(name) && storage.sql().isEmpty()) {
       throw new StartupCheckException("GENIE_STORAGE=sql but DATABASE_URL is not set", URL_FIX);
     }
     Provider<PromptStore> store = stores.get(name);
@@ -79,7 +80,9 @@ final class StoreSelection {
     } catch (StoreException e) {
       throw new StartupCheckException(
           "the " + name + " store could not open: " + e.getMessage(),
-          "sql".equals(name) ? "check DATABASE_URL and the database" : "check GENIE_DATA_DIR",
+          SqlPromptStore.NAME.equals(name)
+              ? "check DATABASE_URL and the database"
+              : "check GENIE_DATA_DIR",
           e);
     }
   }

@@ -330,7 +330,7 @@ public final class SqlPromptStore implements PromptStore {
     return Optional.of(keys);
   }
 
-  /** The pool, for metrics. */
+  /** The pool, for tests that cut the store off its database; meters bind through PoolMetrics. */
   public HikariDataSource dataSource() {
     return dataSource;
   }

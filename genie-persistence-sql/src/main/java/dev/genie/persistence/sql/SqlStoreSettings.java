@@ -1,5 +1,7 @@
 package dev.genie.persistence.sql;
 
+import static dev.genie.persistence.Bounds.requireBetween;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,8 +54,7 @@ public record SqlStoreSettings(
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
    * sixteen, as many as a small machine's request threads. A new prompt takes a connection twice,
    * for a statement each time; a request that finds none free parks and is woken for each, and
-   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL (the benchmark's
-   * new-prompt load gains an eighth from eight connections to sixteen on two cores).
+   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL.
    */
   public static final int DEFAULT_POOL_SIZE =
       Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 1);
@@ -62,10 +63,7 @@ public record SqlStoreSettings(
     Objects.requireNonNull(url, "url (DATABASE_URL)");
     Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
     Objects.requireNonNull(timeSource, "timeSource");
-    if (poolSize < 1 || poolSize > 1000) {
-      throw new IllegalArgumentException(
-          "GENIE_DB_POOL_SIZE must be between 1 and 1000: " + poolSize);
-    }
+    requireBetween("GENIE_DB_POOL_SIZE", poolSize, 1, 1000);
     requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
     requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
     requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
@@ -93,12 +91,21 @@ public record SqlStoreSettings(
     return new Builder(url);
   }
 
-  private static void requireBetween(String key, Duration value, long minMs, long maxMs) {
-    Objects.requireNonNull(value, key);
-    if (value.toMillis() < minMs || value.toMillis() > maxMs) {
-      throw new IllegalArgumentException(
-          key + " must be between " + minMs + " and " + maxMs + " ms: " + value.toMillis());
-    }
+  /** A builder that starts from these settings, to change a few of them. */
+  public Builder toBuilder() {
+    Builder builder = new Builder(url);
+    builder.poolSize = poolSize;
+    builder.migrate = migrate;
+    builder.connectionTimeout = connectionTimeout;
+    builder.statementTimeout = statementTimeout;
+    builder.lockTimeout = lockTimeout;
+    builder.logSql = logSql;
+    builder.completedCacheBytes = completedCacheBytes;
+    builder.listenUrl = listenUrl.orElse(null);
+    builder.pooler = pooler;
+    builder.failoverWait = failoverWait;
+    builder.timeSource = timeSource;
+    return builder;
   }
 
   /** Defaults as documented for the environment keys. */

@@ -21,9 +21,8 @@ public final class MyBatis {
   }
 
   /**
-   * Starts building the mapping on a thread of its own. Parsing the mapper's XML is a fifth of the
-   * time to ready on a small machine; it needs no connection, so it can run while the pool
-   * connects.
+   * Starts building the mapping on a thread of its own. Parsing the mapper's XML is a large part of
+   * the time to ready; it needs no connection, so it can run while the pool connects.
    *
    * @param logSql whether every statement is logged with its timing ({@link StatementLog})
    */

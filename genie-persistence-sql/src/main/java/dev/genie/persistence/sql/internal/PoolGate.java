@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lets as many statements through at once as the pool has connections, and parks the others in
  * arrival order. HikariCP hands a returned connection to a waiting borrower by spinning on
- * Thread.yield until one takes it: with more request threads than connections, that cost some
- * twenty context switches per request. Behind this gate a borrower always finds a connection free.
+ * Thread.yield until one takes it: with more request threads than connections, that cost many
+ * context switches per request. Behind this gate a borrower always finds a connection free.
  */
 public final class PoolGate {
   private final Semaphore permits;
