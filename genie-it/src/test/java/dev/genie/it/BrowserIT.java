@@ -3,18 +3,15 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.http.cli.GenieCli;
 import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Browser;
+import dev.genie.it.support.CliRun;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,19 +179,7 @@ class BrowserIT {
     WebDriver page = open(genie.uri());
     send(page, "Autumn poem for the PDF");
     awaitText("answer-status", "completed");
-    String pageWindow = page.getWindowHandle();
-
-    page.findElement(By.id("answer-preview")).click();
-    String previewWindow =
-        browser.await(
-            "the preview's window",
-            d ->
-                d.getWindowHandles().stream()
-                    .filter(h -> !h.equals(pageWindow))
-                    .findFirst()
-                    .orElse(null));
-    page.switchTo().window(previewWindow);
-    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() > 0);
+    String pageWindow = openPreview(page);
     String previewTitle = page.findElement(By.tagName("h1")).getText();
     long scripts = (Long) js(page).executeScript("return document.scripts.length");
     page.close();
@@ -243,18 +228,7 @@ class BrowserIT {
     assertThat(js(page).executeScript("return sessionStorage.getItem('genie.key')")).isEqualTo(key);
     assertThat(js(page).executeScript("return localStorage.length")).isEqualTo(0L);
 
-    String pageWindow = page.getWindowHandle();
-    page.findElement(By.id("answer-preview")).click();
-    String previewWindow =
-        browser.await(
-            "the preview's window",
-            d ->
-                d.getWindowHandles().stream()
-                    .filter(h -> !h.equals(pageWindow))
-                    .findFirst()
-                    .orElse(null));
-    page.switchTo().window(previewWindow);
-    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() > 0);
+    String pageWindow = openPreview(page);
     String previewTitle = page.findElement(By.tagName("h1")).getText();
     String previewUrl = page.getCurrentUrl();
     page.close();
@@ -356,20 +330,29 @@ class BrowserIT {
     return page;
   }
 
+  /** Clicks the answer's preview and switches to the window it opened; returns the page's. */
+  private String openPreview(WebDriver page) throws Exception {
+    String pageWindow = page.getWindowHandle();
+    page.findElement(By.id("answer-preview")).click();
+    String previewWindow =
+        browser.await(
+            "the preview's window",
+            d ->
+                d.getWindowHandles().stream()
+                    .filter(h -> !h.equals(pageWindow))
+                    .findFirst()
+                    .orElse(null));
+    page.switchTo().window(previewWindow);
+    browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() > 0);
+    return pageWindow;
+  }
+
   /** Creates a key with the jar's own {@code keys create}, run in-process, and returns it. */
   private String createKey(String name) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        new GenieCli(
-                Map.of("DATABASE_URL", database.databaseUrl()),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                server -> {})
-            .execute("keys", "create", "--name", name);
-    assertThat(status).as("keys create: %s", err).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-    return lines.get(lines.size() - 1);
+    CliRun run =
+        CliRun.of(Map.of("DATABASE_URL", database.databaseUrl()), "keys", "create", "--name", name);
+    assertThat(run.status()).as("keys create: %s", run.err()).isZero();
+    return run.lastLine();
   }
 
   private static void enterKey(WebDriver page, String key) {

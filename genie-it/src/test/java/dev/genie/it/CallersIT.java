@@ -7,21 +7,18 @@ import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.core.generate.Usage;
 import dev.genie.http.GenieServer;
-import dev.genie.http.cli.GenieCli;
 import dev.genie.http.internal.KeyCache;
 import dev.genie.it.support.Artifacts;
+import dev.genie.it.support.CliRun;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,20 +78,9 @@ class CallersIT {
 
   /** What {@code java -jar genie.jar keys ARGS} prints on standard output; fails unless 0. */
   private String keys(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] command = new String[args.length + 1];
-    command[0] = "keys";
-    System.arraycopy(args, 0, command, 1, args.length);
-    int status =
-        new GenieCli(
-                Map.of("DATABASE_URL", database.databaseUrl()),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                server -> {})
-            .execute(command);
-    assertThat(status).as("keys %s: %s", List.of(args), err).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    CliRun run = CliRun.of(Map.of("DATABASE_URL", database.databaseUrl()), prepend("keys", args));
+    assertThat(run.status()).as("keys %s: %s", List.of(args), run.err()).isZero();
+    return run.out();
   }
 
   /** Creates a key and returns it: the last line of what {@code keys create} printed. */

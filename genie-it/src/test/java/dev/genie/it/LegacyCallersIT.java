@@ -3,16 +3,12 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.http.cli.GenieCli;
 import dev.genie.it.support.Artifacts;
+import dev.genie.it.support.CliRun;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,34 +30,18 @@ class LegacyCallersIT {
 
   @TempDir Path dataDir;
 
-  private record Run(int status, String out, String err) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.get(lines.size() - 1);
-    }
-  }
-
-  private Run keys(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private CliRun keys(String... args) {
     String[] command = new String[args.length + 1];
     command[0] = "keys";
     System.arraycopy(args, 0, command, 1, args.length);
-    int status =
-        new GenieCli(
-                Map.of("GENIE_STORAGE", "legacy", "GENIE_DATA_DIR", dataDir.toString()),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                server -> {})
-            .execute(command);
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.of(
+        Map.of("GENIE_STORAGE", "legacy", "GENIE_DATA_DIR", dataDir.toString()), command);
   }
 
   @Test
   void keysMadeBeforeTheServerStartsAreServedAndNamespacesShareNothing() throws Exception {
-    Run a = keys("create", "--name", "a", "--namespace", "team-a");
-    Run b = keys("create", "--name", "b", "--namespace", "team-b");
+    CliRun a = keys("create", "--name", "a", "--namespace", "team-a");
+    CliRun b = keys("create", "--name", "b", "--namespace", "team-b");
     assertThat(a.status()).as("%s", a).isZero();
     assertThat(b.status()).as("%s", b).isZero();
     String keyA = a.lastLine();
@@ -97,7 +77,7 @@ class LegacyCallersIT {
     GenieServer genie = genies.legacy(dataDir, CountingGenerator.sample(Duration.ZERO), KEYS_ON);
     assertThat(new GenieClient(genie.uri(), TIMEOUT, key).post("a poem").status()).isEqualTo(201);
 
-    Run busy = keys("revoke", "alice");
+    CliRun busy = keys("revoke", "alice");
 
     assertThat(busy.status()).isEqualTo(78);
     assertThat(busy.err())
@@ -105,8 +85,8 @@ class LegacyCallersIT {
         .contains("stop the Genie serving from that directory");
     genie.stop();
 
-    Run listed = keys("list");
-    Run revoked = keys("revoke", "alice");
+    CliRun listed = keys("list");
+    CliRun revoked = keys("revoke", "alice");
     GenieServer again = genies.legacy(dataDir, CountingGenerator.sample(Duration.ZERO), KEYS_ON);
     GenieResponse refused = new GenieClient(again.uri(), TIMEOUT, key).get("/prompts");
 
