@@ -1,10 +1,10 @@
 package dev.genie.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.genie.core.generate.GenerationProfile;
+import dev.genie.persistence.ApiKey;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PromptKey;
 import java.text.Normalizer.Form;
-import java.util.HexFormat;
 
 /**
  * Version 1 of the rules that decide when two prompts are the same prompt: reject controls and
@@ -23,10 +23,36 @@ public final class Normalizer {
   }
 
   /**
+   * The prompt to store in the default namespace, keyed over {@code profile} and the normalized
+   * text.
+   *
    * @throws InvalidPromptException with {@link ErrorCode#INVALID_PROMPT} or {@link
    *     ErrorCode#PROMPT_TOO_LONG}
    */
-  public NormalizedPrompt normalize(String raw) {
+  public NewPrompt normalize(String raw, GenerationProfile profile) {
+    return normalize(ApiKey.DEFAULT_NAMESPACE, raw, profile);
+  }
+
+  /**
+   * The prompt to store in {@code namespace}, keyed over it, {@code profile} and the normalized
+   * text.
+   *
+   * @throws InvalidPromptException with {@link ErrorCode#INVALID_PROMPT} or {@link
+   *     ErrorCode#PROMPT_TOO_LONG}
+   */
+  public NewPrompt normalize(String namespace, String raw, GenerationProfile profile) {
+    String text = text(raw);
+    return new NewPrompt(
+        PromptKey.of(namespace, profile.id(), text),
+        raw,
+        text,
+        VERSION,
+        profile.id(),
+        profile.json(),
+        namespace);
+  }
+
+  private String text(String raw) {
     if (raw == null) {
       throw invalid("prompt must be a JSON string");
     }
@@ -48,7 +74,7 @@ public final class Normalizer {
               + maxCodePoints
               + " (GENIE_MAX_PROMPT_CHARS)");
     }
-    return new NormalizedPrompt(raw, text, sha256Hex(text), VERSION);
+    return text;
   }
 
   private static void rejectControlsAndBrokenSurrogates(String raw) {
@@ -130,15 +156,6 @@ public final class Normalizer {
         || c == '\u202F'
         || c == '\u205F'
         || c == '\u3000';
-  }
-
-  private static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK; this is a bug", e);
-    }
   }
 
   private static InvalidPromptException invalid(String message) {

@@ -425,7 +425,7 @@ class OrchestratorTest {
     ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
     Claim orphan =
         store.claim(
-            new Normalizer(100).normalize("orphaned").toNewPrompt(generator.profile()),
+            new Normalizer(100).normalize("orphaned", generator.profile()),
             new LeaseTerms("dead", clock.instant(), LEASE, 3));
     clock.advance(Duration.ofHours(1));
 
