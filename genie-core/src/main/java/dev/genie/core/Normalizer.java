@@ -26,8 +26,8 @@ public final class Normalizer {
    * The prompt to store in the default namespace, keyed over {@code profile} and the normalized
    * text.
    *
-   * @throws InvalidPromptException with {@link ErrorCode#INVALID_PROMPT} or {@link
-   *     ErrorCode#PROMPT_TOO_LONG}
+   * @throws InvalidPromptException with {@link CoreErrorCode#INVALID_PROMPT} or {@link
+   *     CoreErrorCode#PROMPT_TOO_LONG}
    */
   public NewPrompt normalize(String raw, GenerationProfile profile) {
     return normalize(ApiKey.DEFAULT_NAMESPACE, raw, profile);
@@ -37,8 +37,8 @@ public final class Normalizer {
    * The prompt to store in {@code namespace}, keyed over it, {@code profile} and the normalized
    * text.
    *
-   * @throws InvalidPromptException with {@link ErrorCode#INVALID_PROMPT} or {@link
-   *     ErrorCode#PROMPT_TOO_LONG}
+   * @throws InvalidPromptException with {@link CoreErrorCode#INVALID_PROMPT} or {@link
+   *     CoreErrorCode#PROMPT_TOO_LONG}
    */
   public NewPrompt normalize(String namespace, String raw, GenerationProfile profile) {
     String text = text(raw);
@@ -67,7 +67,7 @@ public final class Normalizer {
     int length = text.codePointCount(0, text.length());
     if (length > maxCodePoints) {
       throw new InvalidPromptException(
-          ErrorCode.PROMPT_TOO_LONG,
+          CoreErrorCode.PROMPT_TOO_LONG,
           "prompt has "
               + length
               + " characters after normalization; the limit is "
@@ -159,6 +159,6 @@ public final class Normalizer {
   }
 
   private static InvalidPromptException invalid(String message) {
-    return new InvalidPromptException(ErrorCode.INVALID_PROMPT, message);
+    return new InvalidPromptException(CoreErrorCode.INVALID_PROMPT, message);
   }
 }

@@ -152,7 +152,7 @@ public final class Orchestrator implements AutoCloseable {
     } catch (InterruptedException e) {
       answer.cancel(false);
       Thread.currentThread().interrupt();
-      throw new GenieException(ErrorCode.SHUTTING_DOWN, "interrupted while answering a prompt");
+      throw new GenieException(CoreErrorCode.SHUTTING_DOWN, "interrupted while answering a prompt");
     }
   }
 
@@ -333,7 +333,8 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private static GenieException shuttingDown() {
-    return new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
+    return new GenieException(
+        CoreErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
   }
 
   /** Settles {@code to} as {@code from} settles, and ends {@code from} once {@code to} settled. */

@@ -81,7 +81,7 @@ class NormalizerTest {
     assertThatThrownBy(() -> normalizer.normalize(raw, PROFILE))
         .isInstanceOfSatisfying(
             InvalidPromptException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PROMPT))
+            e -> assertThat(e.code()).isEqualTo(CoreErrorCode.INVALID_PROMPT))
         .hasMessageContaining(messagePart);
   }
 
@@ -101,7 +101,7 @@ class NormalizerTest {
     assertThatThrownBy(() -> limited.normalize("abcdef", PROFILE))
         .isInstanceOfSatisfying(
             InvalidPromptException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.PROMPT_TOO_LONG))
+            e -> assertThat(e.code()).isEqualTo(CoreErrorCode.PROMPT_TOO_LONG))
         .hasMessageContaining("6 characters")
         .hasMessageContaining("GENIE_MAX_PROMPT_CHARS");
   }
