@@ -80,12 +80,9 @@ public final class StatementLog implements Interceptor {
   }
 
   private static String failed(Throwable failure) {
-    Throwable cause = failure;
-    while (cause != null && !(cause instanceof SQLException)) {
-      cause = cause.getCause();
-    }
-    return cause == null
+    SQLException sql = StoreFailures.sqlException(failure);
+    return sql == null
         ? "failed (" + failure.getClass().getSimpleName() + ")"
-        : "failed (SQLState " + ((SQLException) cause).getSQLState() + ")";
+        : "failed (SQLState " + sql.getSQLState() + ")";
   }
 }
