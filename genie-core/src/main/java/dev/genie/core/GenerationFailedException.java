@@ -8,7 +8,7 @@ public class GenerationFailedException extends GenieException {
 
   public GenerationFailedException(String promptId, String resultId, int attempts, String reason) {
     super(
-        ErrorCode.GENERATION_FAILED,
+        CoreErrorCode.GENERATION_FAILED,
         "generation failed for prompt "
             + promptId
             + " after "

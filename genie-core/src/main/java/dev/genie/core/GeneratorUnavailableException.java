@@ -10,7 +10,7 @@ public class GeneratorUnavailableException extends GenieException {
   private final Duration retryAfter;
 
   public GeneratorUnavailableException(String message, Duration retryAfter) {
-    super(ErrorCode.GENERATOR_UNAVAILABLE, message);
+    super(CoreErrorCode.GENERATOR_UNAVAILABLE, message);
     this.retryAfter = retryAfter;
   }
 

@@ -1,10 +1,10 @@
 package dev.genie.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.genie.core.generate.GenerationProfile;
+import dev.genie.persistence.ApiKey;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PromptKey;
 import java.text.Normalizer.Form;
-import java.util.HexFormat;
 
 /**
  * Version 1 of the rules that decide when two prompts are the same prompt: reject controls and
@@ -23,10 +23,36 @@ public final class Normalizer {
   }
 
   /**
-   * @throws InvalidPromptException with {@link ErrorCode#INVALID_PROMPT} or {@link
-   *     ErrorCode#PROMPT_TOO_LONG}
+   * The prompt to store in the default namespace, keyed over {@code profile} and the normalized
+   * text.
+   *
+   * @throws InvalidPromptException with {@link CoreErrorCode#INVALID_PROMPT} or {@link
+   *     CoreErrorCode#PROMPT_TOO_LONG}
    */
-  public NormalizedPrompt normalize(String raw) {
+  public NewPrompt normalize(String raw, GenerationProfile profile) {
+    return normalize(ApiKey.DEFAULT_NAMESPACE, raw, profile);
+  }
+
+  /**
+   * The prompt to store in {@code namespace}, keyed over it, {@code profile} and the normalized
+   * text.
+   *
+   * @throws InvalidPromptException with {@link CoreErrorCode#INVALID_PROMPT} or {@link
+   *     CoreErrorCode#PROMPT_TOO_LONG}
+   */
+  public NewPrompt normalize(String namespace, String raw, GenerationProfile profile) {
+    String text = text(raw);
+    return new NewPrompt(
+        PromptKey.of(namespace, profile.id(), text),
+        raw,
+        text,
+        VERSION,
+        profile.id(),
+        profile.json(),
+        namespace);
+  }
+
+  private String text(String raw) {
     if (raw == null) {
       throw invalid("prompt must be a JSON string");
     }
@@ -41,14 +67,14 @@ public final class Normalizer {
     int length = text.codePointCount(0, text.length());
     if (length > maxCodePoints) {
       throw new InvalidPromptException(
-          ErrorCode.PROMPT_TOO_LONG,
+          CoreErrorCode.PROMPT_TOO_LONG,
           "prompt has "
               + length
               + " characters after normalization; the limit is "
               + maxCodePoints
               + " (GENIE_MAX_PROMPT_CHARS)");
     }
-    return new NormalizedPrompt(raw, text, sha256Hex(text), VERSION);
+    return text;
   }
 
   private static void rejectControlsAndBrokenSurrogates(String raw) {
@@ -132,16 +158,7 @@ public final class Normalizer {
         || c == '\u3000';
   }
 
-  private static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK; this is a bug", e);
-    }
-  }
-
   private static InvalidPromptException invalid(String message) {
-    return new InvalidPromptException(ErrorCode.INVALID_PROMPT, message);
+    return new InvalidPromptException(CoreErrorCode.INVALID_PROMPT, message);
   }
 }

@@ -13,6 +13,7 @@ import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
+import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PageCursor;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.PromptStore;
@@ -62,8 +63,7 @@ public final class Orchestrator implements AutoCloseable {
   private final Clock clock;
   private final OrchestratorListener listener;
   private final Normalizer normalizer;
-  private final String profileId;
-  private final String profileJson;
+  private final GenerationProfile profile;
   private final ScheduledExecutorService timer;
   private final ScheduledExecutorService leaseWork;
   private final GenerationRuns runs;
@@ -89,9 +89,7 @@ public final class Orchestrator implements AutoCloseable {
     this.clock = clock;
     this.listener = listener;
     this.normalizer = new Normalizer(settings.maxPromptChars());
-    GenerationProfile profile = generator.profile();
-    this.profileId = profile.id();
-    this.profileJson = profile.json();
+    this.profile = generator.profile();
     // Two timers: one whose tasks never wait (deadlines, the pollers' wakes), so that thousands
     // of answers due at once leave on time; one for the leases' statements, which may wait.
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("genie-timer"));
@@ -154,7 +152,7 @@ public final class Orchestrator implements AutoCloseable {
     } catch (InterruptedException e) {
       answer.cancel(false);
       Thread.currentThread().interrupt();
-      throw new GenieException(ErrorCode.SHUTTING_DOWN, "interrupted while answering a prompt");
+      throw new GenieException(CoreErrorCode.SHUTTING_DOWN, "interrupted while answering a prompt");
     }
   }
 
@@ -185,11 +183,11 @@ public final class Orchestrator implements AutoCloseable {
 
   private CompletableFuture<Answer> claimAndAnswer(
       String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
-    NormalizedPrompt prompt = normalizer.normalize(rawPrompt);
+    NewPrompt prompt = normalizer.normalize(namespace, rawPrompt, profile);
     Duration wait =
         maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
-    Claim claim = store.claim(prompt.toNewPrompt(namespace, profileId, profileJson), terms(now()));
+    Claim claim = store.claim(prompt, terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
       return generateWithin(claim, claim.created(), deadline, budget);
@@ -335,7 +333,8 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private static GenieException shuttingDown() {
-    return new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
+    return new GenieException(
+        CoreErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
   }
 
   /** Settles {@code to} as {@code from} settles, and ends {@code from} once {@code to} settled. */

@@ -39,12 +39,12 @@ class GenerationProfileTest {
 
   @Test
   void theKeyIsTakenOverTheProfileAndTheText() {
-    NormalizedPrompt prompt = new Normalizer(100).normalize("a poem");
+    Normalizer normalizer = new Normalizer(100);
     GenerationProfile other = GenerationProfile.of("openai", "m", "text");
-    assertThat(prompt.toNewPrompt(SampleGenerator.PROFILE).key())
+    assertThat(normalizer.normalize("a poem", SampleGenerator.PROFILE).key())
         .isEqualTo(PromptKey.sha256Hex(PromptKey.SAMPLE_PROFILE_ID + "\na poem"))
-        .isNotEqualTo(prompt.toNewPrompt(other).key())
-        .isNotEqualTo(prompt.key());
+        .isNotEqualTo(normalizer.normalize("a poem", other).key())
+        .isNotEqualTo(PromptKey.sha256Hex("a poem"));
   }
 
   @Test

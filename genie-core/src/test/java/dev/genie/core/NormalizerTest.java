@@ -1,8 +1,10 @@
 package dev.genie.core;
 
+import static dev.genie.core.generate.SampleGenerator.PROFILE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.persistence.NewPrompt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -44,13 +46,15 @@ class NormalizerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void normalizes(String why, String raw, String expected) throws Exception {
-    NormalizedPrompt prompt = normalizer.normalize(raw);
+    NewPrompt prompt = normalizer.normalize(raw, PROFILE);
 
-    assertThat(prompt.text()).isEqualTo(expected);
-    assertThat(prompt.raw()).isEqualTo(raw);
-    assertThat(prompt.version()).isEqualTo(1);
-    assertThat(prompt.key()).isEqualTo(sha256Hex(expected));
-    assertThat(normalizer.normalize(prompt.text()).text()).as("idempotent").isEqualTo(expected);
+    assertThat(prompt.normalizedText()).isEqualTo(expected);
+    assertThat(prompt.rawText()).isEqualTo(raw);
+    assertThat(prompt.normalizerVersion()).isEqualTo(1);
+    assertThat(prompt.key()).isEqualTo(sha256Hex(PROFILE.id() + "\n" + expected));
+    assertThat(normalizer.normalize(prompt.normalizedText(), PROFILE).normalizedText())
+        .as("idempotent")
+        .isEqualTo(expected);
   }
 
   static Stream<Arguments> rejects() {
@@ -74,16 +78,16 @@ class NormalizerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void rejects(String why, String raw, String messagePart) {
-    assertThatThrownBy(() -> normalizer.normalize(raw))
+    assertThatThrownBy(() -> normalizer.normalize(raw, PROFILE))
         .isInstanceOfSatisfying(
             InvalidPromptException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PROMPT))
+            e -> assertThat(e.code()).isEqualTo(CoreErrorCode.INVALID_PROMPT))
         .hasMessageContaining(messagePart);
   }
 
   @Test
   void rejectsAMissingPrompt() {
-    assertThatThrownBy(() -> normalizer.normalize(null))
+    assertThatThrownBy(() -> normalizer.normalize(null, PROFILE))
         .isInstanceOf(InvalidPromptException.class)
         .hasMessageContaining("JSON string");
   }
@@ -92,23 +96,25 @@ class NormalizerTest {
   void theLimitCountsCodePointsAfterNormalization() {
     Normalizer limited = new Normalizer(5);
 
-    assertThat(limited.normalize("😀😀😀😀😀").text()).hasSize(10);
-    assertThat(limited.normalize("  a     b   c  ").text()).isEqualTo("a b c");
-    assertThatThrownBy(() -> limited.normalize("abcdef"))
+    assertThat(limited.normalize("😀😀😀😀😀", PROFILE).normalizedText()).hasSize(10);
+    assertThat(limited.normalize("  a     b   c  ", PROFILE).normalizedText()).isEqualTo("a b c");
+    assertThatThrownBy(() -> limited.normalize("abcdef", PROFILE))
         .isInstanceOfSatisfying(
             InvalidPromptException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.PROMPT_TOO_LONG))
+            e -> assertThat(e.code()).isEqualTo(CoreErrorCode.PROMPT_TOO_LONG))
         .hasMessageContaining("6 characters")
         .hasMessageContaining("GENIE_MAX_PROMPT_CHARS");
   }
 
   @Test
   void variantsOfOnePromptShareOneKey() {
-    String key = normalizer.normalize("Write a poem about café").key();
+    String key = normalizer.normalize("Write a poem about café", PROFILE).key();
 
-    assertThat(normalizer.normalize("  Write\ta poem\u00A0about cafe\u0301 ").key()).isEqualTo(key);
-    assertThat(normalizer.normalize("Write a\u3000poem about\u200B café\n").key()).isEqualTo(key);
-    assertThat(normalizer.normalize("write a poem about café").key()).isNotEqualTo(key);
+    assertThat(normalizer.normalize("  Write\ta poem\u00A0about cafe\u0301 ", PROFILE).key())
+        .isEqualTo(key);
+    assertThat(normalizer.normalize("Write a\u3000poem about\u200B café\n", PROFILE).key())
+        .isEqualTo(key);
+    assertThat(normalizer.normalize("write a poem about café", PROFILE).key()).isNotEqualTo(key);
   }
 
   private static String sha256Hex(String text) throws Exception {

@@ -105,7 +105,7 @@ class OrchestratorTest {
         new GenerationBudget() {
           @Override
           public void beforeGeneration() {
-            throw new GenieException(ErrorCode.BUDGET_EXHAUSTED, "spent");
+            throw new GenieException(CoreErrorCode.BUDGET_EXHAUSTED, "spent");
           }
 
           @Override
@@ -119,7 +119,7 @@ class OrchestratorTest {
     assertThatThrownBy(() -> genie.submit(ApiKey.DEFAULT_NAMESPACE, "another poem", exhausted))
         .isInstanceOf(GenieException.class)
         .extracting(e -> ((GenieException) e).code())
-        .isEqualTo(ErrorCode.BUDGET_EXHAUSTED);
+        .isEqualTo(CoreErrorCode.BUDGET_EXHAUSTED);
     assertThat(generator.calls).hasValue(1);
     // released: the next caller with budget generates at once instead of waiting out the lease
     assertThat(genie.submit("another poem").cache()).isEqualTo(Cache.MISS);
@@ -303,7 +303,7 @@ class OrchestratorTest {
         .isInstanceOfSatisfying(
             GenerationFailedException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.GENERATION_FAILED);
+              assertThat(e.code()).isEqualTo(CoreErrorCode.GENERATION_FAILED);
               assertThat(e.attempts()).isEqualTo(1);
             })
         .hasMessageContaining("scripted failure 1");
@@ -425,7 +425,7 @@ class OrchestratorTest {
     ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
     Claim orphan =
         store.claim(
-            new Normalizer(100).normalize("orphaned").toNewPrompt(generator.profile()),
+            new Normalizer(100).normalize("orphaned", generator.profile()),
             new LeaseTerms("dead", clock.instant(), LEASE, 3));
     clock.advance(Duration.ofHours(1));
 

@@ -2,7 +2,6 @@ package dev.genie.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.core.NormalizedPrompt;
 import dev.genie.core.Normalizer;
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.it.support.PostgresExtension;
@@ -50,7 +49,8 @@ class IsolationIT {
   private static final long LEASE_MICROS = LEASE.toNanos() / 1000;
   private static final String ENVELOPE = "{\"version\":1,\"pages\":[],\"metadata\":{}}";
 
-  private final NormalizedPrompt prompt = new Normalizer(8000).normalize("isolation");
+  private final NewPrompt prompt =
+      new Normalizer(8000).normalize("isolation", SampleGenerator.PROFILE);
   private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
   private final ExecutorService sessionB = Executors.newSingleThreadExecutor();
   private TestDatabase database;
@@ -85,10 +85,7 @@ class IsolationIT {
           sessionB.submit(
               () -> {
                 PromptRow claimed = claim(b, "owner-b");
-                PromptRow read =
-                    claimed != null
-                        ? claimed
-                        : mapper(b).findByKey(prompt.toNewPrompt(SampleGenerator.PROFILE).key());
+                PromptRow read = claimed != null ? claimed : mapper(b).findByKey(prompt.key());
                 b.commit(true);
                 return new PromptRow[] {claimed, read};
               });
@@ -198,16 +195,15 @@ class IsolationIT {
   }
 
   private PromptRow claim(SqlSession session, String owner) {
-    NewPrompt text = prompt.toNewPrompt(SampleGenerator.PROFILE);
     return mapper(session)
         .claim(
-            text.key(),
-            text.normalizedText(),
-            text.rawText(),
-            text.normalizerVersion(),
-            text.profileId(),
-            text.profile(),
-            text.namespace(),
+            prompt.key(),
+            prompt.normalizedText(),
+            prompt.rawText(),
+            prompt.normalizerVersion(),
+            prompt.profileId(),
+            prompt.profile(),
+            prompt.namespace(),
             owner,
             t0,
             LEASE_MICROS);

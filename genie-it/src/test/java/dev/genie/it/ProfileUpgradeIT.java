@@ -93,17 +93,16 @@ class ProfileUpgradeIT {
             .isEqualTo(OLD_PROMPTS.get(old.getKey()));
 
         Claim byText =
-            store.claim(
-                normalizer.normalize(old.getKey()).toNewPrompt(SampleGenerator.PROFILE), terms);
+            store.claim(normalizer.normalize(old.getKey(), SampleGenerator.PROFILE), terms);
         assertThat(byText.created()).as("found, not created: %s", old.getKey()).isFalse();
         assertThat(byText.state().prompt().id()).isEqualTo(old.getValue());
         found.add(old.getValue());
       }
       Claim otherModel =
           store.claim(
-              normalizer
-                  .normalize("Describe a lighthouse")
-                  .toNewPrompt(GenerationProfile.of("openai", "gpt-4o-mini", "json_schema")),
+              normalizer.normalize(
+                  "Describe a lighthouse",
+                  GenerationProfile.of("openai", "gpt-4o-mini", "json_schema")),
               terms);
       assertThat(otherModel.created()).as("the same text under another profile").isTrue();
       System.out.println(

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * A prompt as a caller sent it, after normalization, under the generation profile that is to answer
- * it.
+ * it. Its texts come in the order {@link Prompt}'s do: raw, then normalized.
  *
  * @param key {@link PromptKey#of} the profile's id and the normalized text
- * @param normalizedText the text that identifies the prompt
  * @param rawText the text exactly as the first caller sent it
+ * @param normalizedText the text that identifies the prompt
  * @param normalizerVersion the version of the rules that produced {@code normalizedText}
  * @param profileId SHA-256 of {@code profile}
  * @param profile the generation profile in canonical JSON
@@ -16,8 +16,8 @@ import java.util.Objects;
  */
 public record NewPrompt(
     String key,
-    String normalizedText,
     String rawText,
+    String normalizedText,
     int normalizerVersion,
     String profileId,
     String profile,
@@ -25,8 +25,8 @@ public record NewPrompt(
   public NewPrompt {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(normalizedText, "normalizedText");
     Objects.requireNonNull(rawText, "rawText");
+    Objects.requireNonNull(normalizedText, "normalizedText");
     Objects.requireNonNull(profileId, "profileId");
     Objects.requireNonNull(profile, "profile");
   }
@@ -34,15 +34,15 @@ public record NewPrompt(
   /** A prompt of the default namespace. */
   public NewPrompt(
       String key,
-      String normalizedText,
       String rawText,
+      String normalizedText,
       int normalizerVersion,
       String profileId,
       String profile) {
     this(
         key,
-        normalizedText,
         rawText,
+        normalizedText,
         normalizerVersion,
         profileId,
         profile,
@@ -50,11 +50,11 @@ public record NewPrompt(
   }
 
   /** A prompt under the {@code sample} generator's profile. */
-  public NewPrompt(String key, String normalizedText, String rawText, int normalizerVersion) {
+  public NewPrompt(String key, String rawText, String normalizedText, int normalizerVersion) {
     this(
         key,
-        normalizedText,
         rawText,
+        normalizedText,
         normalizerVersion,
         PromptKey.SAMPLE_PROFILE_ID,
         PromptKey.SAMPLE_PROFILE_JSON);

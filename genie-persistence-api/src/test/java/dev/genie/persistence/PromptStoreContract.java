@@ -528,7 +528,7 @@ public abstract class PromptStoreContract {
   }
 
   public static NewPrompt prompt(String normalized, String raw) {
-    return new NewPrompt(PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized), normalized, raw, 1);
+    return new NewPrompt(PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, normalized), raw, normalized, 1);
   }
 
   /** A prompt of {@code namespace} under the sample generator's profile. */

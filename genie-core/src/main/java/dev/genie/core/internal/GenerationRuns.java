@@ -1,6 +1,6 @@
 package dev.genie.core.internal;
 
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
@@ -314,6 +314,6 @@ public final class GenerationRuns {
 
   private static GenieException interrupted(Prompt prompt) {
     return new GenieException(
-        ErrorCode.SHUTTING_DOWN, "interrupted while answering prompt " + prompt.id());
+        CoreErrorCode.SHUTTING_DOWN, "interrupted while answering prompt " + prompt.id());
   }
 }

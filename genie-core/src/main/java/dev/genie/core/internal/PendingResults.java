@@ -1,6 +1,6 @@
 package dev.genie.core.internal;
 
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.PromptStore;
@@ -273,7 +273,8 @@ public final class PendingResults {
   }
 
   private static GenieException shuttingDown() {
-    return new GenieException(ErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
+    return new GenieException(
+        CoreErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
   }
 
   /** How long until a live lease expires, plus a millisecond to be past it; else a minute. */

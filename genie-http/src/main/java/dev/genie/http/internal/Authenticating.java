@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
 import io.undertow.server.HttpServerExchange;
@@ -36,7 +35,7 @@ public final class Authenticating implements Admission {
     if (ADMIN.contains(path)) {
       if (!fromLoopback(exchange) && !authenticate(exchange).admin()) {
         throw new GenieException(
-            ErrorCode.FORBIDDEN,
+            HttpErrorCode.FORBIDDEN,
             path + " answers this machine and admin keys (keys create --admin)");
       }
       return;
@@ -51,11 +50,12 @@ public final class Authenticating implements Admission {
         ApiKeys.fromAuthorization(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
     if (sent.isEmpty()) {
       throw new GenieException(
-          ErrorCode.UNAUTHENTICATED, "send a key as 'Authorization: Bearer genie_…'");
+          HttpErrorCode.UNAUTHENTICATED, "send a key as 'Authorization: Bearer genie_…'");
     }
     return keys.find(ApiKeys.hash(sent.get()))
         .orElseThrow(
-            () -> new GenieException(ErrorCode.UNAUTHENTICATED, "the key is unknown or revoked"));
+            () ->
+                new GenieException(HttpErrorCode.UNAUTHENTICATED, "the key is unknown or revoked"));
   }
 
   private static boolean fromLoopback(HttpServerExchange exchange) {

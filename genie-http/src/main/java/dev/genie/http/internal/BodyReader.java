@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Receiver;
 import io.undertow.io.Sender;
@@ -115,7 +114,7 @@ public final class BodyReader {
     exchange.setPersistent(false);
     HttpErrors.send(
         exchange,
-        ErrorCode.BODY_TOO_LARGE,
+        HttpErrorCode.BODY_TOO_LARGE,
         "the body is larger than " + maxBodyBytes + " bytes (GENIE_MAX_BODY_BYTES)");
   }
 
@@ -123,7 +122,7 @@ public final class BodyReader {
     exchange.setPersistent(false);
     HttpErrors.send(
         exchange,
-        ErrorCode.INVALID_JSON,
+        HttpErrorCode.INVALID_JSON,
         "the body could not be read in full: it "
             + why
             + " (GENIE_REQUEST_TIMEOUT_MS is "

@@ -1,6 +1,6 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenerationBudget;
 import dev.genie.core.LimitExceededException;
 import dev.genie.core.generate.Usage;
@@ -62,7 +62,7 @@ public final class CallerLimits {
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
       throw new LimitExceededException(
-          ErrorCode.RATE_LIMITED,
+          HttpErrorCode.RATE_LIMITED,
           "key "
               + key.name()
               + " may send "
@@ -84,7 +84,7 @@ public final class CallerLimits {
         long spent = store.spent(key.name(), today);
         if (spent >= key.dailyTokens()) {
           throw new LimitExceededException(
-              ErrorCode.BUDGET_EXHAUSTED,
+              CoreErrorCode.BUDGET_EXHAUSTED,
               "key "
                   + key.name()
                   + " has used its "

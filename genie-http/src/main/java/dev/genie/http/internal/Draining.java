@@ -1,6 +1,6 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
@@ -24,7 +24,7 @@ public final class Draining implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     if (draining.get()) {
       exchange.setPersistent(false);
-      HttpErrors.send(exchange, ErrorCode.SHUTTING_DOWN, "Genie is stopping; retry elsewhere");
+      HttpErrors.send(exchange, CoreErrorCode.SHUTTING_DOWN, "Genie is stopping; retry elsewhere");
       return;
     }
     inFlight.incrementAndGet();

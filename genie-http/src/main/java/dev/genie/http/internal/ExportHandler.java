@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.core.Orchestrator;
 import dev.genie.http.config.RenderSettings;
@@ -45,7 +44,7 @@ public final class ExportHandler implements HttpHandler {
     switch (stored.result().status()) {
       case PENDING ->
           throw new GenieException(
-              ErrorCode.NOT_READY,
+              HttpErrorCode.NOT_READY,
               "prompt "
                   + id
                   + " is still being generated; export it once GET /prompts/"
@@ -53,7 +52,7 @@ public final class ExportHandler implements HttpHandler {
                   + " says completed");
       case FAILED ->
           throw new GenieException(
-              ErrorCode.NOT_READY,
+              HttpErrorCode.NOT_READY,
               "the generation of prompt "
                   + id
                   + " failed, so there is nothing to export; the same"

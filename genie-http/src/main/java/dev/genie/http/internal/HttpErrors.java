@@ -1,5 +1,6 @@
 package dev.genie.http.internal;
 
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.ErrorCode;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
@@ -19,10 +20,32 @@ public final class HttpErrors {
 
   private HttpErrors() {}
 
-  /** Each code's status: a new code does not compile until it has one. */
+  /**
+   * Each code's status. The codes are the core's and the server's own ({@link HttpErrorCode#all}),
+   * each mapped by an exhaustive switch: a new code does not compile until it has one.
+   */
   public static int status(ErrorCode code) {
+    if (code instanceof CoreErrorCode core) {
+      return status(core);
+    }
+    if (code instanceof HttpErrorCode http) {
+      return status(http);
+    }
+    throw new IllegalArgumentException("no HTTP status for the code " + code + "; this is a bug");
+  }
+
+  private static int status(CoreErrorCode code) {
     return switch (code) {
-      case INVALID_JSON, INVALID_PROMPT, PROMPT_TOO_LONG, INVALID_PARAMETER -> 400;
+      case INVALID_PROMPT, PROMPT_TOO_LONG -> 400;
+      case BUDGET_EXHAUSTED -> 429;
+      case GENERATION_FAILED -> 502;
+      case SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;
+    };
+  }
+
+  private static int status(HttpErrorCode code) {
+    return switch (code) {
+      case INVALID_JSON, INVALID_PARAMETER -> 400;
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
@@ -31,10 +54,9 @@ public final class HttpErrors {
       case BODY_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case EXPECTATION_FAILED -> 417;
-      case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+      case RATE_LIMITED -> 429;
       case INTERNAL -> 500;
-      case GENERATION_FAILED -> 502;
-      case STORAGE_UNAVAILABLE, OVERLOADED, SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;
+      case STORAGE_UNAVAILABLE, OVERLOADED -> 503;
     };
   }
 
@@ -87,12 +109,12 @@ public final class HttpErrors {
       send(exchange, genie.code(), genie.getMessage());
     } else if (failure instanceof StoreUnavailableException) {
       log.warn("request {}: store unavailable: {}", RequestIds.of(exchange), failure.getMessage());
-      send(exchange, ErrorCode.STORAGE_UNAVAILABLE, "the store is unavailable; retry shortly");
+      send(exchange, HttpErrorCode.STORAGE_UNAVAILABLE, "the store is unavailable; retry shortly");
     } else {
       log.error("request {} failed", RequestIds.of(exchange), failure);
       send(
           exchange,
-          ErrorCode.INTERNAL,
+          HttpErrorCode.INTERNAL,
           "internal error; the server log has the details under request id "
               + RequestIds.of(exchange));
     }

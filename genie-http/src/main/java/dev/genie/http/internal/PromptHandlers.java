@@ -3,7 +3,6 @@ package dev.genie.http.internal;
 import dev.genie.core.Answer;
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
-import dev.genie.core.ErrorCode;
 import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenieException;
 import dev.genie.core.Orchestrator;
@@ -138,7 +137,7 @@ public final class PromptHandlers {
     Optional<StoredPrompt> state = orchestrator.find(Caller.of(exchange).namespace(), id);
     if (state.isEmpty()) {
       String shown = id.length() <= ID_ECHO_CHARS ? id : id.substring(0, ID_ECHO_CHARS) + "…";
-      throw new GenieException(ErrorCode.NOT_FOUND, "no prompt has the id " + shown);
+      throw new GenieException(HttpErrorCode.NOT_FOUND, "no prompt has the id " + shown);
     }
     return state.get();
   }
@@ -172,14 +171,14 @@ public final class PromptHandlers {
       // answered below
     }
     throw new GenieException(
-        ErrorCode.INVALID_PARAMETER, "limit must be a whole number from 1 to " + MAX_PAGE_SIZE);
+        HttpErrorCode.INVALID_PARAMETER, "limit must be a whole number from 1 to " + MAX_PAGE_SIZE);
   }
 
   private static PageCursor cursor(String value) {
     try {
       return PageCursor.decode(value);
     } catch (IllegalArgumentException e) {
-      throw new GenieException(ErrorCode.INVALID_PARAMETER, e.getMessage());
+      throw new GenieException(HttpErrorCode.INVALID_PARAMETER, e.getMessage());
     }
   }
 
@@ -189,7 +188,7 @@ public final class PromptHandlers {
       return Optional.empty();
     }
     if (values.size() > 1) {
-      throw new GenieException(ErrorCode.INVALID_PARAMETER, name + " may be given once");
+      throw new GenieException(HttpErrorCode.INVALID_PARAMETER, name + " may be given once");
     }
     return Optional.of(values.getFirst());
   }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,8 +21,8 @@ final class PromptRequest {
   /**
    * The prompt as sent, still raw.
    *
-   * @throws GenieException {@link ErrorCode#INVALID_JSON} for a body that is not one JSON object,
-   *     {@link ErrorCode#INVALID_PROMPT} when {@code prompt} is missing or not a string
+   * @throws GenieException {@link HttpErrorCode#INVALID_JSON} for a body that is not one JSON
+   *     object, {@link CoreErrorCode#INVALID_PROMPT} when {@code prompt} is missing or not a string
    */
   static String prompt(byte[] body) {
     if (body.length == 0) {
@@ -98,10 +98,10 @@ final class PromptRequest {
   }
 
   private static GenieException invalidJson(String message) {
-    return new GenieException(ErrorCode.INVALID_JSON, message);
+    return new GenieException(HttpErrorCode.INVALID_JSON, message);
   }
 
   private static GenieException invalidPrompt(String message) {
-    return new GenieException(ErrorCode.INVALID_PROMPT, message);
+    return new GenieException(CoreErrorCode.INVALID_PROMPT, message);
   }
 }

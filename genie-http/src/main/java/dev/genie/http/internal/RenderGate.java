@@ -1,6 +1,6 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +35,7 @@ final class RenderGate {
     if (admitted.incrementAndGet() > admissible) {
       admitted.decrementAndGet();
       throw new GenieException(
-          ErrorCode.OVERLOADED,
+          HttpErrorCode.OVERLOADED,
           admissible + " renderings are running or waiting (" + settings + "); retry shortly");
     }
     try {
@@ -47,7 +47,8 @@ final class RenderGate {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new GenieException(ErrorCode.SHUTTING_DOWN, "the server is stopping; retry shortly");
+      throw new GenieException(
+          CoreErrorCode.SHUTTING_DOWN, "the server is stopping; retry shortly");
     } finally {
       admitted.decrementAndGet();
     }

@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -11,7 +10,7 @@ final class RequestBodies {
   private RequestBodies() {}
 
   /**
-   * @throws GenieException {@link ErrorCode#UNSUPPORTED_MEDIA_TYPE} unless the body is declared
+   * @throws GenieException {@link HttpErrorCode#UNSUPPORTED_MEDIA_TYPE} unless the body is declared
    *     {@code application/json} in UTF-8
    */
   static void requireJson(HttpServerExchange exchange) {
@@ -40,6 +39,6 @@ final class RequestBodies {
   }
 
   private static GenieException unsupported(String message) {
-    return new GenieException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message);
+    return new GenieException(HttpErrorCode.UNSUPPORTED_MEDIA_TYPE, message);
   }
 }

@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -87,7 +86,8 @@ public final class Routes {
 
   private static void notFound(HttpServerExchange exchange) {
     exchange.removeAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-    HttpErrors.send(exchange, ErrorCode.NOT_FOUND, "no route for " + exchange.getRelativePath());
+    HttpErrors.send(
+        exchange, HttpErrorCode.NOT_FOUND, "no route for " + exchange.getRelativePath());
   }
 
   private void methodNotAllowed(HttpServerExchange exchange) {
@@ -101,7 +101,7 @@ public final class Routes {
     exchange.getResponseHeaders().put(Headers.ALLOW, methods);
     HttpErrors.send(
         exchange,
-        ErrorCode.METHOD_NOT_ALLOWED,
+        HttpErrorCode.METHOD_NOT_ALLOWED,
         exchange.getRequestMethod() + " is not allowed on " + path + "; use " + methods);
   }
 }

@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.render.HtmlRenderer;
 import io.undertow.server.HttpHandler;
@@ -68,7 +67,7 @@ public final class WebPage {
       Asset asset = ASSETS.get(name);
       if (asset == null) {
         throw new GenieException(
-            ErrorCode.NOT_FOUND, "unknown asset; the page's assets are " + ASSETS.keySet());
+            HttpErrorCode.NOT_FOUND, "unknown asset; the page's assets are " + ASSETS.keySet());
       }
       send(exchange, asset);
     };

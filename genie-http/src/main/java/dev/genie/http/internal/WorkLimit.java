@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -46,7 +45,7 @@ public final class WorkLimit {
       queued.decrementAndGet();
       HttpErrors.send(
           exchange,
-          ErrorCode.OVERLOADED,
+          HttpErrorCode.OVERLOADED,
           "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
               + "GENIE_MAX_QUEUED_REQUESTS); retry shortly");
       return;

@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.core.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -64,7 +63,7 @@ public final class Workers {
     exchange.setPersistent(false); // the body, if any, was never read
     HttpErrors.send(
         exchange,
-        ErrorCode.EXPECTATION_FAILED,
+        HttpErrorCode.EXPECTATION_FAILED,
         "the only expectation Genie meets is Expect: 100-continue");
     return false;
   }

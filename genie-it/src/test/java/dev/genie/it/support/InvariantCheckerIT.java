@@ -69,7 +69,7 @@ class InvariantCheckerIT {
             SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).build())) {
       Claim claim =
           store.claim(
-              new Normalizer(100).normalize(text).toNewPrompt(SampleGenerator.PROFILE),
+              new Normalizer(100).normalize(text, SampleGenerator.PROFILE),
               new LeaseTerms("checker", now, Duration.ofSeconds(30), 3));
       Result done = store.complete(claim.lease().orElseThrow(), ENVELOPE, now).orElseThrow();
       return new StoredPrompt(claim.state().prompt(), done);

@@ -8,6 +8,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.Result;
@@ -28,15 +32,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The journal on disk: replay, torn tails, damage, the directory lock. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -45,34 +46,28 @@ class LegacyJournalTest {
 
   @TempDir Path dir;
   private Path journal;
-  // System.Logger goes to java.util.logging here; a strong reference keeps the handler attached.
-  private final Logger storeLog = Logger.getLogger("dev.genie.persistence.legacy");
-  private final List<LogRecord> warnings = new ArrayList<>();
-  private final Handler capture =
-      new Handler() {
+  private final Logger storeLog = (Logger) LoggerFactory.getLogger("dev.genie.persistence.legacy");
+  private final List<ILoggingEvent> warnings = new ArrayList<>();
+  private final AppenderBase<ILoggingEvent> capture =
+      new AppenderBase<>() {
         @Override
-        public void publish(LogRecord record) {
-          if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-            warnings.add(record);
+        protected void append(ILoggingEvent event) {
+          if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+            warnings.add(event);
           }
         }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
       };
 
   @BeforeEach
   void captureWarnings() {
     journal = dir.resolve("genie.journal");
-    storeLog.addHandler(capture);
+    capture.start();
+    storeLog.addAppender(capture);
   }
 
   @AfterEach
   void stopCapturing() {
-    storeLog.removeHandler(capture);
+    storeLog.detachAppender(capture);
   }
 
   @Test
@@ -96,7 +91,7 @@ class LegacyJournalTest {
       assertThat(store.claim(prompt("three"), terms("owner", T0)).created()).isTrue();
     }
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getMessage()).contains("cut short");
+    assertThat(warnings.get(0).getFormattedMessage()).contains("cut short");
   }
 
   @Test
@@ -119,7 +114,7 @@ class LegacyJournalTest {
 
     assertThat(Files.size(journal)).isEqualTo(goodLength);
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getMessage())
+    assertThat(warnings.get(0).getFormattedMessage())
         .contains("cut 100 bytes at offset " + goodLength)
         .contains(journal.toString());
   }
@@ -142,7 +137,7 @@ class LegacyJournalTest {
     }
     assertThat(Files.size(journal)).isEqualTo(goodLength);
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getMessage()).contains("checksum mismatch");
+    assertThat(warnings.get(0).getFormattedMessage()).contains("checksum mismatch");
   }
 
   @Test

@@ -55,8 +55,8 @@ class LegacyPromptStoreTest {
       NewPrompt elsewhere =
           new NewPrompt(
               text.key(),
-              text.normalizedText(),
               text.rawText(),
+              text.normalizedText(),
               text.normalizerVersion(),
               text.profileId(),
               text.profile(),

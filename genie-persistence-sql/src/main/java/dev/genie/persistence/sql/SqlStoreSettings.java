@@ -17,7 +17,7 @@ import java.util.Optional;
  *     store is unavailable
  * @param statementTimeout the longest any of Genie's statements may run
  * @param lockTimeout the longest any of Genie's statements may wait for a lock
- * @param logSql whether every statement is logged with its timing to the System.Logger {@value
+ * @param logSql whether every statement is logged with its timing to the SLF4J logger {@value
  *     #SQL_LOGGER} ({@code GENIE_LOG_SQL}); bound values are never logged
  * @param completedCacheBytes memory for completed prompts kept to answer repeated claims without a
  *     round trip ({@code GENIE_COMPLETED_CACHE_MB}); 0 keeps none

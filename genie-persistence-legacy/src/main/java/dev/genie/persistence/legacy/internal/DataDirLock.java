@@ -7,11 +7,12 @@ import dev.genie.persistence.StoreException;
 import dev.genie.persistence.legacy.DataDirInUseException;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The exclusive lock on a data directory, held while one store has it open, so that no second
@@ -19,7 +20,7 @@ import java.nio.file.Path;
  * deleting it would let two processes lock two different files of the same name.
  */
 public final class DataDirLock implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(DataDirLock.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DataDirLock.class);
   private static final String FILE_NAME = "genie.lock";
 
   private final Path file;
@@ -84,7 +85,7 @@ public final class DataDirLock implements AutoCloseable {
     try {
       channel.close();
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "closing the lock file " + file + " failed: " + e);
+      LOG.warn("closing the lock file {} failed: {}", file, e.toString());
     }
   }
 }

@@ -9,20 +9,21 @@ import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append-only journal file: replayed once on open, then appended to and fsynced once per
  * record. Not thread-safe; the store serializes its calls.
  */
 public final class Journal implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
   private final Path file;
   // A RandomAccessFile, not a FileChannel: a FileChannel is closed for every caller as soon as one
@@ -75,17 +76,13 @@ public final class Journal implements AutoCloseable {
       if (outcome.tailProblem() != null) {
         channel.truncate(outcome.intactEnd());
         channel.force(true);
-        LOG.log(
-            Level.WARNING,
-            "Journal "
-                + file
-                + " ended in a torn or damaged record ("
-                + outcome.tailProblem()
-                + "): cut "
-                + (size - outcome.intactEnd())
-                + " bytes at offset "
-                + outcome.intactEnd()
-                + "; every record before it is intact");
+        LOG.warn(
+            "Journal {} ended in a torn or damaged record ({}): cut {} bytes at offset {}; every"
+                + " record before it is intact",
+            file,
+            outcome.tailProblem(),
+            size - outcome.intactEnd(),
+            outcome.intactEnd());
       }
       return outcome.intactEnd();
     }
@@ -102,7 +99,7 @@ public final class Journal implements AutoCloseable {
     channel.write(ByteBuffer.wrap(header), 0);
     channel.force(true);
     if (size > 0) {
-      LOG.log(Level.WARNING, "Journal " + file + " had a header cut short; wrote it again");
+      LOG.warn("Journal {} had a header cut short; wrote it again", file);
     }
   }
 
@@ -141,7 +138,7 @@ public final class Journal implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(dir, READ)) {
       channel.force(true);
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, "cannot fsync directory " + dir + " on this platform: " + e);
+      LOG.debug("cannot fsync directory {} on this platform: {}", dir, e.toString());
     }
   }
 
@@ -222,7 +219,7 @@ public final class Journal implements AutoCloseable {
       out.close();
     } catch (IOException e) {
       // Every acknowledged record was already fsynced; a failing close loses nothing.
-      LOG.log(Level.WARNING, "closing the journal " + file + " failed: " + e);
+      LOG.warn("closing the journal {} failed: {}", file, e.toString());
     }
   }
 }

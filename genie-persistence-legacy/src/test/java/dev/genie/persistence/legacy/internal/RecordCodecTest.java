@@ -32,8 +32,8 @@ class RecordCodecTest {
     NewPrompt text =
         new NewPrompt(
             PromptKey.of(PromptKey.sha256Hex("{}"), "a poem"),
-            "a poem",
             " a poem",
+            "a poem",
             1,
             PromptKey.sha256Hex("{}"),
             "{}");

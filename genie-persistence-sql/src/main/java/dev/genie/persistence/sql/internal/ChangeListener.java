@@ -1,7 +1,6 @@
 package dev.genie.persistence.sql.internal;
 
 import dev.genie.persistence.ResultWatchers;
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -10,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds one connection of its own in LISTEN, and wakes this process's watches when another instance
@@ -20,7 +21,7 @@ import org.postgresql.PGNotification;
 public final class ChangeListener implements AutoCloseable {
   public static final String CHANNEL = "genie_result_changed";
 
-  private static final System.Logger log = System.getLogger(ChangeListener.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
   private static final int POLL_MILLIS = 250;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -44,9 +45,8 @@ public final class ChangeListener implements AutoCloseable {
 
   /** Says once why this process does not listen, and that waiters poll instead. */
   public static void pollOnly(String why) {
-    log.log(
-        Level.WARNING,
-        "not listening for result changes: {0}; waiters poll the database instead (set"
+    log.warn(
+        "not listening for result changes: {}; waiters poll the database instead (set"
             + " GENIE_DB_LISTEN_URL to a direct connection to the primary)",
         why);
   }
@@ -76,7 +76,7 @@ public final class ChangeListener implements AutoCloseable {
         listening = true;
         firstAttempt.countDown();
         if (failedBefore) {
-          log.log(Level.INFO, "listening for result changes again");
+          log.info("listening for result changes again");
         }
         failedBefore = false;
         backoff = 100;
@@ -101,9 +101,8 @@ public final class ChangeListener implements AutoCloseable {
           return;
         }
         if (!failedBefore) {
-          log.log(
-              Level.WARNING,
-              "lost the notification connection ({0}); waiters poll until it is back",
+          log.warn(
+              "lost the notification connection ({}); waiters poll until it is back",
               e.getMessage());
         }
         failedBefore = true;

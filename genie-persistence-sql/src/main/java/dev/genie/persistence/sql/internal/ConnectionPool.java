@@ -8,8 +8,9 @@ import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.sql.MissingDatabaseException;
 import dev.genie.persistence.sql.Pooler;
 import dev.genie.persistence.sql.SqlStoreSettings;
-import java.lang.System.Logger.Level;
 import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HikariCP pool, opened failing fast when the database cannot be reached.
@@ -21,7 +22,7 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
   /** PostgreSQL's SQLSTATE for a database that does not exist. */
   private static final String INVALID_CATALOG_NAME = "3D000";
 
-  private static final System.Logger log = System.getLogger(ConnectionPool.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
   /**
    * Opens the pool as {@link SqlStoreSettings#pooler()} says; with {@link Pooler#AUTO}, a server
@@ -39,9 +40,8 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
       return new ConnectionPool(open(settings, false), false);
     } catch (StoreUnavailableException e) {
       if (settings.pooler() == Pooler.AUTO && ConnectionSettings.refusedOptions(e)) {
-        log.log(
-            Level.INFO,
-            "{0} refused the options startup parameter: taking it for a pooler in transaction"
+        log.info(
+            "{} refused the options startup parameter: taking it for a pooler in transaction"
                 + " mode (set GENIE_DB_POOLER=transaction to say so)",
             settings.url().redacted());
         return new ConnectionPool(open(settings, true), true);

@@ -91,14 +91,12 @@ public final class ConnectionSettings {
    * PgBouncer does: the sign of a pooler.
    */
   public static boolean refusedOptions(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException
-          && t.getMessage() != null
-          && t.getMessage().contains("unsupported startup parameter: options")) {
-        return true;
-      }
-    }
-    return false;
+    return StoreFailures.causes(failure)
+        .anyMatch(
+            t ->
+                t instanceof SQLException
+                    && t.getMessage() != null
+                    && t.getMessage().contains("unsupported startup parameter: options"));
   }
 
   private static long seconds(Duration duration) {

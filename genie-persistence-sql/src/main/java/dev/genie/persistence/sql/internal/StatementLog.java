@@ -1,7 +1,6 @@
 package dev.genie.persistence.sql.internal;
 
 import dev.genie.persistence.sql.SqlStoreSettings;
-import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +12,8 @@ import org.apache.ibatis.plugin.Invocation;
 import org.apache.ibatis.plugin.Signature;
 import org.apache.ibatis.session.ResultHandler;
 import org.apache.ibatis.session.RowBounds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs every statement of the store with its timing ({@code GENIE_LOG_SQL}): one line each, the
@@ -31,7 +32,7 @@ import org.apache.ibatis.session.RowBounds;
       args = {MappedStatement.class, Object.class})
 })
 public final class StatementLog implements Interceptor {
-  private static final System.Logger log = System.getLogger(SqlStoreSettings.SQL_LOGGER);
+  private static final Logger log = LoggerFactory.getLogger(SqlStoreSettings.SQL_LOGGER);
 
   @Override
   public Object intercept(Invocation invocation) throws Throwable {
@@ -39,10 +40,14 @@ public final class StatementLog implements Interceptor {
     long started = System.nanoTime();
     try {
       Object result = invocation.proceed();
-      log.log(Level.INFO, () -> line(statement, invocation, started, "rows=" + rows(result)));
+      if (log.isInfoEnabled()) {
+        log.info(line(statement, invocation, started, "rows=" + rows(result)));
+      }
       return result;
     } catch (Throwable failure) {
-      log.log(Level.WARNING, () -> line(statement, invocation, started, failed(failure)));
+      if (log.isWarnEnabled()) {
+        log.warn(line(statement, invocation, started, failed(failure)));
+      }
       throw failure;
     }
   }
@@ -75,12 +80,9 @@ public final class StatementLog implements Interceptor {
   }
 
   private static String failed(Throwable failure) {
-    Throwable cause = failure;
-    while (cause != null && !(cause instanceof SQLException)) {
-      cause = cause.getCause();
-    }
-    return cause == null
+    SQLException sql = StoreFailures.sqlException(failure);
+    return sql == null
         ? "failed (" + failure.getClass().getSimpleName() + ")"
-        : "failed (SQLState " + ((SQLException) cause).getSQLState() + ")";
+        : "failed (SQLState " + sql.getSQLState() + ")";
   }
 }

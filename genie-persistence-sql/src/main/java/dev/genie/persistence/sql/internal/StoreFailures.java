@@ -5,7 +5,9 @@ import dev.genie.persistence.StoreUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Sorts what JDBC and MyBatis throw into "try again later" and everything else. */
 public final class StoreFailures {
@@ -34,7 +36,7 @@ public final class StoreFailures {
     if (failure instanceof StoreException storeException) {
       return storeException;
     }
-    SQLException sql = findSqlException(failure);
+    SQLException sql = sqlException(failure);
     if (sql == null) {
       return new StoreException("could not " + action + ": " + failure.getMessage(), failure);
     }
@@ -58,7 +60,7 @@ public final class StoreFailures {
    * that ran out of connections while waiting for new ones counts; a busy pool does not.
    */
   public static boolean primaryAway(Throwable failure) {
-    SQLException sql = findSqlException(failure);
+    SQLException sql = sqlException(failure);
     if (sql == null) {
       return false;
     }
@@ -70,12 +72,17 @@ public final class StoreFailures {
     return state.startsWith("08") || PRIMARY_AWAY_STATES.contains(state);
   }
 
-  private static SQLException findSqlException(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
+  /** {@code failure} and its causes, outermost first. */
+  static Stream<Throwable> causes(Throwable failure) {
+    return Stream.iterate(failure, Objects::nonNull, Throwable::getCause);
+  }
+
+  /** The outermost {@link SQLException} among {@code failure} and its causes, or null. */
+  static SQLException sqlException(Throwable failure) {
+    return causes(failure)
+        .filter(SQLException.class::isInstance)
+        .map(SQLException.class::cast)
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -1,0 +1,11 @@
+package dev.genie.core;
+
+/** The errors the core raises, or a {@link GenerationBudget} raises through it. */
+public enum CoreErrorCode implements ErrorCode {
+  INVALID_PROMPT,
+  PROMPT_TOO_LONG,
+  BUDGET_EXHAUSTED,
+  GENERATION_FAILED,
+  SHUTTING_DOWN,
+  GENERATOR_UNAVAILABLE
+}
