@@ -209,7 +209,7 @@ public record OpenAiSettings(
     }
 
     /**
-     * @throws IllegalArgumentException naming the key of the first bad value
+     * @throws IllegalArgumentException naming the first bad setting
      */
     public OpenAiSettings build() {
       return new OpenAiSettings(
