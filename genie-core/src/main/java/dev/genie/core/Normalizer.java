@@ -72,7 +72,7 @@ public final class Normalizer {
               + length
               + " characters after normalization; the limit is "
               + maxCodePoints
-              + " (GENIE_MAX_PROMPT_CHARS)");
+              + " (OrchestratorSettings.maxPromptChars)");
     }
     return text;
   }

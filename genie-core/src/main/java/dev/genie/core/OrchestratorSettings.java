@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * How the orchestrator waits, leases and limits. The environment names of each setting are in
- * parentheses in its validation message.
+ * How the orchestrator waits, leases and limits. Validation messages name each setting as {@code
+ * OrchestratorSettings.<builder method>}.
  *
  * @param waitTimeout how long a submit waits for a pending result before answering pending
  * @param lease how long a generation lease lasts before another caller may take over
@@ -28,13 +28,17 @@ public record OrchestratorSettings(
     String instanceId) {
 
   public OrchestratorSettings {
-    requireBetween("waitTimeout (GENIE_WAIT_TIMEOUT_MS)", waitTimeout, Duration.ZERO, HOUR);
-    requireBetween("lease (GENIE_LEASE_MS)", lease, Duration.ofMillis(1), Duration.ofDays(1));
-    requireBetween("pollInitial", pollInitial, Duration.ofMillis(1), Duration.ofMinutes(1));
-    requireBetween("pollMax", pollMax, pollInitial, Duration.ofMinutes(1));
-    requireBetween("maxAttempts (GENIE_MAX_ATTEMPTS)", maxAttempts, 1, 100);
-    requireBetween("maxPromptChars (GENIE_MAX_PROMPT_CHARS)", maxPromptChars, 1, 1_000_000);
-    Objects.requireNonNull(instanceId, "instanceId");
+    requireBetween("OrchestratorSettings.waitTimeout", waitTimeout, Duration.ZERO, HOUR);
+    requireBetween("OrchestratorSettings.lease", lease, Duration.ofMillis(1), Duration.ofDays(1));
+    requireBetween(
+        "OrchestratorSettings.pollInitial",
+        pollInitial,
+        Duration.ofMillis(1),
+        Duration.ofMinutes(1));
+    requireBetween("OrchestratorSettings.pollMax", pollMax, pollInitial, Duration.ofMinutes(1));
+    requireBetween("OrchestratorSettings.maxAttempts", maxAttempts, 1, 100);
+    requireBetween("OrchestratorSettings.maxPromptChars", maxPromptChars, 1, 1_000_000);
+    Objects.requireNonNull(instanceId, "OrchestratorSettings.instanceId");
   }
 
   private static final Duration HOUR = Duration.ofHours(1);

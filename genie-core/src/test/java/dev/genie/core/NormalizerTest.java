@@ -103,7 +103,7 @@ class NormalizerTest {
             InvalidPromptException.class,
             e -> assertThat(e.code()).isEqualTo(CoreErrorCode.PROMPT_TOO_LONG))
         .hasMessageContaining("6 characters")
-        .hasMessageContaining("GENIE_MAX_PROMPT_CHARS");
+        .hasMessageContaining("OrchestratorSettings.maxPromptChars");
   }
 
   @Test

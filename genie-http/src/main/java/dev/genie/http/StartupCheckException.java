@@ -1,5 +1,7 @@
 package dev.genie.http;
 
+import dev.genie.http.config.SettingNames;
+
 /**
  * Genie cannot start as configured. {@code main} prints {@link #banner()} and exits with {@value
  * #EXIT_STATUS} before binding its port; embedded starts get this exception.
@@ -17,10 +19,17 @@ public class StartupCheckException extends RuntimeException {
     this(reason, fix, null);
   }
 
+  /**
+   * @param reason what is wrong; settings of the libraries named in it are shown as the environment
+   *     keys that set them ({@link SettingNames})
+   * @param fix the setting or action that fixes it, likewise
+   */
   public StartupCheckException(String reason, String fix, Throwable cause) {
-    super(HEADLINE + ": " + reason + ". Fix: " + fix, cause);
-    this.reason = reason;
-    this.fix = fix;
+    super(
+        HEADLINE + ": " + SettingNames.toKeys(reason) + ". Fix: " + SettingNames.toKeys(fix),
+        cause);
+    this.reason = SettingNames.toKeys(reason);
+    this.fix = SettingNames.toKeys(fix);
   }
 
   /** What is wrong. */

@@ -239,6 +239,16 @@ class HttpApiTest {
     assertThat(get("/prompts").body()).isEqualTo("{\"items\":[],\"next\":null}");
   }
 
+  @Test
+  void aTooLongPromptIsToldTheKeyThatSetsTheLimit() throws Exception {
+    HttpResponse<String> response = post("/prompts", "{\"prompt\":\"" + "x".repeat(51) + "\"}");
+
+    assertError(response, 400, "PROMPT_TOO_LONG");
+    assertThat(response.body())
+        .contains("the limit is 50 (GENIE_MAX_PROMPT_CHARS)")
+        .doesNotContain("OrchestratorSettings");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "Latin-1 e-acute, E9",

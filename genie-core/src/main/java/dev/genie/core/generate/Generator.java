@@ -8,7 +8,7 @@ package dev.genie.core.generate;
  */
 public interface Generator {
 
-  /** The name that selects this generator in configuration ({@code GENIE_GENERATOR}). */
+  /** The name that selects this generator in configuration. */
   String name();
 
   /**

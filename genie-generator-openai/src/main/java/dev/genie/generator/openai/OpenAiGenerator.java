@@ -163,7 +163,7 @@ public final class OpenAiGenerator implements Generator {
                 + " (after "
                 + (retry + 1)
                 + (retry == 0 ? " call" : " calls")
-                + "; GENIE_GENERATION_RETRIES="
+                + "; OpenAiSettings.retries="
                 + settings.retries()
                 + ")");
       }
@@ -256,7 +256,7 @@ public final class OpenAiGenerator implements Generator {
       return new ModelCheck(settings.model(), listed, models.size());
     } catch (RuntimeException e) {
       throw new UpstreamException(
-          "could not list the models at GENIE_OPENAI_BASE_URL="
+          "could not list the models at OpenAiSettings.baseUrl="
               + settings.baseUrl()
               + ": "
               + UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).message());

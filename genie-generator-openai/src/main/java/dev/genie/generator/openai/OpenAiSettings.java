@@ -7,23 +7,19 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the {@code openai} generator reaches its model. The environment key of each setting is in
- * parentheses in its validation message; {@link #toString()} never shows the API key.
+ * How the {@code openai} generator reaches its model. Validation messages name each setting as
+ * {@code OpenAiSettings.<builder method>}; {@link #toString()} never shows the API key.
  *
- * @param baseUrl the endpoint, up to and without {@code /chat/completions} ({@code
- *     GENIE_OPENAI_BASE_URL})
- * @param apiKey sent as a bearer token ({@code GENIE_OPENAI_API_KEY}, else {@code OPENAI_API_KEY})
- * @param model the model's name ({@code GENIE_OPENAI_MODEL})
- * @param temperature sampling temperature, or null for the endpoint's default ({@code
- *     GENIE_OPENAI_TEMPERATURE})
- * @param maxOutputTokens output-token limit, or null for the endpoint's default ({@code
- *     GENIE_OPENAI_MAX_OUTPUT_TOKENS})
- * @param systemPrompt the system prompt ({@code GENIE_SYSTEM_PROMPT})
- * @param outputMode structured pages or plain text ({@code GENIE_OPENAI_OUTPUT})
- * @param timeout how long one upstream call may take ({@code GENIE_GENERATION_TIMEOUT_MS})
- * @param retries further calls after a transient failure ({@code GENIE_GENERATION_RETRIES})
- * @param concurrency upstream calls at once; the rest wait their turn ({@code
- *     GENIE_GENERATION_CONCURRENCY})
+ * @param baseUrl the endpoint, up to and without {@code /chat/completions}
+ * @param apiKey sent as a bearer token
+ * @param model the model's name
+ * @param temperature sampling temperature, or null for the endpoint's default
+ * @param maxOutputTokens output-token limit, or null for the endpoint's default
+ * @param systemPrompt the system prompt
+ * @param outputMode structured pages or plain text
+ * @param timeout how long one upstream call may take
+ * @param retries further calls after a transient failure
+ * @param concurrency upstream calls at once; the rest wait their turn
  * @param backoff the first pause before a retry, doubled for each further one, with jitter
  * @param maxBackoff the longest pause, and the longest {@code Retry-After} honoured: an endpoint
  *     that asks for more fails the attempt instead
@@ -54,41 +50,41 @@ public record OpenAiSettings(
           + " prose: a few pages, each with a title and paragraphs.";
 
   public OpenAiSettings {
-    Objects.requireNonNull(baseUrl, "baseUrl (GENIE_OPENAI_BASE_URL)");
+    Objects.requireNonNull(baseUrl, "OpenAiSettings.baseUrl");
     String scheme = baseUrl.getScheme();
     if (!("http".equals(scheme) || "https".equals(scheme)) || baseUrl.getHost() == null) {
       throw new IllegalArgumentException(
-          "GENIE_OPENAI_BASE_URL must be an http or https URL such as "
+          "OpenAiSettings.baseUrl must be an http or https URL such as "
               + DEFAULT_BASE_URL
               + ": "
               + baseUrl);
     }
     if (apiKey == null || apiKey.isBlank()) {
       throw new IllegalArgumentException(
-          "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY) is not set; an endpoint without keys, such as"
+          "OpenAiSettings.apiKey is not set; an endpoint without keys, such as"
               + " Ollama's, accepts any value");
     }
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException(
-          "GENIE_OPENAI_MODEL is not set; name the model, such as gpt-4o-mini");
+          "OpenAiSettings.model is not set; name the model, such as gpt-4o-mini");
     }
     if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
       throw new IllegalArgumentException(
-          "GENIE_OPENAI_TEMPERATURE must be between 0 and 2: " + temperature);
+          "OpenAiSettings.temperature must be between 0 and 2: " + temperature);
     }
     if (maxOutputTokens != null) {
-      requireBetween("GENIE_OPENAI_MAX_OUTPUT_TOKENS", maxOutputTokens, 1, 1_000_000);
+      requireBetween("OpenAiSettings.maxOutputTokens", maxOutputTokens, 1, 1_000_000);
     }
-    Objects.requireNonNull(systemPrompt, "systemPrompt (GENIE_SYSTEM_PROMPT)");
-    Objects.requireNonNull(outputMode, "outputMode (GENIE_OPENAI_OUTPUT)");
-    requireBetween("GENIE_GENERATION_TIMEOUT_MS", timeout, 1, 3_600_000);
-    requireBetween("GENIE_GENERATION_RETRIES", retries, 0, 10);
-    requireBetween("GENIE_GENERATION_CONCURRENCY", concurrency, 1, 1000);
-    requireBetween("backoff", backoff, 1, 60_000);
-    requireBetween("maxBackoff", maxBackoff, backoff.toMillis(), 600_000);
-    requireBetween("breakerMinimumCalls", breakerMinimumCalls, 1, 1000);
-    requireBetween("breakerFailureRate", breakerFailureRate, 1, 100);
-    requireBetween("breakerOpenFor", breakerOpenFor, 1, 3_600_000);
+    Objects.requireNonNull(systemPrompt, "OpenAiSettings.systemPrompt");
+    Objects.requireNonNull(outputMode, "OpenAiSettings.outputMode");
+    requireBetween("OpenAiSettings.timeout", timeout, 1, 3_600_000);
+    requireBetween("OpenAiSettings.retries", retries, 0, 10);
+    requireBetween("OpenAiSettings.concurrency", concurrency, 1, 1000);
+    requireBetween("OpenAiSettings.backoff", backoff, 1, 60_000);
+    requireBetween("OpenAiSettings.maxBackoff", maxBackoff, backoff.toMillis(), 600_000);
+    requireBetween("OpenAiSettings.breakerMinimumCalls", breakerMinimumCalls, 1, 1000);
+    requireBetween("OpenAiSettings.breakerFailureRate", breakerFailureRate, 1, 100);
+    requireBetween("OpenAiSettings.breakerOpenFor", breakerOpenFor, 1, 3_600_000);
   }
 
   public static Builder builder() {
@@ -213,7 +209,7 @@ public record OpenAiSettings(
     }
 
     /**
-     * @throws IllegalArgumentException naming the key of the first bad value
+     * @throws IllegalArgumentException naming the first bad setting
      */
     public OpenAiSettings build() {
       return new OpenAiSettings(

@@ -13,7 +13,7 @@ public enum OutputMode {
     this.wireName = wireName;
   }
 
-  /** The name in configuration ({@code GENIE_OPENAI_OUTPUT}) and in the profile. */
+  /** The name in configuration ({@link OpenAiSettings#outputMode()}) and in the profile. */
   public String wireName() {
     return wireName;
   }
@@ -28,6 +28,6 @@ public enum OutputMode {
       }
     }
     throw new IllegalArgumentException(
-        "GENIE_OPENAI_OUTPUT is '" + name + "', which is not json_schema or text");
+        "OpenAiSettings.outputMode is '" + name + "', which is not json_schema or text");
   }
 }

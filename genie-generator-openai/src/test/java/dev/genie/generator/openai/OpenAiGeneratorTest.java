@@ -163,7 +163,7 @@ class OpenAiGeneratorTest {
             () ->
                 generator(settings().timeout(Duration.ofMillis(300)).retries(1)).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("did not answer within 300 ms (GENIE_GENERATION_TIMEOUT_MS)");
+        .hasMessageContaining("did not answer within 300 ms (OpenAiSettings.timeout)");
     assertThat(fake.calls()).isEqualTo(2);
     assertThat(upstream).containsExactly("timeout 0", "timeout 0");
   }
@@ -208,7 +208,7 @@ class OpenAiGeneratorTest {
     assertThatThrownBy(() -> generator(settings()).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("finish_reason=length")
-        .hasMessageContaining("GENIE_OPENAI_MAX_OUTPUT_TOKENS");
+        .hasMessageContaining("OpenAiSettings.maxOutputTokens");
     assertThat(fake.calls()).isEqualTo(1);
     assertThat(tokens).containsExactly(12L, 34L);
   }
@@ -304,7 +304,7 @@ class OpenAiGeneratorTest {
     fake.modelsAnswer(Reply.raw(401, "{\"error\":{\"message\":\"Incorrect key " + KEY + "\"}}"));
     assertThatThrownBy(() -> generator(settings()).check())
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("GENIE_OPENAI_BASE_URL")
+        .hasMessageContaining("OpenAiSettings.baseUrl")
         .hasMessageContaining("HTTP 401")
         .hasMessageNotContaining(KEY);
   }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Typed reads of environment variables. Only the type is checked here; the settings records check
- * ranges, and their messages name the key.
+ * ranges, and their messages name the setting, which the banner shows as its key ({@link
+ * SettingNames}).
  */
 final class Env {
   private final Map<String, String> values;

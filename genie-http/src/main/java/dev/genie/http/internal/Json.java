@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.genie.core.ErrorCode;
+import dev.genie.http.config.SettingNames;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.StoredPrompt;
@@ -107,7 +108,7 @@ public final class Json {
       json.writeRawValue(result.envelope()); // canonical already: callers get the stored bytes
     }
     if (result.error() != null) {
-      json.writeStringField("error", result.error());
+      json.writeStringField("error", SettingNames.toKeys(result.error()));
     }
     json.writeEndObject();
   }

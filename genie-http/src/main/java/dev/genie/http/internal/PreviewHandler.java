@@ -1,7 +1,9 @@
 package dev.genie.http.internal;
 
 import dev.genie.core.Orchestrator;
+import dev.genie.http.config.SettingNames;
 import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.StoredPrompt;
 import dev.genie.render.HtmlRenderer;
 import dev.genie.render.ResultView;
 import io.undertow.server.HttpHandler;
@@ -29,7 +31,7 @@ public final class PreviewHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    ResultView view = ResultView.of(PromptHandlers.existing(orchestrator, exchange));
+    ResultView view = view(PromptHandlers.existing(orchestrator, exchange));
     byte[] page = renderer.render(view).getBytes(StandardCharsets.UTF_8);
     SecurityHeaders.apply(exchange, HtmlRenderer.CONTENT_SECURITY_POLICY);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
@@ -37,5 +39,18 @@ public final class PreviewHandler implements HttpHandler {
       exchange.getResponseHeaders().put(REFRESH, Integer.toString(REFRESH_SECONDS));
     }
     Responses.send(exchange, "text/html; charset=utf-8", page);
+  }
+
+  /** The prompt's view, its error naming keys as the API's does ({@link SettingNames}). */
+  private static ResultView view(StoredPrompt stored) {
+    ResultView view = ResultView.of(stored);
+    return new ResultView(
+        view.promptId(),
+        view.resultId(),
+        view.status(),
+        view.prompt(),
+        view.created(),
+        view.envelope(),
+        view.error().map(SettingNames::toKeys));
   }
 }

@@ -11,7 +11,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
+import ch.qos.logback.core.pattern.DynamicConverter;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -20,7 +22,10 @@ import ch.qos.logback.core.util.ContextUtil;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import dev.genie.http.config.LogSettings;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The server's logging, built in code: interpreting an XML configuration is a noticeable part of
@@ -34,13 +39,14 @@ import java.util.List;
  *       BatchedAsyncAppender}, dropped rather than block when its queue is full;
  *   <li>statements ({@code dev.genie.sql}, with {@code GENIE_LOG_SQL=1}) to {@code sql.log} only,
  *       opened at the first statement, through an asynchronous appender that waits when full;
- *   <li>libraries at WARN.
+ *   <li>libraries at WARN;
+ *   <li>in server lines, the library settings a message names shown as their environment keys.
  * </ul>
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfiguration extends ContextAwareBase implements Configurator {
   private static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %msg%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %keyedMsg%n";
   private static final String SQL_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %msg%n";
   private static final FileSize MAX_FILE_SIZE = FileSize.valueOf("100MB");
   private static final FileSize TOTAL_SIZE_CAP = FileSize.valueOf("1GB");
@@ -74,6 +80,9 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
   /** Configures {@code context} to write its files in {@code directory}. */
   static void apply(LoggerContext context, String directory) {
     context.getStatusManager().add(new NopStatusListener()); // Logback's own messages stay quiet
+    Map<String, Supplier<DynamicConverter<?>>> rules = new HashMap<>();
+    rules.put("keyedMsg", KeyedMessageConverter::new);
+    context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
     Appender<ILoggingEvent> console = console(context);
     Appender<ILoggingEvent> file = rollingFile(context, "FILE", directory, "genie", PATTERN, 14);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -52,6 +52,20 @@ class LogConfigurationTest {
         .doesNotContain("Genie serving");
   }
 
+  @Test
+  void serverLinesNameTheKeysOfLibrarySettings() throws Exception {
+    LoggerContext context = configured();
+
+    context
+        .getLogger("dev.genie.persistence.sql.internal.ChangeListener")
+        .warn("not listening (set {} to a direct connection)", "SqlStoreSettings.listenUrl");
+    context.stop();
+
+    assertThat(logs.resolve("genie.log"))
+        .content()
+        .contains("not listening (set GENIE_DB_LISTEN_URL to a direct connection)");
+  }
+
   private static void awaitLine(Path file, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!(Files.exists(file) && Files.readString(file).contains(text))

@@ -118,7 +118,7 @@ public final class PostgresServer implements AutoCloseable {
   /** Genie's own parser: the suite reads DATABASE_URL exactly as Genie does. */
   private static DatabaseUrl parse(String url) {
     try {
-      return DatabaseUrl.parse(url);
+      return DatabaseUrl.parse("DATABASE_URL", url);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage() + " (the integration suite reads it too)", e);
     }

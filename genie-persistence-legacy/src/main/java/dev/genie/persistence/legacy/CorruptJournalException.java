@@ -20,8 +20,7 @@ public class CorruptJournalException extends StoreException {
             + ": "
             + detail
             + ". Genie refuses to open it rather than drop acknowledged data; restore the file"
-            + " from a backup, or set "
-            + LegacyStoreSettings.DATA_DIR_KEY
+            + " from a backup, or set LegacyStoreSettings.dataDir"
             + " to another directory");
     this.journal = journal;
     this.offset = offset;

@@ -17,8 +17,7 @@ public class DataDirInUseException extends StoreException {
             + " is in use by another Genie process (or another store in this one), which holds"
             + " its lock file "
             + lockFile
-            + "; stop that process, or set "
-            + LegacyStoreSettings.DATA_DIR_KEY
+            + "; stop that process, or set LegacyStoreSettings.dataDir"
             + " to select another directory");
     this.dataDir = dataDir;
   }

@@ -50,9 +50,9 @@ import java.util.function.Supplier;
 
 /**
  * The legacy store for local use without a database: prompts and results live in memory and in an
- * append-only journal under {@value LegacyStoreSettings#DATA_DIR_KEY}, fsynced before every method
- * that changes state returns. One process at a time: the store locks its directory while open.
- * Several Genie instances need the SQL store.
+ * append-only journal under {@link LegacyStoreSettings#dataDir()}, fsynced before every method that
+ * changes state returns. One process at a time: the store locks its directory while open. Several
+ * Genie instances need the SQL store.
  */
 public final class LegacyPromptStore implements PromptStore {
   /** The store's name in configuration and in the {@code Genie-Storage} header. */
@@ -98,8 +98,7 @@ public final class LegacyPromptStore implements PromptStore {
               + dir
               + ": "
               + e
-              + "; set "
-              + LegacyStoreSettings.DATA_DIR_KEY
+              + "; set LegacyStoreSettings.dataDir"
               + " to a writable directory",
           e);
     }

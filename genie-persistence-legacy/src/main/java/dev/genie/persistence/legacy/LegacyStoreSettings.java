@@ -9,17 +9,13 @@ import java.nio.file.Path;
  *     message names the same place whatever the working directory was
  */
 public record LegacyStoreSettings(Path dataDir) {
-  /** The environment key that selects the directory. */
-  public static final String DATA_DIR_KEY = "GENIE_DATA_DIR";
-
-  /** The directory used when {@value #DATA_DIR_KEY} is not set. */
+  /** The directory used when none is configured. */
   public static final String DEFAULT_DATA_DIR = "./genie-data";
 
   public LegacyStoreSettings {
     if (dataDir == null || dataDir.toString().isBlank()) {
       throw new IllegalArgumentException(
-          DATA_DIR_KEY
-              + " must name a directory for the legacy store (default "
+          "LegacyStoreSettings.dataDir must name a directory for the legacy store (default "
               + DEFAULT_DATA_DIR
               + "), but it is empty");
     }

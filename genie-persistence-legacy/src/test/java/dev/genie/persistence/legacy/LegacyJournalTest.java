@@ -155,7 +155,7 @@ class LegacyJournalTest {
         .hasMessageContaining(journal.toString())
         .hasMessageContaining("corrupt at offset " + firstRecord)
         .hasMessageContaining("not a torn last write")
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
     assertThat(Files.readAllBytes(journal)).isEqualTo(before);
     assertThat(warnings).isEmpty();
   }
@@ -236,7 +236,7 @@ class LegacyJournalTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(dir.toAbsolutePath().normalize().toString())
           .hasMessageContaining("another Genie process")
-          .hasMessageContaining("GENIE_DATA_DIR");
+          .hasMessageContaining("LegacyStoreSettings.dataDir");
       first.claim(prompt("still mine"), terms("owner", T0));
     } finally {
       first.close();
@@ -270,7 +270,7 @@ class LegacyJournalTest {
       assertThatThrownBy(this::open)
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("is in use by another Genie process")
-          .hasMessageContaining("GENIE_DATA_DIR");
+          .hasMessageContaining("LegacyStoreSettings.dataDir");
 
       holder.getOutputStream().close();
       assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -290,7 +290,7 @@ class LegacyJournalTest {
     assertThatThrownBy(this::open)
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("format version 2")
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
     assertThat(Files.size(journal)).isEqualTo(5);
   }
 
@@ -301,7 +301,7 @@ class LegacyJournalTest {
     assertThatThrownBy(this::open)
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("is not a Genie journal")
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
     assertThat(Files.readString(journal)).isEqualTo("name,age\nada,36\n");
   }
 

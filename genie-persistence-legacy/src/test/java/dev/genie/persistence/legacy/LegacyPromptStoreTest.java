@@ -161,10 +161,10 @@ class LegacyPromptStoreTest {
   void settingsNameTheEnvironmentKeyWhenTheDirectoryIsMissing() {
     assertThatThrownBy(() -> new LegacyStoreSettings(null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
     assertThatThrownBy(() -> new LegacyStoreSettings(Path.of(" ")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
     assertThat(new LegacyStoreSettings(Path.of("a/../b")).dataDir())
         .isEqualTo(Path.of("b").toAbsolutePath().normalize());
   }
@@ -176,7 +176,7 @@ class LegacyPromptStoreTest {
     assertThatThrownBy(() -> LegacyPromptStore.open(new LegacyStoreSettings(file)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining(file.toString())
-        .hasMessageContaining("GENIE_DATA_DIR");
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
   }
 
   private LegacyPromptStore open() {

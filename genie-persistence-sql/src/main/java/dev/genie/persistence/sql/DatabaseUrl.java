@@ -54,16 +54,17 @@ public final class DatabaseUrl {
   }
 
   /**
-   * Reads {@code url} as the value of DATABASE_URL.
+   * Reads {@code url} as the value of {@code SqlStoreSettings.url}.
    *
    * @throws IllegalArgumentException naming what is wrong, without echoing a password
    */
   public static DatabaseUrl parse(String url) {
-    return parse("DATABASE_URL", url);
+    return parse("SqlStoreSettings.url", url);
   }
 
   /**
-   * Reads {@code url} as the value of the environment key {@code key}, which errors name.
+   * Reads {@code url} as the value of the setting or environment key {@code key}, which errors
+   * name.
    *
    * @throws IllegalArgumentException naming what is wrong, without echoing a password
    */

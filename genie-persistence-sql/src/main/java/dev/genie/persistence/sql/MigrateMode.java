@@ -2,7 +2,7 @@ package dev.genie.persistence.sql;
 
 import java.util.Locale;
 
-/** What the store does with the schema when it opens ({@code GENIE_MIGRATE}). */
+/** What the store does with the schema when it opens ({@link SqlStoreSettings#migrate()}). */
 public enum MigrateMode {
   /** Apply pending migrations; several instances starting at once take turns. */
   APPLY,
@@ -12,14 +12,14 @@ public enum MigrateMode {
   OFF;
 
   /**
-   * @throws IllegalArgumentException naming the key and the accepted values
+   * @throws IllegalArgumentException naming the setting and the accepted values
    */
   public static MigrateMode parse(String value) {
     try {
       return valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "GENIE_MIGRATE must be one of apply, validate, off: '" + value + "'", e);
+          "SqlStoreSettings.migrate must be one of apply, validate, off: '" + value + "'", e);
     }
   }
 }

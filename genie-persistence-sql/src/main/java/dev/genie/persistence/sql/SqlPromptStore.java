@@ -116,8 +116,8 @@ public final class SqlPromptStore implements PromptStore {
               settings, pool, version, MyBatis.sessionFactory(mapping, pool.dataSource()));
       if (pool.pooled() && settings.listenUrl().isEmpty()) {
         ChangeListener.pollOnly(
-            "DATABASE_URL goes through a pooler in transaction mode, where LISTEN cannot hold a"
-                + " session, and GENIE_DB_LISTEN_URL names no direct connection");
+            "SqlStoreSettings.url goes through a pooler in transaction mode, where LISTEN cannot"
+                + " hold a session, and SqlStoreSettings.listenUrl names no direct connection");
       } else {
         store.listener.start();
       }
@@ -421,7 +421,8 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   /**
-   * A session of its own: through a pooler, only when GENIE_DB_LISTEN_URL names PostgreSQL itself.
+   * A session of its own: through a pooler, only when SqlStoreSettings.listenUrl names PostgreSQL
+   * itself.
    */
   private Connection connectForListening() throws SQLException {
     DatabaseUrl url = settings.listenUrlOrUrl();

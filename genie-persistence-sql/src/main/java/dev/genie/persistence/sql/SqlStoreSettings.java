@@ -7,28 +7,26 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the PostgreSQL store connects and behaves. The environment key of each setting is named in
- * its validation message.
+ * How the PostgreSQL store connects and behaves. Validation messages name each setting as {@code
+ * SqlStoreSettings.<builder method>}.
  *
  * @param url where the database is
- * @param poolSize connections this instance keeps ({@code GENIE_DB_POOL_SIZE})
- * @param migrate what to do with the schema on open ({@code GENIE_MIGRATE})
+ * @param poolSize connections this instance keeps
+ * @param migrate what to do with the schema on open
  * @param connectionTimeout how long a request waits for a pooled connection before it is told the
  *     store is unavailable
  * @param statementTimeout the longest any of Genie's statements may run
  * @param lockTimeout the longest any of Genie's statements may wait for a lock
  * @param logSql whether every statement is logged with its timing to the SLF4J logger {@value
- *     #SQL_LOGGER} ({@code GENIE_LOG_SQL}); bound values are never logged
+ *     #SQL_LOGGER}; bound values are never logged
  * @param completedCacheBytes memory for completed prompts kept to answer repeated claims without a
- *     round trip ({@code GENIE_COMPLETED_CACHE_MB}); 0 keeps none
+ *     round trip ({@code completedCacheMegabytes}); 0 keeps none
  * @param listenUrl where the connection that LISTENs for result changes goes, when not to {@code
- *     url} ({@code GENIE_DB_LISTEN_URL}): it needs a session of its own, which a pooler in
- *     transaction mode cannot give
- * @param pooler what sits between Genie and PostgreSQL ({@code GENIE_DB_POOLER})
+ *     url}: it needs a session of its own, which a pooler in transaction mode cannot give
+ * @param pooler what sits between Genie and PostgreSQL
  * @param failoverWait how long a statement that failed because the primary went away is run again
  *     on fresh connections before the request is told the store is unavailable, and how long the
- *     primary may be away before requests are told at once ({@code GENIE_DB_FAILOVER_WAIT_MS}); 0
- *     turns both off
+ *     primary may be away before requests are told at once; 0 turns both off
  * @param timeSource whose clock stamps creation times and sets and checks lease expiry: the
  *     database's (the default, one clock for every instance) or the caller's ({@link
  *     dev.genie.persistence.LeaseTerms#now()}, for tests that move time)
@@ -60,19 +58,19 @@ public record SqlStoreSettings(
       Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 1);
 
   public SqlStoreSettings {
-    Objects.requireNonNull(url, "url (DATABASE_URL)");
-    Objects.requireNonNull(migrate, "migrate (GENIE_MIGRATE)");
-    Objects.requireNonNull(timeSource, "timeSource");
-    requireBetween("GENIE_DB_POOL_SIZE", poolSize, 1, 1000);
-    requireBetween("GENIE_DB_CONNECTION_TIMEOUT_MS", connectionTimeout, 250, 600_000);
-    requireBetween("GENIE_DB_STATEMENT_TIMEOUT_MS", statementTimeout, 1, 3_600_000);
-    requireBetween("GENIE_DB_LOCK_TIMEOUT_MS", lockTimeout, 1, 3_600_000);
-    requireBetween("GENIE_DB_FAILOVER_WAIT_MS", failoverWait, 0, 600_000);
-    Objects.requireNonNull(listenUrl, "listenUrl (GENIE_DB_LISTEN_URL)");
-    Objects.requireNonNull(pooler, "pooler (GENIE_DB_POOLER)");
+    Objects.requireNonNull(url, "SqlStoreSettings.url");
+    Objects.requireNonNull(migrate, "SqlStoreSettings.migrate");
+    Objects.requireNonNull(timeSource, "SqlStoreSettings.timeSource");
+    requireBetween("SqlStoreSettings.poolSize", poolSize, 1, 1000);
+    requireBetween("SqlStoreSettings.connectionTimeout", connectionTimeout, 250, 600_000);
+    requireBetween("SqlStoreSettings.statementTimeout", statementTimeout, 1, 3_600_000);
+    requireBetween("SqlStoreSettings.lockTimeout", lockTimeout, 1, 3_600_000);
+    requireBetween("SqlStoreSettings.failoverWait", failoverWait, 0, 600_000);
+    Objects.requireNonNull(listenUrl, "SqlStoreSettings.listenUrl");
+    Objects.requireNonNull(pooler, "SqlStoreSettings.pooler");
     if (completedCacheBytes < 0 || completedCacheBytes > MAX_COMPLETED_CACHE_MB * MB) {
       throw new IllegalArgumentException(
-          "GENIE_COMPLETED_CACHE_MB must be between 0 and "
+          "SqlStoreSettings.completedCacheMegabytes must be between 0 and "
               + MAX_COMPLETED_CACHE_MB
               + ": "
               + completedCacheBytes / MB);
@@ -82,7 +80,7 @@ public record SqlStoreSettings(
   private static final long MB = 1024 * 1024;
   private static final long MAX_COMPLETED_CACHE_MB = 64 * 1024;
 
-  /** Where the LISTEN connection goes: {@code GENIE_DB_LISTEN_URL}, else {@code DATABASE_URL}. */
+  /** Where the LISTEN connection goes: {@code listenUrl}, else {@code url}. */
   public DatabaseUrl listenUrlOrUrl() {
     return listenUrl.orElse(url);
   }

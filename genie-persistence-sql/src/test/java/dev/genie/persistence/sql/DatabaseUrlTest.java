@@ -78,7 +78,7 @@ class DatabaseUrlTest {
   void rejectsMalformedUrlsWithoutEchoingThem(String malformed) {
     assertThatThrownBy(() -> DatabaseUrl.parse(malformed))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("DATABASE_URL is malformed: ")
+        .hasMessageStartingWith("SqlStoreSettings.url is malformed: ")
         .hasMessageContaining("postgres://user:password@")
         .hasMessageNotContaining("SENTINEL");
   }
@@ -134,13 +134,14 @@ class DatabaseUrlTest {
   void rejectsBrokenHostListsWithoutEchoingThem(String malformed) {
     assertThatThrownBy(() -> DatabaseUrl.parse(malformed))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("DATABASE_URL is malformed: ")
+        .hasMessageStartingWith("SqlStoreSettings.url is malformed: ")
         .hasMessageNotContaining("SENTINEL");
   }
 
   @Test
   void namesTheKeyItWasReadFrom() {
-    assertThatThrownBy(() -> DatabaseUrl.parse("GENIE_DB_LISTEN_URL", "mysql://app@db/genie"))
-        .hasMessageStartingWith("GENIE_DB_LISTEN_URL is malformed: ");
+    assertThatThrownBy(
+            () -> DatabaseUrl.parse("SqlStoreSettings.listenUrl", "mysql://app@db/genie"))
+        .hasMessageStartingWith("SqlStoreSettings.listenUrl is malformed: ");
   }
 }

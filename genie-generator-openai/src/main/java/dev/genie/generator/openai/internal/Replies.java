@@ -138,7 +138,7 @@ public final class Replies {
     if (finish == FinishReason.LENGTH) {
       throw new RejectedReplyException(
           "the model's answer was cut off at its output-token limit (finish_reason=length);"
-              + " raise GENIE_OPENAI_MAX_OUTPUT_TOKENS");
+              + " raise OpenAiSettings.maxOutputTokens");
     }
     if (finish == FinishReason.CONTENT_FILTER) {
       throw new RejectedReplyException(

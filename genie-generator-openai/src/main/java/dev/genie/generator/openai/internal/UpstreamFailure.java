@@ -52,7 +52,7 @@ public record UpstreamFailure(
             null,
             "the endpoint did not answer within "
                 + timeout.toMillis()
-                + " ms (GENIE_GENERATION_TIMEOUT_MS)");
+                + " ms (OpenAiSettings.timeout)");
       }
       if (t instanceof ContentFilteredException) {
         return new UpstreamFailure(

@@ -5,7 +5,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.legacy.DataDirInUseException;
-import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -50,8 +49,7 @@ public final class DataDirLock implements AutoCloseable {
               + file
               + ": "
               + e
-              + "; "
-              + LegacyStoreSettings.DATA_DIR_KEY
+              + "; LegacyStoreSettings.dataDir"
               + " must name a writable directory",
           e);
     }

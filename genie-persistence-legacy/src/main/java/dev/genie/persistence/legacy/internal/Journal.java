@@ -6,7 +6,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
-import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -53,8 +52,7 @@ public final class Journal implements AutoCloseable {
               + file
               + ": "
               + e
-              + "; "
-              + LegacyStoreSettings.DATA_DIR_KEY
+              + "; LegacyStoreSettings.dataDir"
               + " must name a readable, writable directory",
           e);
     }
@@ -119,18 +117,16 @@ public final class Journal implements AutoCloseable {
               + version
               + " but this Genie reads version "
               + JournalFormat.VERSION
-              + "; open it with the Genie that wrote it, or set "
-              + LegacyStoreSettings.DATA_DIR_KEY
-              + " to another directory");
+              + "; open it with the Genie that wrote it, or set"
+              + " LegacyStoreSettings.dataDir to another directory");
     }
   }
 
   private static StoreException notAJournal(Path file) {
     return new StoreException(
         file
-            + " is not a Genie journal: it does not start with the GNJL header; "
-            + LegacyStoreSettings.DATA_DIR_KEY
-            + " must name a directory that only Genie writes to");
+            + " is not a Genie journal: it does not start with the GNJL header;"
+            + " LegacyStoreSettings.dataDir must name a directory that only Genie writes to");
   }
 
   /** Makes a new file's directory entry durable too. Linux allows it; elsewhere it may not. */

@@ -47,7 +47,7 @@ public final class ChangeListener implements AutoCloseable {
   public static void pollOnly(String why) {
     log.warn(
         "not listening for result changes: {}; waiters poll the database instead (set"
-            + " GENIE_DB_LISTEN_URL to a direct connection to the primary)",
+            + " SqlStoreSettings.listenUrl to a direct connection to the primary)",
         why);
   }
 

@@ -42,7 +42,7 @@ public record ConnectionPool(HikariDataSource dataSource, boolean pooled) {
       if (settings.pooler() == Pooler.AUTO && ConnectionSettings.refusedOptions(e)) {
         log.info(
             "{} refused the options startup parameter: taking it for a pooler in transaction"
-                + " mode (set GENIE_DB_POOLER=transaction to say so)",
+                + " mode (set SqlStoreSettings.pooler=transaction to say so)",
             settings.url().redacted());
         return new ConnectionPool(open(settings, true), true);
       }

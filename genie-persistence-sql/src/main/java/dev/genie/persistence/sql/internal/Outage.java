@@ -21,7 +21,7 @@ public final class Outage {
   private final AtomicLong lastProbe = new AtomicLong(NONE);
 
   /**
-   * @param failover how long a failover may take: GENIE_DB_FAILOVER_WAIT_MS
+   * @param failover how long a failover may take: {@code SqlStoreSettings.failoverWait}
    */
   public Outage(Duration failover) {
     this(failover, PROBE_EVERY);
@@ -59,7 +59,7 @@ public final class Outage {
             + action
             + ": no primary has answered for "
             + (now - since) / 1_000_000
-            + " ms, longer than a failover takes (GENIE_DB_FAILOVER_WAIT_MS="
+            + " ms, longer than a failover takes (SqlStoreSettings.failoverWait="
             + failover.toMillis()
             + ")");
   }

@@ -37,7 +37,7 @@ public final class PoolGate {
                 + size
                 + " connections stayed busy for "
                 + timeout.toMillis()
-                + " ms (GENIE_DB_POOL_SIZE, GENIE_DB_CONNECTION_TIMEOUT_MS)");
+                + " ms (SqlStoreSettings.poolSize, SqlStoreSettings.connectionTimeout)");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

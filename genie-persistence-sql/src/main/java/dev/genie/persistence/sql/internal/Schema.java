@@ -28,7 +28,7 @@ public final class Schema {
   private static final String LOCATION = "classpath:" + CurrentSchema.FOLDER;
   public static final String HISTORY_TABLE = "genie_schema_history";
   private static final String FIX_MISSING =
-      "set GENIE_MIGRATE=apply, or run 'java -jar genie.jar migrate'";
+      "set SqlStoreSettings.migrate=apply, or run 'java -jar genie.jar migrate'";
 
   private Schema() {}
 
@@ -118,8 +118,8 @@ public final class Schema {
             + "; "
             + (onlyPending
                 ? FIX_MISSING
-                : "the schema was changed outside this build: restore it, or point DATABASE_URL"
-                    + " at a new database"));
+                : "the schema was changed outside this build: restore it, or point"
+                    + " SqlStoreSettings.url at a new database"));
   }
 
   private static String problem(ErrorCode code) {
@@ -161,7 +161,8 @@ public final class Schema {
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
         throw new SchemaException(
-            "the schema is missing (GENIE_MIGRATE=off and no genie_prompts table); " + FIX_MISSING,
+            "the schema is missing (SqlStoreSettings.migrate=off and no genie_prompts table); "
+                + FIX_MISSING,
             e);
       }
       throw new StoreUnavailableException("could not check the schema: " + e.getMessage(), e);

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs every statement of the store with its timing ({@code GENIE_LOG_SQL}): one line each, the
- * mapper statement, milliseconds, rows and the SQL with its {@code ?} placeholders. Bound values
- * are left out: prompts are long and the log should never become a copy of the data. The time runs
- * from asking MyBatis to the rows mapped, so it includes waiting for a pooled connection.
+ * Logs every statement of the store with its timing ({@code SqlStoreSettings.logSql}): one line
+ * each, the mapper statement, milliseconds, rows and the SQL with its {@code ?} placeholders. Bound
+ * values are left out: prompts are long and the log should never become a copy of the data. The
+ * time runs from asking MyBatis to the rows mapped, so it includes waiting for a pooled connection.
  */
 @Intercepts({
   @Signature(

@@ -36,7 +36,7 @@ class OutageTest {
     assertThatThrownBy(() -> outage.admit("claim prompt k"))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("could not claim prompt k")
-        .hasMessageContaining("GENIE_DB_FAILOVER_WAIT_MS=1");
+        .hasMessageContaining("SqlStoreSettings.failoverWait=1");
 
     outage.primaryBack();
     assertThat(outage.admit("claim prompt k")).as("once a statement succeeded").isTrue();

@@ -35,7 +35,7 @@ class PoolGateTest {
     assertThatThrownBy(() -> gate.enter("claim prompt abc"))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("claim prompt abc")
-        .hasMessageContaining("GENIE_DB_POOL_SIZE")
-        .hasMessageContaining("GENIE_DB_CONNECTION_TIMEOUT_MS");
+        .hasMessageContaining("SqlStoreSettings.poolSize")
+        .hasMessageContaining("SqlStoreSettings.connectionTimeout");
   }
 }

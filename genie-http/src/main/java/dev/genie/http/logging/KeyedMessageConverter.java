@@ -1,0 +1,16 @@
+package dev.genie.http.logging;
+
+import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.genie.http.config.SettingNames;
+
+/**
+ * The message of a log line, with the settings that library lines name shown as the environment
+ * keys operators set ({@link SettingNames}).
+ */
+public final class KeyedMessageConverter extends MessageConverter {
+  @Override
+  public String convert(ILoggingEvent event) {
+    return SettingNames.toKeys(super.convert(event));
+  }
+}
