@@ -7,6 +7,7 @@ import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
+import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,6 +65,21 @@ final class GenieInstances implements AfterEachCallback {
       }
     }
     return seen;
+  }
+
+  /**
+   * Waits up to {@code patience} until {@code count} claims were made, by {@code /metrics}: every
+   * caller is then generating or waiting.
+   */
+  static void awaitClaims(GenieClient client, int count, Duration patience) throws Exception {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (PrometheusText.parse(client.get("/metrics").body()).sum("genie_claims_total", Map.of())
+        < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(count + " claims were not made within " + patience);
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** A server on the legacy store in {@code dataDir}. */

@@ -7,7 +7,6 @@ import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
-import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
 import java.io.IOException;
@@ -249,7 +248,7 @@ class GracefulStopIT {
       for (int i = 0; i < 4; i++) {
         waiting.add(clients.submit(() -> client.post(prompt)));
       }
-      awaitClaims(client, 4);
+      GenieInstances.awaitClaims(client, 4, PATIENCE);
       long signalled = System.nanoTime();
       genie.terminate();
       int exit = genie.awaitExit(PATIENCE);
@@ -260,21 +259,6 @@ class GracefulStopIT {
       }
       List<String> lines = genie.stdout().lines().toList();
       return new Stopped(answers, exit, signalled, stopMillis, lines.get(lines.size() - 1));
-    }
-  }
-
-  /** Waits until {@code count} claims were made: every caller is then generating or waiting. */
-  private static void awaitClaims(GenieClient client, int count) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (true) {
-      PrometheusText metrics = PrometheusText.parse(client.get("/metrics").body());
-      if (metrics.sum("genie_claims_total", Map.of()) >= count) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(count + " claims were not made within " + PATIENCE);
-      }
-      Thread.sleep(20);
     }
   }
 

@@ -11,7 +11,6 @@ import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.PostgresExtension;
-import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.RawHttp;
 import dev.genie.it.support.SlowClient;
 import dev.genie.it.support.TestDatabase;
@@ -79,7 +78,7 @@ class WaitingIT {
     for (int i = 0; i < SLOW_BODIES; i++) {
       stalled.add(background.submit(() -> slow.stallBody("a body that never ends")));
     }
-    awaitClaims(crowd, WAITERS);
+    GenieInstances.awaitClaims(crowd, WAITERS, PATIENCE);
 
     GenieResponse health = crowd.get("/health");
     GenieResponse metrics = crowd.get("/metrics");
@@ -119,21 +118,6 @@ class WaitingIT {
         new InvariantChecker(history, Map.of(prompt, Set.of(prompt), done, Set.of(done)));
     try (Connection connection = database.connect()) {
       checker.checkSql(connection);
-    }
-  }
-
-  /** Waits until {@code count} claims were made: every caller is then generating or waiting. */
-  private static void awaitClaims(GenieClient client, int count) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (true) {
-      PrometheusText metrics = PrometheusText.parse(client.get("/metrics").body());
-      if (metrics.sum("genie_claims_total", Map.of()) >= count) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(count + " claims were not made within " + PATIENCE);
-      }
-      Thread.sleep(50);
     }
   }
 }
