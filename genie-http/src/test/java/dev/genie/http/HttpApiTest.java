@@ -2,59 +2,29 @@ package dev.genie.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.genie.http.config.GenieConfig;
-import dev.genie.http.wiring.Launcher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The HTTP contract of SPEC §5, on the legacy store: statuses, headers, bodies, errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class HttpApiTest {
-  private static final JsonFactory JSON = new JsonFactory();
-  private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-  @TempDir Path dataDir;
-  private GenieServer server;
-
+class HttpApiTest extends LocalGenieTest {
   @BeforeEach
   void start() {
-    Map<String, String> env = new HashMap<>();
-    env.put("GENIE_PORT", "0");
-    env.put("GENIE_DATA_DIR", dataDir.toString());
-    env.put("GENIE_MAX_PROMPT_CHARS", "50");
-    env.put("GENIE_MAX_BODY_BYTES", "1024");
-    server = Launcher.server(GenieConfig.fromEnvironment(env)).start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop();
+    start(Map.of("GENIE_MAX_PROMPT_CHARS", "50", "GENIE_MAX_BODY_BYTES", "1024"));
   }
 
   @Test
@@ -377,18 +347,6 @@ class HttpApiTest {
     assertError(get("/prompts?" + query), 400, "INVALID_PARAMETER");
   }
 
-  private void assertError(HttpResponse<String> response, int status, String code)
-      throws IOException {
-    assertThat(response.statusCode()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(response.headers().firstValue("Genie-Storage")).contains("legacy");
-    assertThat(field(response.body(), "code")).isEqualTo(code);
-    assertThat(field(response.body(), "requestId"))
-        .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
-    assertThat(response.body())
-        .doesNotContain("Exception", "dev.genie", "\tat ", "io.undertow", "java.", "jackson");
-  }
-
   private HttpResponse<String> postChunked(String json) throws Exception {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     // A body of unknown length goes out chunked.
@@ -404,37 +362,5 @@ class HttpApiTest {
     out.writeBytes(middle);
     out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
-  }
-
-  private HttpResponse<String> post(String path, String json) throws Exception {
-    return send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return send(request(path).GET());
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(server.uri() + path));
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  /** The first string member named {@code name}, at any depth. */
-  private static String field(String body, String name) throws IOException {
-    try (JsonParser parser = JSON.createParser(body)) {
-      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-        if (t == JsonToken.FIELD_NAME && name.equals(parser.currentName())) {
-          parser.nextToken();
-          return parser.getValueAsString();
-        }
-      }
-    }
-    return null;
   }
 }

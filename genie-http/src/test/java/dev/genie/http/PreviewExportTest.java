@@ -2,58 +2,22 @@ package dev.genie.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.genie.http.config.GenieConfig;
-import dev.genie.http.wiring.Launcher;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The preview, the PDF export and the web page over HTTP, on the legacy store. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PreviewExportTest {
-  private static final JsonFactory JSON = new JsonFactory();
-  private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-  @TempDir Path dataDir;
-  private GenieServer server;
-
-  private void start(Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>();
-    env.put("GENIE_PORT", "0");
-    env.put("GENIE_DATA_DIR", dataDir.toString());
-    env.putAll(settings);
-    server = Launcher.server(GenieConfig.fromEnvironment(env)).start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
-  }
-
+class PreviewExportTest extends LocalGenieTest {
   @Test
   void theCompletedPreviewIsAnHtmlPageWithoutScriptAndStrictHeaders() throws Exception {
     start(Map.of());
@@ -210,41 +174,7 @@ class PreviewExportTest {
     return field(created.body(), "promptId");
   }
 
-  private void assertError(HttpResponse<String> response, int status, String code)
-      throws IOException {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(field(response.body(), "code")).isEqualTo(code);
-  }
-
   private HttpResponse<String> post(String json) throws Exception {
-    return send(
-        request("/prompts")
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return send(request(path).GET());
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(server.uri() + path));
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static String field(String body, String name) throws IOException {
-    try (JsonParser parser = JSON.createParser(body)) {
-      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-        if (t == JsonToken.FIELD_NAME && name.equals(parser.currentName())) {
-          parser.nextToken();
-          return parser.getValueAsString();
-        }
-      }
-    }
-    return null;
+    return post("/prompts", json);
   }
 }
