@@ -1,0 +1,204 @@
+package dev.genie.persistence.sql.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Gathers requests of one kind that arrive while a batch of them is in flight, so that the next
+ * batch carries them all to PostgreSQL in one statement and one commit. There is no timer: a
+ * request that finds no batch in flight leads one at once with whatever is queued (at least
+ * itself); the others wait, and when a batch ends its leader hands the lead to the oldest waiting
+ * request, whose batch takes everything queued up to the bound. Each caller returns only once the
+ * batch that holds its request has run, committed and settled its entry.
+ *
+ * @param <R> what a caller asks for
+ * @param <T> what it is answered
+ */
+public final class GroupCommit<R, T> {
+  private final int maxBatch;
+  private final Consumer<List<Entry<R, T>>> runner;
+  private final IntConsumer sizes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Entry<R, T>> queue = new ArrayDeque<>();
+  private boolean leading;
+
+  /**
+   * @param maxBatch the most requests in one batch
+   * @param runner runs one batch and settles each entry of it; what it throws fails every entry it
+   *     left unsettled
+   * @param sizes told the size of every batch run
+   */
+  public GroupCommit(int maxBatch, Consumer<List<Entry<R, T>>> runner, IntConsumer sizes) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("a batch holds at least one request: " + maxBatch);
+    }
+    this.maxBatch = maxBatch;
+    this.runner = runner;
+    this.sizes = sizes;
+  }
+
+  /**
+   * Runs {@code request} in the next batch and returns its answer.
+   *
+   * @throws RuntimeException what the batch's runner settled this request with, or threw
+   */
+  public T submit(R request) {
+    Entry<R, T> entry = new Entry<>(request);
+    boolean lead;
+    lock.lock();
+    try {
+      queue.add(entry);
+      lead = !leading;
+      leading = true;
+    } finally {
+      lock.unlock();
+    }
+    while (true) {
+      if (lead) {
+        runNextBatch();
+      }
+      if (entry.isSettled()) {
+        return entry.answer();
+      }
+      lead = entry.awaitTurn();
+    }
+  }
+
+  /** How many requests wait for a batch to take them. */
+  int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes what is queued, runs it, and hands the lead on or lays it down. */
+  private void runNextBatch() {
+    List<Entry<R, T>> batch = new ArrayList<>(Math.min(maxBatch, 16));
+    lock.lock();
+    try {
+      while (batch.size() < maxBatch && !queue.isEmpty()) {
+        batch.add(queue.poll());
+      }
+    } finally {
+      lock.unlock();
+    }
+    try {
+      if (!batch.isEmpty()) {
+        sizes.accept(batch.size());
+        runner.accept(batch);
+      }
+    } catch (RuntimeException | Error e) {
+      for (Entry<R, T> entry : batch) {
+        entry.fail(e);
+      }
+    } finally {
+      for (Entry<R, T> entry : batch) {
+        entry.fail(
+            new IllegalStateException("a batch left this request unanswered; this is a bug"));
+      }
+      Entry<R, T> next;
+      lock.lock();
+      try {
+        next = queue.peek();
+        leading = next != null;
+      } finally {
+        lock.unlock();
+      }
+      if (next != null) {
+        next.promote();
+      }
+    }
+  }
+
+  /** One request in a batch, and its answer once the batch settles it. */
+  public static final class Entry<R, T> {
+    private final R request;
+    private boolean settled;
+    private boolean promoted;
+    private T answer;
+    private Throwable failure;
+
+    Entry(R request) {
+      this.request = request;
+    }
+
+    public R request() {
+      return request;
+    }
+
+    /** Answers this request with what {@code work} returns, or fails it with what it throws. */
+    public void settle(Supplier<T> work) {
+      try {
+        succeed(work.get());
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    public synchronized void succeed(T value) {
+      if (!settled) {
+        answer = value;
+        settled = true;
+        notifyAll();
+      }
+    }
+
+    /** Fails this request, unless it was settled already. */
+    public synchronized void fail(Throwable e) {
+      if (!settled) {
+        failure = e;
+        settled = true;
+        notifyAll();
+      }
+    }
+
+    synchronized boolean isSettled() {
+      return settled;
+    }
+
+    synchronized void promote() {
+      promoted = true;
+      notifyAll();
+    }
+
+    /**
+     * Waits until this request is settled or handed the lead; true for the lead. The wait cannot be
+     * cut short: the batch holding the request may have committed it already, and its caller must
+     * learn how. An interrupt is kept for the caller to see.
+     */
+    synchronized boolean awaitTurn() {
+      boolean interrupted = false;
+      while (!settled && !promoted) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      boolean lead = promoted;
+      promoted = false;
+      return lead;
+    }
+
+    synchronized T answer() {
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      return answer;
+    }
+  }
+}
