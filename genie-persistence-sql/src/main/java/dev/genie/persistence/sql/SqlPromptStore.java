@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * a race by a hair; through a pooler in transaction mode, one transaction that also sets its
  * timeouts), so no connection is held between them, and certainly not while generating. Claims, and
  * completions, that arrive while one of theirs is in flight go together in the next statement
- * ({@link GroupCommit}): one commit then answers them all, each only after it. Any number of
- * instances may share one database: the unique key and the fencing token decide. A claim of a
- * prompt this instance has seen completed is answered from memory: completed is final.
+ * ({@link GroupCommit}): one commit then answers them all, each only after it. While the primary
+ * seems away, every request goes alone, so that each is retried, or told at once, on its own
+ * ({@link Outage}). Any number of instances may share one database: the unique key and the fencing
+ * token decide. A claim of a prompt this instance has seen completed is answered from memory:
+ * completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
@@ -109,10 +111,20 @@ public final class SqlPromptStore implements PromptStore {
     this.keys = new SqlKeyStore(dataSource);
     if (settings.groupCommitMax() > 1) {
       this.claims =
-          new GroupCommit<>(settings.groupCommitMax(), this::claimTogether, batchSizes::claims);
+          new GroupCommit<>(
+              settings.groupCommitMax(),
+              this::claimTogether,
+              batchSizes::claims,
+              settings.connectionTimeout(),
+              request -> queuedTooLong("claim prompt " + request.prompt().key(), "claims"));
       this.completions =
           new GroupCommit<>(
-              settings.groupCommitMax(), this::completeTogether, batchSizes::completions);
+              settings.groupCommitMax(),
+              this::completeTogether,
+              batchSizes::completions,
+              settings.connectionTimeout(),
+              request ->
+                  queuedTooLong("complete result " + request.fence().resultId(), "completions"));
     } else {
       this.claims = null;
       this.completions = null;
@@ -172,7 +184,7 @@ public final class SqlPromptStore implements PromptStore {
     if (known.isPresent() && sameText(known.get(), prompt)) {
       return Claim.existing(known.get()); // final: the database would answer the same
     }
-    return claims != null
+    return claims != null && !outage.suspected()
         ? claims.submit(new ClaimRequest(prompt, terms))
         : claimAlone(prompt, terms);
   }
@@ -334,7 +346,7 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
-    return completions != null
+    return completions != null && !outage.suspected()
         ? completions.submit(new Completion(fence, envelopeJson, now))
         : completeAlone(fence, envelopeJson, now);
   }
@@ -516,6 +528,19 @@ public final class SqlPromptStore implements PromptStore {
   public void close() {
     listener.close();
     dataSource.close();
+  }
+
+  /** For a request that no batch took within the connection timeout: one ahead of it is stuck. */
+  private StoreUnavailableException queuedTooLong(String action, String kind) {
+    return new StoreUnavailableException(
+        "could not "
+            + action
+            + ": it waited "
+            + settings.connectionTimeout().toMillis()
+            + " ms behind a batch of "
+            + kind
+            + " whose connection stayed busy (GENIE_DB_CONNECTION_TIMEOUT_MS,"
+            + " GENIE_DB_GROUP_COMMIT_MAX)");
   }
 
   /** {@link #at} as an element of a text array, which the batched statements cast. */

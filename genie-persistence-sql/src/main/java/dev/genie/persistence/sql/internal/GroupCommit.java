@@ -1,10 +1,13 @@
 package dev.genie.persistence.sql.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -14,7 +17,9 @@ import java.util.function.Supplier;
  * request that finds no batch in flight leads one at once with whatever is queued (at least
  * itself); the others wait, and when a batch ends its leader hands the lead to the oldest waiting
  * request, whose batch takes everything queued up to the bound. Each caller returns only once the
- * batch that holds its request has run, committed and settled its entry.
+ * batch that holds its request has run, committed and settled its entry. A request that no batch
+ * has taken within the queue timeout (a batch ahead of it is stuck) leaves the queue and fails, as
+ * one that waited that long for a pooled connection would.
  *
  * @param <R> what a caller asks for
  * @param <T> what it is answered
@@ -23,6 +28,8 @@ public final class GroupCommit<R, T> {
   private final int maxBatch;
   private final Consumer<List<Entry<R, T>>> runner;
   private final IntConsumer sizes;
+  private final long queueTimeoutNanos;
+  private final Function<R, RuntimeException> queuedTooLong;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Entry<R, T>> queue = new ArrayDeque<>();
   private boolean leading;
@@ -32,14 +39,23 @@ public final class GroupCommit<R, T> {
    * @param runner runs one batch and settles each entry of it; what it throws fails every entry it
    *     left unsettled
    * @param sizes told the size of every batch run
+   * @param queueTimeout how long a request may wait for a batch to take it
+   * @param queuedTooLong what a request that waited that long fails with
    */
-  public GroupCommit(int maxBatch, Consumer<List<Entry<R, T>>> runner, IntConsumer sizes) {
+  public GroupCommit(
+      int maxBatch,
+      Consumer<List<Entry<R, T>>> runner,
+      IntConsumer sizes,
+      Duration queueTimeout,
+      Function<R, RuntimeException> queuedTooLong) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("a batch holds at least one request: " + maxBatch);
     }
     this.maxBatch = maxBatch;
     this.runner = runner;
     this.sizes = sizes;
+    this.queueTimeoutNanos = queueTimeout.toNanos();
+    this.queuedTooLong = queuedTooLong;
   }
 
   /**
@@ -58,6 +74,8 @@ public final class GroupCommit<R, T> {
     } finally {
       lock.unlock();
     }
+    long deadline = System.nanoTime() + queueTimeoutNanos;
+    boolean queued = true;
     while (true) {
       if (lead) {
         runNextBatch();
@@ -65,7 +83,21 @@ public final class GroupCommit<R, T> {
       if (entry.isSettled()) {
         return entry.answer();
       }
-      lead = entry.awaitTurn();
+      Turn turn = entry.awaitTurn(queued ? deadline : 0);
+      lead = turn == Turn.LEAD;
+      if (turn == Turn.TIMED_OUT) {
+        lock.lock();
+        try {
+          // Handing the lead on happens under this lock too: the request either leads now, or is
+          // in a batch, or is still queued and leaves.
+          if (!entry.isPromoted() && queue.remove(entry)) {
+            throw queuedTooLong.apply(request);
+          }
+        } finally {
+          lock.unlock();
+        }
+        queued = false; // a batch holds it, or it was just handed the lead
+      }
     }
   }
 
@@ -104,18 +136,23 @@ public final class GroupCommit<R, T> {
         entry.fail(
             new IllegalStateException("a batch left this request unanswered; this is a bug"));
       }
-      Entry<R, T> next;
       lock.lock();
       try {
-        next = queue.peek();
+        Entry<R, T> next = queue.peek();
         leading = next != null;
+        if (next != null) {
+          next.promote(); // under the lock: a request that times out is either promoted or queued
+        }
       } finally {
         lock.unlock();
       }
-      if (next != null) {
-        next.promote();
-      }
     }
+  }
+
+  enum Turn {
+    SETTLED,
+    LEAD,
+    TIMED_OUT
   }
 
   /** One request in a batch, and its answer once the batch settles it. */
@@ -164,31 +201,49 @@ public final class GroupCommit<R, T> {
       return settled;
     }
 
+    synchronized boolean isPromoted() {
+      return promoted;
+    }
+
     synchronized void promote() {
       promoted = true;
       notifyAll();
     }
 
     /**
-     * Waits until this request is settled or handed the lead; true for the lead. The wait cannot be
-     * cut short: the batch holding the request may have committed it already, and its caller must
-     * learn how. An interrupt is kept for the caller to see.
+     * Waits until this request is settled, handed the lead, or {@code deadline} ({@link
+     * System#nanoTime}; 0 for none) passes. An interrupt does not cut the wait short: the batch
+     * holding the request may have committed it already, and its caller must learn how; it is kept
+     * for the caller to see.
      */
-    synchronized boolean awaitTurn() {
+    synchronized Turn awaitTurn(long deadline) {
       boolean interrupted = false;
-      while (!settled && !promoted) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
+      try {
+        while (!settled && !promoted) {
+          long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+          if (left <= 0) {
+            return Turn.TIMED_OUT;
+          }
+          try {
+            if (deadline == 0) {
+              wait();
+            } else {
+              TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (promoted) {
+          promoted = false;
+          return Turn.LEAD;
+        }
+        return Turn.SETTLED;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      boolean lead = promoted;
-      promoted = false;
-      return lead;
     }
 
     synchronized T answer() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.persistence.StoreUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,13 +34,12 @@ class GroupCommitTest {
   void aLoneRequestRunsAtOnceOnItsCallersThreadAsABatchOfOne() {
     Thread caller = Thread.currentThread();
     GroupCommit<String, String> group =
-        new GroupCommit<>(
+        group(
             64,
             batch -> {
               assertThat(Thread.currentThread()).isSameAs(caller);
               answerUpperCase(batch);
-            },
-            sizes::add);
+            });
 
     assertThat(group.submit("a")).isEqualTo("A");
     assertThat(group.submit("b")).isEqualTo("B");
@@ -48,7 +48,7 @@ class GroupCommitTest {
 
   @Test
   void requestsThatArriveWhileABatchIsInFlightGoTogetherInTheNext() throws Exception {
-    GroupCommit<String, String> group = new GroupCommit<>(64, holdingTheFirstBatch(), sizes::add);
+    GroupCommit<String, String> group = group(64, holdingTheFirstBatch());
     Future<String> first = callers.submit(() -> group.submit("first"));
     awaitBatches(1);
     List<Future<String>> later = new ArrayList<>();
@@ -69,7 +69,7 @@ class GroupCommitTest {
 
   @Test
   void aBatchTakesNoMoreThanItsBound() throws Exception {
-    GroupCommit<String, String> group = new GroupCommit<>(2, holdingTheFirstBatch(), sizes::add);
+    GroupCommit<String, String> group = group(2, holdingTheFirstBatch());
     Future<String> first = callers.submit(() -> group.submit("first"));
     awaitBatches(1);
     List<Future<String>> later = new ArrayList<>();
@@ -91,7 +91,7 @@ class GroupCommitTest {
   void aFailedBatchFailsEveryRequestInItWithItsFailureAndTheNextBatchRuns() throws Exception {
     StoreUnavailableException down = new StoreUnavailableException("could not claim: down");
     GroupCommit<String, String> group =
-        new GroupCommit<>(
+        group(
             64,
             batch -> {
               boolean isFirst = batches.isEmpty();
@@ -104,8 +104,7 @@ class GroupCommitTest {
               } else {
                 answerUpperCase(batch);
               }
-            },
-            sizes::add);
+            });
     Future<String> first = callers.submit(() -> group.submit("first"));
     awaitBatches(1);
     Future<String> b = callers.submit(() -> group.submit("b"));
@@ -124,7 +123,7 @@ class GroupCommitTest {
   @Test
   void aRequestSettledAloneKeepsItsOwnAnswerOrFailure() {
     GroupCommit<String, String> group =
-        new GroupCommit<>(
+        group(
             64,
             batch -> {
               for (GroupCommit.Entry<String, String> entry : batch) {
@@ -136,8 +135,7 @@ class GroupCommitTest {
                       return entry.request().toUpperCase();
                     });
               }
-            },
-            sizes::add);
+            });
 
     assertThatThrownBy(() -> group.submit("stale")).hasMessage("refused: stale");
     assertThat(group.submit("fresh")).isEqualTo("FRESH");
@@ -145,11 +143,44 @@ class GroupCommitTest {
 
   @Test
   void aRequestTheRunnerLeftUnansweredFailsAsABug() {
-    GroupCommit<String, String> group = new GroupCommit<>(64, batch -> {}, sizes::add);
+    GroupCommit<String, String> group = group(64, batch -> {});
 
     assertThatThrownBy(() -> group.submit("forgotten"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("bug");
+  }
+
+  @Test
+  void aRequestThatNoBatchTakesInTimeLeavesTheQueueAndTheNextStillGoes() throws Exception {
+    GroupCommit<String, String> group =
+        new GroupCommit<>(
+            64,
+            holdingTheFirstBatch(),
+            sizes::add,
+            Duration.ofMillis(50),
+            request -> new StoreUnavailableException("waited too long: " + request));
+    Future<String> stuck = callers.submit(() -> group.submit("stuck"));
+    awaitBatches(1);
+
+    assertThatThrownBy(() -> group.submit("behind"))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessage("waited too long: behind");
+    assertThat(group.queued()).isZero();
+
+    firstBatchMayEnd.countDown();
+    assertThat(stuck.get(5, TimeUnit.SECONDS)).isEqualTo("STUCK");
+    assertThat(group.submit("next")).isEqualTo("NEXT");
+    assertThat(sizes).containsExactly(1, 1);
+  }
+
+  private GroupCommit<String, String> group(
+      int maxBatch, Consumer<List<GroupCommit.Entry<String, String>>> runner) {
+    return new GroupCommit<>(
+        maxBatch,
+        runner,
+        sizes::add,
+        Duration.ofMinutes(1),
+        request -> new IllegalStateException("queued too long: " + request));
   }
 
   /** Answers each request with its upper case; holds the first batch until told. */
