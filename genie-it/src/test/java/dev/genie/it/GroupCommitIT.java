@@ -62,7 +62,7 @@ class GroupCommitIT {
     store =
         SqlPromptStore.open(
             SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl()))
-                .poolSize(4)
+                .poolSize(2) // one batch in flight at a time: the others gather behind it
                 .timeSource(TimeSource.CALLER)
                 // The held row keeps the first batch waiting while the others gather, however
                 // slowly a busy machine starts their threads.

@@ -54,12 +54,12 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
  * a race by a hair; through a pooler in transaction mode, one transaction that also sets its
  * timeouts), so no connection is held between them, and certainly not while generating. Claims, and
- * completions, that arrive while one of theirs is in flight go together in the next statement
- * ({@link GroupCommit}): one commit then answers them all, each only after it. While the primary
- * seems away, every request goes alone, so that each is retried, or told at once, on its own
- * ({@link Outage}). Any number of instances may share one database: the unique key and the fencing
- * token decide. A claim of a prompt this instance has seen completed is answered from memory:
- * completed is final.
+ * completions, that arrive while half the pool is busy with theirs go together in the next
+ * statement ({@link GroupCommit}): one commit then answers them all, each only after it. While the
+ * primary seems away, every request goes alone, so that each is retried, or told at once, on its
+ * own ({@link Outage}). Any number of instances may share one database: the unique key and the
+ * fencing token decide. A claim of a prompt this instance has seen completed is answered from
+ * memory: completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
@@ -113,6 +113,7 @@ public final class SqlPromptStore implements PromptStore {
       this.claims =
           new GroupCommit<>(
               settings.groupCommitMax(),
+              batchesInFlight(settings),
               this::claimTogether,
               batchSizes::claims,
               settings.connectionTimeout(),
@@ -120,6 +121,7 @@ public final class SqlPromptStore implements PromptStore {
       this.completions =
           new GroupCommit<>(
               settings.groupCommitMax(),
+              batchesInFlight(settings),
               this::completeTogether,
               batchSizes::completions,
               settings.connectionTimeout(),
@@ -528,6 +530,16 @@ public final class SqlPromptStore implements PromptStore {
   public void close() {
     listener.close();
     dataSource.close();
+  }
+
+  /**
+   * Batches of claims, and of completions, in flight at once: half the pool each, so that requests
+   * gather only once the pool is busy. A cap of one or a few batches serialized everything behind
+   * them when the rows' index pages had to be read from disk: each row then costs about as much in
+   * a batch as alone, and the batch took away the parallelism that hid those reads.
+   */
+  private static int batchesInFlight(SqlStoreSettings settings) {
+    return Math.max(1, settings.poolSize() / 2);
   }
 
   /** For a request that no batch took within the connection timeout: one ahead of it is stuck. */

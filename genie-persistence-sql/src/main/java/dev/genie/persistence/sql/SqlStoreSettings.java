@@ -32,8 +32,8 @@ import java.util.Optional;
  *     dev.genie.persistence.LeaseTerms#now()}, for tests that move time)
  * @param groupCommitMax the most claims, and the most completions, that go to PostgreSQL together
  *     in one statement and one commit ({@code GENIE_DB_GROUP_COMMIT_MAX}). Those that arrive while
- *     a batch is in flight gather for the next; a lone request goes at once, alone. 1 sends every
- *     request alone
+ *     half the pool is busy with such batches gather for the next; a request that finds a statement
+ *     free goes at once. 1 sends every request alone
  */
 public record SqlStoreSettings(
     DatabaseUrl url,

@@ -12,14 +12,16 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
- * Gathers requests of one kind that arrive while a batch of them is in flight, so that the next
+ * Gathers requests of one kind that arrive while batches of them are in flight, so that the next
  * batch carries them all to PostgreSQL in one statement and one commit. There is no timer: a
- * request that finds no batch in flight leads one at once with whatever is queued (at least
- * itself); the others wait, and when a batch ends its leader hands the lead to the oldest waiting
- * request, whose batch takes everything queued up to the bound. Each caller returns only once the
- * batch that holds its request has run, committed and settled its entry. A request that no batch
- * has taken within the queue timeout (a batch ahead of it is stuck) leaves the queue and fails, as
- * one that waited that long for a pooled connection would.
+ * request that finds fewer batches in flight than the most allowed leads one at once with whatever
+ * is queued (at least itself), on its own thread, which is running already; the others wait, and
+ * when a batch ends its leader hands the lead to the oldest waiting request not yet leading, whose
+ * batch takes everything queued up to the bound. More than one batch in flight keeps a busy machine
+ * from serializing every request behind the wake-up of the next leader. Each caller returns only
+ * once the batch that holds its request has run, committed and settled its entry. A request that no
+ * batch has taken within the queue timeout (a batch ahead of it is stuck) leaves the queue and
+ * fails, as one that waited that long for a pooled connection would.
  *
  * @param <R> what a caller asks for
  * @param <T> what it is answered
@@ -32,10 +34,12 @@ public final class GroupCommit<R, T> {
   private final Function<R, RuntimeException> queuedTooLong;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Entry<R, T>> queue = new ArrayDeque<>();
-  private boolean leading;
+  private final int maxLeaders;
+  private int leaders;
 
   /**
    * @param maxBatch the most requests in one batch
+   * @param maxInFlight the most batches in flight at once
    * @param runner runs one batch and settles each entry of it; what it throws fails every entry it
    *     left unsettled
    * @param sizes told the size of every batch run
@@ -44,6 +48,7 @@ public final class GroupCommit<R, T> {
    */
   public GroupCommit(
       int maxBatch,
+      int maxInFlight,
       Consumer<List<Entry<R, T>>> runner,
       IntConsumer sizes,
       Duration queueTimeout,
@@ -51,7 +56,11 @@ public final class GroupCommit<R, T> {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("a batch holds at least one request: " + maxBatch);
     }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("at least one batch must be in flight: " + maxInFlight);
+    }
     this.maxBatch = maxBatch;
+    this.maxLeaders = maxInFlight;
     this.runner = runner;
     this.sizes = sizes;
     this.queueTimeoutNanos = queueTimeout.toNanos();
@@ -69,8 +78,10 @@ public final class GroupCommit<R, T> {
     lock.lock();
     try {
       queue.add(entry);
-      lead = !leading;
-      leading = true;
+      lead = leaders < maxLeaders;
+      if (lead) {
+        leaders++;
+      }
     } finally {
       lock.unlock();
     }
@@ -138,10 +149,17 @@ public final class GroupCommit<R, T> {
       }
       lock.lock();
       try {
-        Entry<R, T> next = queue.peek();
-        leading = next != null;
+        Entry<R, T> next = null;
+        for (Entry<R, T> queued : queue) {
+          if (!queued.isPromoted()) {
+            next = queued;
+            break;
+          }
+        }
         if (next != null) {
           next.promote(); // under the lock: a request that times out is either promoted or queued
+        } else {
+          leaders--;
         }
       } finally {
         lock.unlock();

@@ -68,6 +68,42 @@ class GroupCommitTest {
   }
 
   @Test
+  void withTwoBatchesInFlightASecondRequestLeadsAtOnceAndTheNextOnesWait() throws Exception {
+    CountDownLatch mayEnd = new CountDownLatch(1);
+    GroupCommit<String, String> group =
+        new GroupCommit<>(
+            64,
+            2,
+            batch -> {
+              batches.add(batch.stream().map(GroupCommit.Entry::request).toList());
+              await(mayEnd);
+              answerUpperCase(batch);
+            },
+            sizes::add,
+            Duration.ofMinutes(1),
+            request -> new IllegalStateException("queued too long: " + request));
+    List<Future<String>> answers = new ArrayList<>();
+    answers.add(callers.submit(() -> group.submit("a")));
+    awaitBatches(1);
+    answers.add(callers.submit(() -> group.submit("b")));
+    awaitBatches(2);
+    answers.add(callers.submit(() -> group.submit("c")));
+    answers.add(callers.submit(() -> group.submit("d")));
+    awaitQueued(group, 2);
+
+    mayEnd.countDown();
+
+    List<String> answered = new ArrayList<>();
+    for (Future<String> answer : answers) {
+      answered.add(answer.get(5, TimeUnit.SECONDS));
+    }
+    assertThat(answered).containsExactly("A", "B", "C", "D");
+    assertThat(sizes.subList(0, 2)).containsExactly(1, 1);
+    assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+    assertThat(group.queued()).isZero();
+  }
+
+  @Test
   void aBatchTakesNoMoreThanItsBound() throws Exception {
     GroupCommit<String, String> group = group(2, holdingTheFirstBatch());
     Future<String> first = callers.submit(() -> group.submit("first"));
@@ -155,6 +191,7 @@ class GroupCommitTest {
     GroupCommit<String, String> group =
         new GroupCommit<>(
             64,
+            1,
             holdingTheFirstBatch(),
             sizes::add,
             Duration.ofMillis(50),
@@ -177,6 +214,7 @@ class GroupCommitTest {
       int maxBatch, Consumer<List<GroupCommit.Entry<String, String>>> runner) {
     return new GroupCommit<>(
         maxBatch,
+        1,
         runner,
         sizes::add,
         Duration.ofMinutes(1),
