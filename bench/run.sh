@@ -4,6 +4,9 @@
 # Builds the jar of the checkout this folder sits in, creates a database of its own, and measures:
 #   startup   time from exec to a healthy /health (the first start migrates, the others do not);
 #   floor     pgbench running Genie's own statements for a new prompt (claim, then complete);
+#   batched   the same work in Genie's batched statements (one claim and one completion for many
+#             prompts, each one statement and one commit), at the batch size Genie formed under the
+#             new-prompt load (genie_store_batch_size in /metrics), req/s counting prompts;
 #   new       wrk, every request a prompt never sent before;
 #   dedupe    wrk, every request the same prompt;
 #   peak RSS  of the Genie process under that load.
@@ -16,6 +19,8 @@
 # that a machine whose speed drifts (a shared virtual machine does) weighs on all three alike.
 #
 # Usage: bench/run.sh [-d SECONDS] [-r ROUNDS] [-w SECONDS] [-c "16 64"] [-s STARTS] [--no-build]
+#        bench/run.sh --quick   (a few seconds of each load: checks that the benchmark works; its
+#                                figures mean nothing)
 # Environment: DATABASE_URL (postgres://user@host:port/db, default postgres://postgres@127.0.0.1:5432/postgres)
 #   is the server to use, and the database to connect to while creating and dropping genie_bench_<random>;
 #   GENIE_LAUNCH overrides the command that starts Genie; JAVA_OPTS reaches bin/genie; other GENIE_*
@@ -35,6 +40,8 @@ connections="16 64"
 starts=5
 build=1
 headroom=8
+batch_clients=2
+probe=3
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -42,7 +49,7 @@ usage() {
 Options:
   -d, --duration SECONDS     seconds each load is measured at each connection count (default 12)
   -r, --rounds N             rounds the measurement is split into, the loads taking turns: floor,
-                             new, dedupe, floor, ... (default 3); req/s is over all rounds, p50
+                             batched, new, dedupe, floor, ... (default 3); req/s is over all rounds, p50
                              the median of the rounds' and p99 the highest round's
   -w, --warmup SECONDS       shortest warm-up (default 10); it goes on in rounds of 6 s until a round
                              adds less than 0.1 s of JIT compilation (jstat), or --warmup-max
@@ -50,6 +57,9 @@ Options:
   -c, --connections "N ..."  connection counts to measure (default "16 64")
   -s, --starts N             startups to time after the first (default 5)
       --headroom N           connections pgbench leaves free for others on the server (default 8)
+      --batch-clients N      pgbench clients of the batched floor (default 2: Genie keeps one batch
+                             of claims and one of completions in flight)
+      --quick                -d 2 -r 1 -w 6 --warmup-max 6 -c 16 -s 1, and a 1 s probe of the batch size
       --no-build             use the jar already built
 EOF
 }
@@ -63,6 +73,8 @@ while (($#)); do
     -c | --connections) connections="$2"; shift 2 ;;
     -s | --starts) starts="$2"; shift 2 ;;
     --headroom) headroom="$2"; shift 2 ;;
+    --batch-clients) batch_clients="$2"; shift 2 ;;
+    --quick) duration=2; rounds=1; warmup=6; warmup_max=6; connections=16; starts=1; probe=1; shift ;;
     --no-build) build=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see $0 --help)" >&2; exit 2 ;;
@@ -76,7 +88,7 @@ round_seconds=$((duration / rounds))
 [[ -n "${EPOCHREALTIME:-}" ]] || { echo "bench/run.sh needs bash 5 or later" >&2; exit 2; }
 
 missing=()
-for tool in java mvn wrk pgbench psql curl gnuplot awk sort; do
+for tool in java mvn wrk pgbench psql curl awk sort; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
@@ -89,6 +101,7 @@ and a JDK 17 with Maven 3.8+ (apt-get install -y openjdk-17-jdk-headless maven).
 EOF
   exit 2
 fi
+command -v gnuplot >/dev/null 2>&1 || echo "no gnuplot: the run writes no chart.png (apt-get install -y gnuplot-nox)" >&2
 
 # --- where: the server, and a database of our own -------------------------------------------------
 admin_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -196,20 +209,33 @@ wrk_phase() {
 
 # floor_phase CONNECTIONS SECONDS [ROUND]: with ROUND, a line in rounds.tsv
 floor_phase() {
-  local c="$1" seconds="$2" round="${3:-}" clients free threads status=0 prefix out tps failed
+  pgbench_phase floor "$BENCH/lib/floor.sql" "$1" "$1" 1 "$2" "${3:-}"
+}
+
+# batched_phase CONNECTIONS BATCH SECONDS [ROUND]: the batched floor at BATCH prompts a batch
+batched_phase() {
+  pgbench_phase batched "$BENCH/lib/floor-batched.sql" "$1" "$batch_clients" "$2" "$3" "${4:-}" \
+    -D "batch=$2"
+}
+
+# pgbench_phase NAME SCRIPT CONNECTIONS CLIENTS PROMPTS_PER_TRANSACTION SECONDS ROUND [ARGS...]:
+# with ROUND, a line in rounds.tsv; its requests and req/s count prompts, its latencies transactions
+pgbench_phase() {
+  local name="$1" script="$2" c="$3" clients="$4" per="$5" seconds="$6" round="$7"
+  shift 7
+  local free threads status=0 prefix out tps failed
   free=$(psql_admin -c "SELECT current_setting('max_connections')::int
                               - current_setting('superuser_reserved_connections')::int
                               - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
-  clients=$c
   if ((clients > free - headroom)); then
     clients=$((free - headroom > 1 ? free - headroom : 1))
-    say "floor: only $free connections free on the server; pgbench uses $clients, not $c (--headroom $headroom)"
+    say "$name: only $free connections free on the server; pgbench uses $clients, not $c (--headroom $headroom)"
   fi
   threads=$((clients < cores ? clients : cores))
-  prefix="$OUT/pgbench-$c"
-  out="$OUT/floor-$c${round:+-$round}.txt"
+  prefix="$OUT/pgbench-$name-$c"
+  out="$OUT/$name-$c${round:+-$round}.txt"
   rm -f "$prefix".*
-  pgbench -n -M prepared -f "$BENCH/lib/floor.sql" -c "$clients" -j "$threads" -T "$seconds" \
+  pgbench -n -M prepared -f "$script" -c "$clients" -j "$threads" -T "$seconds" "$@" \
     -l --log-prefix="$prefix" "$BENCH_URL" >"$out" 2>&1 || status=$?
   if [[ -z "$round" ]]; then
     rm -f "$prefix".*
@@ -223,15 +249,15 @@ floor_phase() {
   fi
   ((status == 0)) || failed=$((${failed:-0} + 1))
   cat "$prefix".* | awk '$3 ~ /^[0-9]+$/ {print $3}' | sort -n |
-    awk -v c="$c" -v cl="$clients" -v s="$seconds" -v tps="$tps" -v e="${failed:-0}" '
+    awk -v n="$name" -v c="$c" -v cl="$clients" -v s="$seconds" -v tps="$tps" -v per="$per" -v e="${failed:-0}" '
       {v[NR] = $1}
       END {
         i50 = int(NR * 0.50 + 0.5); if (i50 < 1) i50 = 1
         i99 = int(NR * 0.99 + 0.5); if (i99 < 1) i99 = 1; if (i99 > NR) i99 = NR
-        printf "floor\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", c, cl, NR, s, tps, v[i50] / 1000, v[i99] / 1000, e
+        printf "%s\t%d\t%d\t%d\t%.3f\t%.1f\t%.2f\t%.2f\t%d\n", n, c, cl, NR * per, s, tps * per, v[i50] / 1000, v[i99] / 1000, e
       }' >>"$OUT/rounds.tsv"
   rm -f "$prefix".*
-  say "floor at $c connections, $round: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) transactions/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms"
+  say "$name at $c connections, $round: $(tail -n 1 "$OUT/rounds.tsv" | cut -f 6) prompts/s, p99 $(tail -n 1 "$OUT/rounds.tsv" | cut -f 8) ms"
 }
 
 # Seconds the JVM has spent compiling so far (jstat's "Time"), or nothing when jstat cannot tell.
@@ -267,19 +293,56 @@ warm_up() {
   WARMUP_SECONDS=$elapsed
 }
 
+# batch_counts: claim batches, the claims they carried, completion batches, the completions they
+# carried, so far, from genie_store_batch_size in /metrics (zeros when Genie publishes none).
+batch_counts() {
+  { curl -s "$base/metrics" || true; } | awk '
+    /^genie_store_batch_size_(count|sum)\{/ {
+      op = ($1 ~ /operation="claim"/) ? "claim" : "complete"
+      kind = ($1 ~ /_count\{/) ? "count" : "sum"
+      v[op, kind] = $NF
+    }
+    END {printf "%d %d %d %d\n", v["claim", "count"], v["claim", "sum"], v["complete", "count"], v["complete", "sum"]}'
+}
+
+# batch_delta BEFORE AFTER: the four counts AFTER less BEFORE
+batch_delta() {
+  local -a b a
+  read -r -a b <<<"$1"
+  read -r -a a <<<"$2"
+  echo "$((a[0] - b[0])) $((a[1] - b[1])) $((a[2] - b[2])) $((a[3] - b[3]))"
+}
+
 first_c="${connections%% *}"
 say "warming up: new prompts and the same prompt until the JIT settles (${warmup} to ${warmup_max} s), then the floor"
 warm_up "$first_c"
 say "warmed up for $WARMUP_SECONDS s; JIT settled: $WARMUP_SETTLED; total JIT compilation $(jit_seconds) s"
 floor_phase "$first_c" "$warmup"
 
+printf 'connections\tbatch\tclaim_batches\tclaims\tcompletion_batches\tcompletions\n' >"$OUT/batches.tsv"
 for c in $connections; do
+  # The batched floor's size: the mean claim batch of a short new-prompt load at this count.
+  before=$(batch_counts)
+  wrk_phase batchprobe new "$c" "$probe"
+  read -r probe_batches probe_claims _ _ <<<"$(batch_delta "$before" "$(batch_counts)")"
+  batch=$(awk -v n="$probe_batches" -v r="$probe_claims" 'BEGIN {b = n > 0 ? int(r / n + 0.5) : 1; print b < 1 ? 1 : b}')
+  say "batched floor at $c connections: $batch prompts a batch ($probe_claims claims in $probe_batches batches in a ${probe} s probe)"
+  measured="0 0 0 0"
   for r in $(seq 1 "$rounds"); do
     floor_phase "$c" "$round_seconds" "round$r"
+    batched_phase "$c" "$batch" "$round_seconds" "round$r"
+    before=$(batch_counts)
     wrk_phase new new "$c" "$round_seconds" "round$r"
+    read -r -a d <<<"$(batch_delta "$before" "$(batch_counts)")"
+    read -r -a m <<<"$measured"
+    measured="$((m[0] + d[0])) $((m[1] + d[1])) $((m[2] + d[2])) $((m[3] + d[3]))"
     wrk_phase dedupe same "$c" "$round_seconds" "round$r"
   done
+  printf '%s\t%s\t%s\n' "$c" "$batch" "$(tr ' ' '\t' <<<"$measured")" >>"$OUT/batches.tsv"
 done
+batch_lines=$(awk -F '\t' 'NR > 1 {
+    printf "  at %d connections: claims %.1f a batch (%d in %d), completions %.1f (%d in %d); batched floor run at %d\n",
+      $1, ($3 > 0 ? $4 / $3 : 0), $4, $3, ($5 > 0 ? $6 / $5 : 0), $6, $5, $2}' "$OUT/batches.tsv")
 
 # One line per load and connection count: req/s over all its rounds, p50 the median of the rounds',
 # p99 the highest round's, errors summed.
@@ -356,14 +419,17 @@ targets=$(awk -F '\t' -v c=16 -v start="$start_median" -v rss="$((rss_peak_kib /
   echo
   awk -F '\t' '
     NR == 1 {printf "%-8s %5s %10s %8s %8s %7s %9s\n", "phase", "conns", "req/s", "p50 ms", "p99 ms", "errors", "vs floor"; next}
-    {conns = ($3 != $2) ? $2 "*" : $2
+    {conns = ($3 != $2 && $1 != "batched") ? $2 "*" : $2
      printf "%-8s %5s %10.1f %8.2f %8.2f %7d %9s\n", $1, conns, $6, $7, $8, $9, $10}' "$OUT/phases-ratio.tsv"
-  if awk -F '\t' 'NR > 1 && $3 != $2 {found = 1} END {exit !found}' "$OUT/phases.tsv"; then
+  if awk -F '\t' 'NR > 1 && $3 != $2 && $1 != "batched" {found = 1} END {exit !found}' "$OUT/phases.tsv"; then
     echo "* pgbench ran with fewer clients: see bench.log"
   fi
   echo
   echo "startup: ready ${start_median} ms (median of $starts starts; min $start_min, max $start_max); first start, migrating: $first_start_ms ms"
   echo "memory: peak RSS $((rss_peak_kib / 1024)) MB under load ($((rss_idle_kib / 1024)) MB when ready)"
+  echo "batches Genie formed in the new-prompt rounds (genie_store_batch_size):"
+  echo "$batch_lines"
+  echo "batched: pgbench with $batch_clients clients, each transaction one batch claimed and then completed; req/s counts prompts, p50 and p99 are a batch's"
   echo "after the load: $genie_rows results written by Genie, $genie_unfinished not completed; /health answered $health"
   echo
   echo "targets at 16 connections:"
@@ -386,6 +452,9 @@ cat >"$OUT/results.json" <<EOF
   "startup": {"ready_ms_median": $start_median, "ready_ms_min": $start_min, "ready_ms_max": $start_max, "first_start_ms": $first_start_ms},
   "memory": {"peak_rss_mib": $((rss_peak_kib / 1024)), "ready_rss_mib": $((rss_idle_kib / 1024))},
   "check": {"results_written": $genie_rows, "results_not_completed": $genie_unfinished, "health_after": "$health"},
+  "batches": [
+$(awk -F '\t' 'NR > 1 {printf "%s    {\"connections\": %d, \"batched_floor_size\": %d, \"claim_batches\": %d, \"claims\": %d, \"completion_batches\": %d, \"completions\": %d}", (n++ ? ",\n" : ""), $1, $2, $3, $4, $5, $6}' "$OUT/batches.tsv")
+  ],
   "phases": [
 $json_phases
   ]

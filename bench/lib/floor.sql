@@ -2,15 +2,19 @@
 -- Same schema, same round trips, same commits: the claim (one autocommitted statement), then the
 -- complete (another). Kept in step with PromptMapper.xml's "claim" and "complete" by hand: pgbench
 -- cannot compute a SHA-256 or build strings on the client, so the key and the texts are built from
--- two random numbers in the statement, and the clock is the server's.
+-- two random numbers in the statement, and the clock is the server's. The profile is the sample
+-- generator's, as the benchmark's Genie runs it.
 \set a random(1, 9223372036854775806)
 \set b random(1, 9223372036854775806)
 WITH new_prompt AS (
-  INSERT INTO genie_prompts (id, prompt_key, normalized_text, raw_text, normalizer_version, created_at)
+  INSERT INTO genie_prompts (id, prompt_key, normalized_text, raw_text, normalizer_version, created_at,
+                             profile_id, profile, namespace)
   VALUES (gen_random_uuid(), lpad(:a::text || :b::text, 64, '0'),
           'Write a short poem about floor, number ' || :a::text || ' of ' || :b::text,
           'Write a short poem about floor, number ' || :a::text || ' of ' || :b::text,
-          1, now())
+          1, now(), 'f2158e1b70a0798f058bf7ab90c8d4b9517ecadd14524805d8b811b808327d11',
+          CAST('{"generator":"sample","model":"genie-sample-1","outputMode":"pages","templateVersion":1}' AS json),
+          'default')
   ON CONFLICT (prompt_key) DO NOTHING
   RETURNING *
 ), new_result AS (
@@ -23,7 +27,7 @@ WITH new_prompt AS (
 )
 SELECT true AS created,
        p.id::text AS prompt_id, p.prompt_key, p.raw_text, p.normalized_text, p.normalizer_version,
-       p.created_at AS prompt_created_at,
+       p.created_at AS prompt_created_at, p.profile_id, p.profile::text AS profile, p.namespace,
        r.id::text AS result_id, r.status, r.envelope::text AS envelope, r.error, r.attempts,
        r.lease_owner, r.lease_expires_at, r.fencing_token, r.created_at AS result_created_at,
        r.updated_at, r.completed_at
@@ -31,7 +35,7 @@ FROM new_prompt p JOIN new_result r ON r.prompt_id = p.id
 UNION ALL
 SELECT false AS created,
        p.id::text AS prompt_id, p.prompt_key, p.raw_text, p.normalized_text, p.normalizer_version,
-       p.created_at AS prompt_created_at,
+       p.created_at AS prompt_created_at, p.profile_id, p.profile::text AS profile, p.namespace,
        r.id::text AS result_id, r.status, r.envelope::text AS envelope, r.error, r.attempts,
        r.lease_owner, r.lease_expires_at, r.fencing_token, r.created_at AS result_created_at,
        r.updated_at, r.completed_at

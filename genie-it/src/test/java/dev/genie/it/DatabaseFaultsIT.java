@@ -248,7 +248,7 @@ class DatabaseFaultsIT {
   }
 
   private static String cause(String logLine) {
-    if (logLine.contains("connections stayed busy")) {
+    if (logLine.contains("connections stayed busy") || logLine.contains("connection stayed busy")) {
       return "pool timeout";
     }
     if (logLine.contains("lock timeout")) {

@@ -19,6 +19,11 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -194,6 +200,219 @@ class IsolationIT {
     assertThat(resultColumn("envelope::text")).isNull();
   }
 
+  /**
+   * Two batches of claims that share keys, B's sent in another order: B waits for A on the shared
+   * keys, and inserts only the key A did not hold, or, when A rolls back, all three.
+   */
+  @ParameterizedTest(name = "A commits: {0}")
+  @ValueSource(booleans = {true, false})
+  void twoBatchesOfClaimsOnOverlappingKeys(boolean aCommits) throws Exception {
+    NewPrompt one = newPrompt("batch one");
+    NewPrompt two = newPrompt("batch two");
+    NewPrompt three = newPrompt("batch three");
+    try (SqlSession a = sessions.openSession(false);
+        SqlSession b = sessions.openSession(false)) {
+      Map<String, PromptRow> first = claimBatch(a, "owner-a", one, two);
+      assertThat(first.values()).allSatisfy(row -> assertThat(row.created).isTrue());
+
+      Future<Map<String, PromptRow>[]> second =
+          sessionB.submit(() -> claimBatchAndReadAgain(b, "owner-b", three, two, one));
+      awaitBlockedOnALock();
+      finish(a, aCommits);
+      Map<String, PromptRow>[] outcome = second.get(10, TimeUnit.SECONDS);
+
+      assertThat(outcome[0].get(three.key()).created).isTrue();
+      if (aCommits) {
+        // As for one key: the statement's snapshot predates A's commit, a second read sees it.
+        assertThat(outcome[0]).containsOnlyKeys(three.key());
+        for (NewPrompt shared : List.of(one, two)) {
+          assertThat(outcome[1].get(shared.key()).leaseOwner).isEqualTo("owner-a");
+          assertThat(outcome[1].get(shared.key()).promptId)
+              .isEqualTo(first.get(shared.key()).promptId);
+        }
+      } else {
+        assertThat(outcome[0]).containsOnlyKeys(one.key(), two.key(), three.key());
+        assertThat(outcome[0].values())
+            .allSatisfy(row -> assertThat(row.leaseOwner).isEqualTo("owner-b"));
+      }
+    }
+    assertThat(database.number("SELECT count(*) FROM genie_prompts")).isEqualTo(3);
+    assertThat(database.number("SELECT count(DISTINCT prompt_key) FROM genie_prompts"))
+        .isEqualTo(3);
+    assertThat(database.number("SELECT count(*) FROM genie_results")).isEqualTo(3);
+    assertThat(
+            database.number(
+                "SELECT count(*) FROM genie_results WHERE lease_owner = "
+                    + (aCommits ? "'owner-a'" : "'owner-b'")))
+        .isEqualTo(aCommits ? 2 : 3);
+  }
+
+  /** A batch and a lone claim of one of its keys, each in turn holding the key first. */
+  @ParameterizedTest(name = "batch first: {0}, A commits: {1}")
+  @CsvSource({"true, true", "true, false", "false, true", "false, false"})
+  void aBatchAgainstASingleClaim(boolean batchFirst, boolean aCommits) throws Exception {
+    NewPrompt alone = prompt.toNewPrompt(SampleGenerator.PROFILE);
+    NewPrompt before = newPrompt("isolation, batched first");
+    NewPrompt after = newPrompt("isolation, batched last");
+    NewPrompt[] batch = {after, alone, before};
+    try (SqlSession a = sessions.openSession(false);
+        SqlSession b = sessions.openSession(false)) {
+      if (batchFirst) {
+        assertThat(claimBatch(a, "owner-a", batch)).hasSize(3);
+      } else {
+        assertThat(claim(a, "owner-a").created).isTrue();
+      }
+
+      Future<Map<String, PromptRow>[]> second =
+          sessionB.submit(
+              () -> {
+                if (batchFirst) {
+                  PromptRow claimed = claim(b, "owner-b");
+                  PromptRow read = claimed != null ? claimed : mapper(b).findByKey(alone.key());
+                  b.commit(true);
+                  return pair(
+                      claimed == null ? Map.of() : Map.of(alone.key(), claimed),
+                      Map.of(alone.key(), read));
+                }
+                return claimBatchAndReadAgain(b, "owner-b", batch);
+              });
+      awaitBlockedOnALock();
+      finish(a, aCommits);
+      Map<String, PromptRow>[] outcome = second.get(10, TimeUnit.SECONDS);
+
+      PromptRow shared = outcome[1].get(alone.key());
+      assertThat(shared.leaseOwner).isEqualTo(aCommits ? "owner-a" : "owner-b");
+      assertThat(outcome[0].containsKey(alone.key())).isEqualTo(!aCommits);
+      if (!batchFirst) {
+        assertThat(outcome[0].get(before.key()).created).isTrue();
+        assertThat(outcome[0].get(after.key()).created).isTrue();
+      }
+    }
+    long expectedPrompts = batchFirst && !aCommits ? 1 : 3;
+    assertThat(database.number("SELECT count(*) FROM genie_prompts")).isEqualTo(expectedPrompts);
+    assertThat(database.number("SELECT count(*) FROM genie_results")).isEqualTo(expectedPrompts);
+    assertThat(
+            database.number(
+                "SELECT count(*) FROM genie_prompts p JOIN genie_results r ON r.prompt_id = p.id"
+                    + " WHERE p.prompt_key = '"
+                    + alone.key()
+                    + "' AND r.lease_owner = "
+                    + (aCommits ? "'owner-a'" : "'owner-b'")))
+        .isEqualTo(1);
+  }
+
+  /**
+   * A batch of completions, one of whose tokens a takeover is replacing: the batch waits for the
+   * takeover, and only that row is refused when it commits; the others complete.
+   */
+  @ParameterizedTest(name = "A commits: {0}")
+  @ValueSource(booleans = {true, false})
+  void aBatchOfCompletionsWithAStaleTokenCompletesTheOthers(boolean aCommits) throws Exception {
+    PromptRow contested = seedPending();
+    PromptRow[] others = {seedPending(newPrompt("done one")), seedPending(newPrompt("done two"))};
+    Instant later = t0.plus(LEASE).plusSeconds(1);
+    try (SqlSession a = sessions.openSession(false);
+        SqlSession b = sessions.openSession(false)) {
+      assertThat(mapper(a).takeOver(contested.resultId, 1, "taker-a", later, LEASE_MICROS, 3))
+          .isNotNull();
+
+      String[] ids = {others[0].resultId, contested.resultId, others[1].resultId};
+      Future<List<PromptRow>> completion =
+          sessionB.submit(
+              () -> {
+                List<PromptRow> rows =
+                    mapper(b)
+                        .completeBatch(
+                            ids,
+                            new Long[] {1L, 1L, 1L},
+                            new String[] {ENVELOPE, ENVELOPE, ENVELOPE},
+                            new String[] {later.toString(), later.toString(), later.toString()});
+                b.commit(true);
+                return rows;
+              });
+      awaitBlockedOnALock();
+      finish(a, aCommits);
+      List<PromptRow> completed = completion.get(10, TimeUnit.SECONDS);
+
+      List<String> expected = new ArrayList<>(List.of(others[0].resultId, others[1].resultId));
+      if (!aCommits) {
+        expected.add(contested.resultId);
+      }
+      assertThat(completed)
+          .extracting(row -> row.resultId)
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+    for (PromptRow other : others) {
+      assertThat(resultColumn("status", other.resultId)).isEqualTo("completed");
+      assertThat(resultColumn("envelope::text", other.resultId)).isEqualTo(ENVELOPE);
+    }
+    assertThat(resultColumn("status", contested.resultId))
+        .isEqualTo(aCommits ? "pending" : "completed");
+    assertThat(resultColumn("fencing_token", contested.resultId)).isEqualTo(aCommits ? "2" : "1");
+    assertThat(resultColumn("lease_owner", contested.resultId))
+        .isEqualTo(aCommits ? "taker-a" : null);
+  }
+
+  private NewPrompt newPrompt(String text) {
+    return new Normalizer(8000).normalize(text).toNewPrompt(SampleGenerator.PROFILE);
+  }
+
+  /** Claims {@code prompts} in one statement, in the order given; rows by key. */
+  private Map<String, PromptRow> claimBatch(
+      SqlSession session, String owner, NewPrompt... prompts) {
+    int n = prompts.length;
+    String[] owners = new String[n];
+    String[] ats = new String[n];
+    Long[] leases = new Long[n];
+    Integer[] versions = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      owners[i] = owner;
+      ats[i] = t0.toString();
+      leases[i] = LEASE_MICROS;
+      versions[i] = prompts[i].normalizerVersion();
+    }
+    Map<String, PromptRow> rows = new HashMap<>();
+    for (PromptRow row :
+        mapper(session)
+            .claimBatch(
+                Arrays.stream(prompts).map(NewPrompt::key).toArray(String[]::new),
+                Arrays.stream(prompts).map(NewPrompt::normalizedText).toArray(String[]::new),
+                Arrays.stream(prompts).map(NewPrompt::rawText).toArray(String[]::new),
+                versions,
+                Arrays.stream(prompts).map(NewPrompt::profileId).toArray(String[]::new),
+                Arrays.stream(prompts).map(NewPrompt::profile).toArray(String[]::new),
+                Arrays.stream(prompts).map(NewPrompt::namespace).toArray(String[]::new),
+                owners,
+                ats,
+                leases)) {
+      assertThat(rows.put(row.promptKey, row)).as("one row per key").isNull();
+    }
+    return rows;
+  }
+
+  /** As the store does: the batch, then a second read of the keys it saw no row for; commits. */
+  private Map<String, PromptRow>[] claimBatchAndReadAgain(
+      SqlSession session, String owner, NewPrompt... prompts) {
+    Map<String, PromptRow> claimed = claimBatch(session, owner, prompts);
+    Map<String, PromptRow> read = new HashMap<>(claimed);
+    String[] missing =
+        Arrays.stream(prompts)
+            .map(NewPrompt::key)
+            .filter(key -> !claimed.containsKey(key))
+            .toArray(String[]::new);
+    if (missing.length > 0) {
+      mapper(session).findByKeys(missing).forEach(row -> read.put(row.promptKey, row));
+    }
+    session.commit(true);
+    return pair(claimed, read);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, PromptRow>[] pair(
+      Map<String, PromptRow> claimed, Map<String, PromptRow> read) {
+    return new Map[] {claimed, read};
+  }
+
   private PromptRow claim(SqlSession session, String owner) {
     return mapper(session)
         .claim(
@@ -212,6 +431,12 @@ class IsolationIT {
   private PromptRow seedPending() {
     try (SqlSession seed = sessions.openSession(true)) {
       return claim(seed, "owner");
+    }
+  }
+
+  private PromptRow seedPending(NewPrompt other) {
+    try (SqlSession seed = sessions.openSession(true)) {
+      return claimBatch(seed, "owner", other).get(other.key());
     }
   }
 
@@ -247,6 +472,19 @@ class IsolationIT {
       }
     }
     throw new AssertionError("session B never blocked on session A's lock");
+  }
+
+  private String resultColumn(String expression, String resultId) throws Exception {
+    try (Connection connection = database.connect();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT " + expression + " FROM genie_results WHERE id = CAST(? AS uuid)")) {
+      query.setString(1, resultId);
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).as("result " + resultId).isTrue();
+        return row.getString(1);
+      }
+    }
   }
 
   private String resultColumn(String expression) throws Exception {

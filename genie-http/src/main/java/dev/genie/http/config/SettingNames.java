@@ -30,6 +30,7 @@ public final class SettingNames {
           Map.entry("SqlStoreSettings.listenUrl", "GENIE_DB_LISTEN_URL"),
           Map.entry("SqlStoreSettings.pooler", "GENIE_DB_POOLER"),
           Map.entry("SqlStoreSettings.failoverWait", "GENIE_DB_FAILOVER_WAIT_MS"),
+          Map.entry("SqlStoreSettings.groupCommitMax", "GENIE_DB_GROUP_COMMIT_MAX"),
           Map.entry("LegacyStoreSettings.dataDir", "GENIE_DATA_DIR"),
           Map.entry("OpenAiSettings.baseUrl", "GENIE_OPENAI_BASE_URL"),
           Map.entry("OpenAiSettings.apiKey", "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY)"),

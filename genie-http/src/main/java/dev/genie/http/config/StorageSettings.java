@@ -88,6 +88,7 @@ public record StorageSettings(
     env.millis("GENIE_DB_LOCK_TIMEOUT_MS").ifPresent(builder::lockTimeout);
     env.integer("GENIE_COMPLETED_CACHE_MB").ifPresent(builder::completedCacheMegabytes);
     env.millis("GENIE_DB_FAILOVER_WAIT_MS").ifPresent(builder::failoverWait);
+    env.integer("GENIE_DB_GROUP_COMMIT_MAX").ifPresent(builder::groupCommitMax);
     databaseUrl(env, "GENIE_DB_LISTEN_URL").ifPresent(builder::listenUrl);
     String pooler = env.string("GENIE_DB_POOLER", "auto");
     try {

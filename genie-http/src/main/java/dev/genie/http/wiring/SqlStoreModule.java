@@ -6,8 +6,8 @@ import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.genie.http.config.StorageSettings;
 import dev.genie.persistence.PromptStore;
-import dev.genie.persistence.sql.PoolMetrics;
 import dev.genie.persistence.sql.SqlPromptStore;
+import dev.genie.persistence.sql.SqlStoreMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Binds the PostgreSQL store under the name {@value SqlPromptStore#NAME}. */
@@ -20,7 +20,7 @@ public final class SqlStoreModule {
   @StringKey(SqlPromptStore.NAME)
   static PromptStore sqlStore(StorageSettings storage, MeterRegistry registry) {
     SqlPromptStore store = SqlPromptStore.open(storage.sql().orElseThrow());
-    new PoolMetrics(store).bindTo(registry);
+    new SqlStoreMetrics(store).bindTo(registry);
     return store;
   }
 }

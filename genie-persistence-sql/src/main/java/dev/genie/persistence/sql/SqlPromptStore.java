@@ -19,6 +19,7 @@ import dev.genie.persistence.sql.internal.ChangeListener;
 import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
+import dev.genie.persistence.sql.internal.GroupCommit;
 import dev.genie.persistence.sql.internal.MyBatis;
 import dev.genie.persistence.sql.internal.Outage;
 import dev.genie.persistence.sql.internal.PoolGate;
@@ -33,10 +34,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -49,9 +53,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The PostgreSQL store. Every operation is one autocommitted statement (two for a claim that loses
  * a race by a hair; through a pooler in transaction mode, one transaction that also sets its
- * timeouts), so no connection is held between them, and certainly not while generating. Any number
- * of instances may share one database: the unique key and the fencing token decide. A claim of a
- * prompt this instance has seen completed is answered from memory: completed is final.
+ * timeouts), so no connection is held between them, and certainly not while generating. Claims, and
+ * completions, that arrive while half the pool is busy with theirs go together in the next
+ * statement ({@link GroupCommit}): one commit then answers them all, each only after it. While the
+ * primary seems away, every request goes alone, so that each is retried, or told at once, on its
+ * own ({@link Outage}). Any number of instances may share one database: the unique key and the
+ * fencing token decide. A claim of a prompt this instance has seen completed is answered from
+ * memory: completed is final.
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
@@ -74,6 +82,16 @@ public final class SqlPromptStore implements PromptStore {
   private final Outage outage;
   private final ChangeListener listener;
   private final SqlKeyStore keys;
+  private final BatchSizes batchSizes = new BatchSizes();
+
+  /** Null when claims and completions each go alone ({@link SqlStoreSettings#groupCommitMax}). */
+  private final GroupCommit<ClaimRequest, Claim> claims;
+
+  private final GroupCommit<Completion, Optional<Result>> completions;
+
+  private record ClaimRequest(NewPrompt prompt, LeaseTerms terms) {}
+
+  private record Completion(Fence fence, String envelopeJson, Instant now) {}
 
   private SqlPromptStore(
       SqlStoreSettings settings,
@@ -91,6 +109,28 @@ public final class SqlPromptStore implements PromptStore {
     this.outage = new Outage(settings.failoverWait());
     this.listener = new ChangeListener(this::connectForListening, watchers);
     this.keys = new SqlKeyStore(dataSource);
+    if (settings.groupCommitMax() > 1) {
+      this.claims =
+          new GroupCommit<>(
+              settings.groupCommitMax(),
+              batchesInFlight(settings),
+              this::claimTogether,
+              batchSizes::claims,
+              settings.connectionTimeout(),
+              request -> queuedTooLong("claim prompt " + request.prompt().key(), "claims"));
+      this.completions =
+          new GroupCommit<>(
+              settings.groupCommitMax(),
+              batchesInFlight(settings),
+              this::completeTogether,
+              batchSizes::completions,
+              settings.connectionTimeout(),
+              request ->
+                  queuedTooLong("complete result " + request.fence().resultId(), "completions"));
+    } else {
+      this.claims = null;
+      this.completions = null;
+    }
   }
 
   /**
@@ -146,6 +186,12 @@ public final class SqlPromptStore implements PromptStore {
     if (known.isPresent() && sameText(known.get(), prompt)) {
       return Claim.existing(known.get()); // final: the database would answer the same
     }
+    return claims != null && !outage.suspected()
+        ? claims.submit(new ClaimRequest(prompt, terms))
+        : claimAlone(prompt, terms);
+  }
+
+  private Claim claimAlone(NewPrompt prompt, LeaseTerms terms) {
     PromptRow row =
         inSession(
             "claim prompt " + prompt.key(),
@@ -164,6 +210,90 @@ public final class SqlPromptStore implements PromptStore {
                       micros(terms.duration()));
               return claimed != null ? claimed : mapper.findByKey(prompt.key());
             });
+    return claimFrom(row, prompt, true);
+  }
+
+  /**
+   * Claims a batch's prompts in one statement. The first request for a key is answered as if it had
+   * come alone; a later request for the same key as if it had come right after: it finds the prompt
+   * the first one created (or found), without a lease.
+   */
+  private void claimTogether(List<GroupCommit.Entry<ClaimRequest, Claim>> batch) {
+    if (batch.size() == 1) {
+      ClaimRequest alone = batch.get(0).request();
+      batch.get(0).settle(() -> claimAlone(alone.prompt(), alone.terms()));
+      return;
+    }
+    Map<String, ClaimRequest> firsts = new TreeMap<>(); // key order: see claimBatch
+    for (GroupCommit.Entry<ClaimRequest, Claim> entry : batch) {
+      firsts.putIfAbsent(entry.request().prompt().key(), entry.request());
+    }
+    Map<String, PromptRow> rows =
+        inSession(
+            "claim " + firsts.size() + " prompts together",
+            mapper -> claimBatch(mapper, List.copyOf(firsts.values())));
+    for (GroupCommit.Entry<ClaimRequest, Claim> entry : batch) {
+      NewPrompt prompt = entry.request().prompt();
+      boolean first = firsts.get(prompt.key()) == entry.request();
+      entry.settle(() -> claimFrom(rows.get(prompt.key()), prompt, first));
+    }
+  }
+
+  private Map<String, PromptRow> claimBatch(PromptMapper mapper, List<ClaimRequest> requests) {
+    int n = requests.size();
+    String[] keys = new String[n];
+    String[] normalizedTexts = new String[n];
+    String[] rawTexts = new String[n];
+    Integer[] normalizerVersions = new Integer[n];
+    String[] profileIds = new String[n];
+    String[] profiles = new String[n];
+    String[] namespaces = new String[n];
+    String[] owners = new String[n];
+    String[] ats = new String[n];
+    Long[] leaseMicros = new Long[n];
+    for (int i = 0; i < n; i++) {
+      NewPrompt prompt = requests.get(i).prompt();
+      LeaseTerms terms = requests.get(i).terms();
+      keys[i] = prompt.key();
+      normalizedTexts[i] = prompt.normalizedText();
+      rawTexts[i] = prompt.rawText();
+      normalizerVersions[i] = prompt.normalizerVersion();
+      profileIds[i] = prompt.profileId();
+      profiles[i] = prompt.profile();
+      namespaces[i] = prompt.namespace();
+      owners[i] = terms.owner();
+      ats[i] = atText(terms.now());
+      leaseMicros[i] = micros(terms.duration());
+    }
+    Map<String, PromptRow> rows = new HashMap<>();
+    for (PromptRow row :
+        mapper.claimBatch(
+            keys,
+            normalizedTexts,
+            rawTexts,
+            normalizerVersions,
+            profileIds,
+            profiles,
+            namespaces,
+            owners,
+            ats,
+            leaseMicros)) {
+      rows.put(row.promptKey, row);
+    }
+    if (rows.size() < n) {
+      // Inserted by transactions that committed after the statement's snapshot: a new one sees
+      // them.
+      String[] missing =
+          Arrays.stream(keys).filter(key -> !rows.containsKey(key)).toArray(String[]::new);
+      for (PromptRow row : mapper.findByKeys(missing)) {
+        rows.put(row.promptKey, row);
+      }
+    }
+    return rows;
+  }
+
+  /** The claim {@code row} answers for {@code prompt}; only a first request can have created it. */
+  private Claim claimFrom(PromptRow row, NewPrompt prompt, boolean first) {
     if (row == null) {
       throw new IllegalStateException(
           "prompt " + prompt.key() + " was neither inserted nor found; this is a bug");
@@ -172,7 +302,7 @@ public final class SqlPromptStore implements PromptStore {
     if (!sameText(state, prompt)) {
       throw new PromptKeyCollisionException(prompt.key());
     }
-    if (row.created) {
+    if (row.created && first) {
       return Claim.granted(state, true);
     }
     completed.remember(state);
@@ -218,10 +348,66 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
+    return completions != null && !outage.suspected()
+        ? completions.submit(new Completion(fence, envelopeJson, now))
+        : completeAlone(fence, envelopeJson, now);
+  }
+
+  private Optional<Result> completeAlone(Fence fence, String envelopeJson, Instant now) {
     return announced(
         inSession(
             "complete result " + fence.resultId(),
             mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, at(now))));
+  }
+
+  /**
+   * Completes a batch's results in one statement, each fenced by its own token. A second completion
+   * of a result already in the batch runs alone after it, as it would have had it come after: it
+   * finds the result completed, unless the first one's token was stale.
+   */
+  private void completeTogether(List<GroupCommit.Entry<Completion, Optional<Result>>> batch) {
+    if (batch.size() == 1) {
+      Completion alone = batch.get(0).request();
+      batch.get(0).settle(() -> completeAlone(alone.fence(), alone.envelopeJson(), alone.now()));
+      return;
+    }
+    Map<String, GroupCommit.Entry<Completion, Optional<Result>>> firsts = new TreeMap<>();
+    List<GroupCommit.Entry<Completion, Optional<Result>>> again = new ArrayList<>();
+    for (GroupCommit.Entry<Completion, Optional<Result>> entry : batch) {
+      if (firsts.putIfAbsent(entry.request().fence().resultId(), entry) != null) {
+        again.add(entry);
+      }
+    }
+    int n = firsts.size();
+    String[] resultIds = new String[n];
+    Long[] tokens = new Long[n];
+    String[] envelopes = new String[n];
+    String[] ats = new String[n];
+    int i = 0;
+    for (GroupCommit.Entry<Completion, Optional<Result>> entry : firsts.values()) {
+      Completion completion = entry.request();
+      resultIds[i] = completion.fence().resultId();
+      tokens[i] = completion.fence().token();
+      envelopes[i] = completion.envelopeJson();
+      ats[i] = atText(completion.now());
+      i++;
+    }
+    List<PromptRow> rows =
+        inSession(
+            "complete " + n + " results together",
+            mapper -> mapper.completeBatch(resultIds, tokens, envelopes, ats));
+    Map<String, PromptRow> byResult = new HashMap<>();
+    for (PromptRow row : rows) {
+      byResult.put(row.resultId, row);
+    }
+    for (GroupCommit.Entry<Completion, Optional<Result>> entry : firsts.values()) {
+      entry.succeed(announced(byResult.get(entry.request().fence().resultId())));
+    }
+    for (GroupCommit.Entry<Completion, Optional<Result>> entry : again) {
+      Completion completion = entry.request();
+      entry.settle(
+          () -> completeAlone(completion.fence(), completion.envelopeJson(), completion.now()));
+    }
   }
 
   @Override
@@ -330,7 +516,18 @@ public final class SqlPromptStore implements PromptStore {
     return Optional.of(keys);
   }
 
-  /** The pool, for tests that cut the store off its database; meters bind through PoolMetrics. */
+  /**
+   * The sizes of the batches that claims and completions went in; meters bind through {@link
+   * SqlStoreMetrics}.
+   */
+  public BatchSizes batchSizes() {
+    return batchSizes;
+  }
+
+  /**
+   * The pool, for tests that cut the store off its database; meters bind through {@link
+   * SqlStoreMetrics}.
+   */
   public HikariDataSource dataSource() {
     return dataSource;
   }
@@ -339,6 +536,35 @@ public final class SqlPromptStore implements PromptStore {
   public void close() {
     listener.close();
     dataSource.close();
+  }
+
+  /**
+   * Batches of claims, and of completions, in flight at once: half the pool each, so that requests
+   * gather only once the pool is busy. A cap of one or a few batches serialized everything behind
+   * them when the rows' index pages had to be read from disk: each row then costs about as much in
+   * a batch as alone, and the batch took away the parallelism that hid those reads.
+   */
+  private static int batchesInFlight(SqlStoreSettings settings) {
+    return Math.max(1, settings.poolSize() / 2);
+  }
+
+  /** For a request that no batch took within the connection timeout: one ahead of it is stuck. */
+  private StoreUnavailableException queuedTooLong(String action, String kind) {
+    return new StoreUnavailableException(
+        "could not "
+            + action
+            + ": it waited "
+            + settings.connectionTimeout().toMillis()
+            + " ms behind a batch of "
+            + kind
+            + " whose connection stayed busy (SqlStoreSettings.connectionTimeout,"
+            + " SqlStoreSettings.groupCommitMax)");
+  }
+
+  /** {@link #at} as an element of a text array, which the batched statements cast. */
+  private String atText(Instant callerNow) {
+    Instant at = at(callerNow);
+    return at == null ? null : at.toString();
   }
 
   /** The caller's time, or null for the database's clock ({@link SqlStoreSettings#timeSource}). */

@@ -30,6 +30,10 @@ import java.util.Optional;
  * @param timeSource whose clock stamps creation times and sets and checks lease expiry: the
  *     database's (the default, one clock for every instance) or the caller's ({@link
  *     dev.genie.persistence.LeaseTerms#now()}, for tests that move time)
+ * @param groupCommitMax the most claims, and the most completions, that go to PostgreSQL together
+ *     in one statement and one commit ({@code groupCommitMax}). Those that arrive while half the
+ *     pool is busy with such batches gather for the next; a request that finds a statement free
+ *     goes at once. 1 sends every request alone
  */
 public record SqlStoreSettings(
     DatabaseUrl url,
@@ -43,7 +47,8 @@ public record SqlStoreSettings(
     Optional<DatabaseUrl> listenUrl,
     Pooler pooler,
     Duration failoverWait,
-    TimeSource timeSource) {
+    TimeSource timeSource,
+    int groupCommitMax) {
 
   /** The logger name of the statement log. */
   public static final String SQL_LOGGER = "dev.genie.sql";
@@ -68,6 +73,7 @@ public record SqlStoreSettings(
     requireBetween("SqlStoreSettings.failoverWait", failoverWait, 0, 600_000);
     Objects.requireNonNull(listenUrl, "SqlStoreSettings.listenUrl");
     Objects.requireNonNull(pooler, "SqlStoreSettings.pooler");
+    requireBetween("SqlStoreSettings.groupCommitMax", groupCommitMax, 1, MAX_GROUP_COMMIT);
     if (completedCacheBytes < 0 || completedCacheBytes > MAX_COMPLETED_CACHE_MB * MB) {
       throw new IllegalArgumentException(
           "SqlStoreSettings.completedCacheMegabytes must be between 0 and "
@@ -77,6 +83,13 @@ public record SqlStoreSettings(
     }
   }
 
+  /**
+   * A batch's bound: large enough that a busy instance's requests fit in one or two batches, small
+   * enough that one batch's statement stays short and its rows' locks few.
+   */
+  public static final int DEFAULT_GROUP_COMMIT_MAX = 64;
+
+  private static final int MAX_GROUP_COMMIT = 1000;
   private static final long MB = 1024 * 1024;
   private static final long MAX_COMPLETED_CACHE_MB = 64 * 1024;
 
@@ -120,6 +133,7 @@ public record SqlStoreSettings(
     private Pooler pooler = Pooler.AUTO;
     private Duration failoverWait = Duration.ofSeconds(10);
     private TimeSource timeSource = TimeSource.DATABASE;
+    private int groupCommitMax = DEFAULT_GROUP_COMMIT_MAX;
 
     private Builder(DatabaseUrl url) {
       this.url = url;
@@ -180,6 +194,11 @@ public record SqlStoreSettings(
       return this;
     }
 
+    public Builder groupCommitMax(int groupCommitMax) {
+      this.groupCommitMax = groupCommitMax;
+      return this;
+    }
+
     public SqlStoreSettings build() {
       return new SqlStoreSettings(
           url,
@@ -193,7 +212,8 @@ public record SqlStoreSettings(
           Optional.ofNullable(listenUrl),
           pooler,
           failoverWait,
-          timeSource);
+          timeSource,
+          groupCommitMax);
     }
   }
 }

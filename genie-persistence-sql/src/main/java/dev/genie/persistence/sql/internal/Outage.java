@@ -64,6 +64,11 @@ public final class Outage {
             + ")");
   }
 
+  /** Whether a statement found the primary away, and none has succeeded since. */
+  public boolean suspected() {
+    return awaySince.get() != NONE;
+  }
+
   /** A statement failed because the primary went away. */
   public void primaryAway() {
     awaySince.compareAndSet(NONE, System.nanoTime());

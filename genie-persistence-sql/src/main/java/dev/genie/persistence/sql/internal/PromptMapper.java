@@ -25,6 +25,27 @@ public interface PromptMapper {
 
   PromptRow findByKey(@Param("key") String key);
 
+  /**
+   * {@link #claim} for many prompts in one statement: one row for each key that it inserted or
+   * found, {@code created} telling which. The arrays run in parallel, one element per prompt, keys
+   * distinct; a null {@code ats} element stands for the database's clock. A key inserted by a
+   * transaction that committed after this statement's snapshot has no row: read it with {@link
+   * #findByKeys}.
+   */
+  List<PromptRow> claimBatch(
+      @Param("keys") String[] keys,
+      @Param("normalizedTexts") String[] normalizedTexts,
+      @Param("rawTexts") String[] rawTexts,
+      @Param("normalizerVersions") Integer[] normalizerVersions,
+      @Param("profileIds") String[] profileIds,
+      @Param("profiles") String[] profiles,
+      @Param("namespaces") String[] namespaces,
+      @Param("owners") String[] owners,
+      @Param("ats") String[] ats,
+      @Param("leaseMicros") Long[] leaseMicros);
+
+  List<PromptRow> findByKeys(@Param("keys") String[] keys);
+
   PromptRow takeOver(
       @Param("resultId") String resultId,
       @Param("token") long token,
@@ -50,6 +71,17 @@ public interface PromptMapper {
       @Param("token") long token,
       @Param("envelope") String envelope,
       @Param("now") Instant now);
+
+  /**
+   * {@link #complete} for many results in one statement, each fenced by its own token: a row for
+   * each result completed, none for a stale token. Result ids distinct; a null {@code ats} element
+   * stands for the database's clock.
+   */
+  List<PromptRow> completeBatch(
+      @Param("resultIds") String[] resultIds,
+      @Param("tokens") Long[] tokens,
+      @Param("envelopes") String[] envelopes,
+      @Param("ats") String[] ats);
 
   PromptRow fail(
       @Param("resultId") String resultId,
