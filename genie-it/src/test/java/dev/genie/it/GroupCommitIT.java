@@ -217,7 +217,7 @@ class GroupCommitIT {
     Normalizer normalizer = new Normalizer(8000);
     List<NewPrompt> texts = new ArrayList<>();
     for (int i = 0; i < TEXTS; i++) {
-      texts.add(normalizer.normalize("batched " + i).toNewPrompt(SampleGenerator.PROFILE));
+      texts.add(normalizer.normalize("batched " + i, SampleGenerator.PROFILE));
     }
     return texts;
   }

@@ -251,10 +251,9 @@ class IsolationIT {
   @ParameterizedTest(name = "batch first: {0}, A commits: {1}")
   @CsvSource({"true, true", "true, false", "false, true", "false, false"})
   void aBatchAgainstASingleClaim(boolean batchFirst, boolean aCommits) throws Exception {
-    NewPrompt alone = prompt.toNewPrompt(SampleGenerator.PROFILE);
     NewPrompt before = newPrompt("isolation, batched first");
     NewPrompt after = newPrompt("isolation, batched last");
-    NewPrompt[] batch = {after, alone, before};
+    NewPrompt[] batch = {after, prompt, before};
     try (SqlSession a = sessions.openSession(false);
         SqlSession b = sessions.openSession(false)) {
       if (batchFirst) {
@@ -268,11 +267,11 @@ class IsolationIT {
               () -> {
                 if (batchFirst) {
                   PromptRow claimed = claim(b, "owner-b");
-                  PromptRow read = claimed != null ? claimed : mapper(b).findByKey(alone.key());
+                  PromptRow read = claimed != null ? claimed : mapper(b).findByKey(prompt.key());
                   b.commit(true);
                   return pair(
-                      claimed == null ? Map.of() : Map.of(alone.key(), claimed),
-                      Map.of(alone.key(), read));
+                      claimed == null ? Map.of() : Map.of(prompt.key(), claimed),
+                      Map.of(prompt.key(), read));
                 }
                 return claimBatchAndReadAgain(b, "owner-b", batch);
               });
@@ -280,9 +279,9 @@ class IsolationIT {
       finish(a, aCommits);
       Map<String, PromptRow>[] outcome = second.get(10, TimeUnit.SECONDS);
 
-      PromptRow shared = outcome[1].get(alone.key());
+      PromptRow shared = outcome[1].get(prompt.key());
       assertThat(shared.leaseOwner).isEqualTo(aCommits ? "owner-a" : "owner-b");
-      assertThat(outcome[0].containsKey(alone.key())).isEqualTo(!aCommits);
+      assertThat(outcome[0].containsKey(prompt.key())).isEqualTo(!aCommits);
       if (!batchFirst) {
         assertThat(outcome[0].get(before.key()).created).isTrue();
         assertThat(outcome[0].get(after.key()).created).isTrue();
@@ -295,7 +294,7 @@ class IsolationIT {
             database.number(
                 "SELECT count(*) FROM genie_prompts p JOIN genie_results r ON r.prompt_id = p.id"
                     + " WHERE p.prompt_key = '"
-                    + alone.key()
+                    + prompt.key()
                     + "' AND r.lease_owner = "
                     + (aCommits ? "'owner-a'" : "'owner-b'")))
         .isEqualTo(1);
@@ -354,7 +353,7 @@ class IsolationIT {
   }
 
   private NewPrompt newPrompt(String text) {
-    return new Normalizer(8000).normalize(text).toNewPrompt(SampleGenerator.PROFILE);
+    return new Normalizer(8000).normalize(text, SampleGenerator.PROFILE);
   }
 
   /** Claims {@code prompts} in one statement, in the order given; rows by key. */
