@@ -97,7 +97,7 @@ class GroupCommitIT {
       blocker.setAutoCommit(false);
       insertPrompt(blocker, held);
       Thread first = caller("first", () -> claims.add(store.claim(held, terms("first"))));
-      awaitLockWait(1);
+      database.awaitLockWait(Duration.ofSeconds(10));
 
       List<Thread> others = new ArrayList<>();
       CyclicBarrier start = new CyclicBarrier(TEXTS * CALLERS_PER_TEXT);
@@ -175,7 +175,7 @@ class GroupCommitIT {
       lockResult(blocker, held.resultId());
       Thread firstCompletion =
           caller("first", () -> outcomes.put(held, store.complete(held, envelope(held), later)));
-      awaitLockWait(1);
+      database.awaitLockWait(Duration.ofSeconds(10));
 
       List<Fence> fences = new ArrayList<>(first.subList(1, TEXTS));
       for (int i = 1; i < TEXTS; i += 2) {
@@ -289,26 +289,6 @@ class GroupCommitIT {
         }
         assertThat(rows.next()).as("one row").isFalse();
         return row;
-      }
-    }
-  }
-
-  /** Waits until {@code count} sessions of this database wait for a lock. */
-  private void awaitLockWait(int count) throws Exception {
-    try (Connection connection = database.connect();
-        PreparedStatement waiting =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type ="
-                    + " 'Lock'")) {
-      waiting.setString(1, database.name());
-      while (true) {
-        try (ResultSet row = waiting.executeQuery()) {
-          row.next();
-          if (row.getInt(1) >= count) {
-            return;
-          }
-        }
-        Thread.sleep(5);
       }
     }
   }

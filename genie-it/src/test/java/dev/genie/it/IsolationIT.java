@@ -95,7 +95,7 @@ class IsolationIT {
                 b.commit(true);
                 return new PromptRow[] {claimed, read};
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       finish(a, aCommits);
       PromptRow[] outcome = second.get(10, TimeUnit.SECONDS);
 
@@ -133,7 +133,7 @@ class IsolationIT {
                 b.commit(true);
                 return row;
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       finish(a, aCommits);
       PromptRow taken = second.get(10, TimeUnit.SECONDS);
 
@@ -164,7 +164,7 @@ class IsolationIT {
                 b.commit(true);
                 return row;
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       a.commit(true);
 
       assertThat(takeover.get(10, TimeUnit.SECONDS)).isNull();
@@ -190,7 +190,7 @@ class IsolationIT {
                 b.commit(true);
                 return row;
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       a.commit(true);
 
       assertThat(staleCompletion.get(10, TimeUnit.SECONDS)).isNull();
@@ -217,7 +217,7 @@ class IsolationIT {
 
       Future<Map<String, PromptRow>[]> second =
           sessionB.submit(() -> claimBatchAndReadAgain(b, "owner-b", three, two, one));
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       finish(a, aCommits);
       Map<String, PromptRow>[] outcome = second.get(10, TimeUnit.SECONDS);
 
@@ -275,7 +275,7 @@ class IsolationIT {
                 }
                 return claimBatchAndReadAgain(b, "owner-b", batch);
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       finish(a, aCommits);
       Map<String, PromptRow>[] outcome = second.get(10, TimeUnit.SECONDS);
 
@@ -329,7 +329,7 @@ class IsolationIT {
                 b.commit(true);
                 return rows;
               });
-      awaitBlockedOnALock();
+      database.awaitLockWait(Duration.ofSeconds(10));
       finish(a, aCommits);
       List<PromptRow> completed = completion.get(10, TimeUnit.SECONDS);
 
@@ -449,28 +449,6 @@ class IsolationIT {
     } else {
       session.rollback(true);
     }
-  }
-
-  /** Waits until some session of this database waits for a lock: B has reached its step. */
-  private void awaitBlockedOnALock() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    try (Connection connection = database.connect();
-        PreparedStatement waiting =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type ="
-                    + " 'Lock'")) {
-      waiting.setString(1, database.name());
-      while (System.nanoTime() < deadline) {
-        try (ResultSet row = waiting.executeQuery()) {
-          row.next();
-          if (row.getInt(1) > 0) {
-            return;
-          }
-        }
-        Thread.sleep(5);
-      }
-    }
-    throw new AssertionError("session B never blocked on session A's lock");
   }
 
   private String resultColumn(String expression, String resultId) throws Exception {

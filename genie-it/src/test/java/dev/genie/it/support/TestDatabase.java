@@ -5,8 +5,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -76,6 +78,31 @@ public final class TestDatabase {
       }
       return row.getLong(1);
     }
+  }
+
+  /**
+   * Waits up to {@code patience} until a session of this database waits for a lock: a statement the
+   * test ran on another session has reached the row it holds.
+   */
+  public void awaitLockWait(Duration patience) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    try (Connection connection = connect();
+        PreparedStatement waiting =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type ="
+                    + " 'Lock'")) {
+      waiting.setString(1, name());
+      while (System.nanoTime() < deadline) {
+        try (ResultSet row = waiting.executeQuery()) {
+          row.next();
+          if (row.getInt(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(5);
+      }
+    }
+    throw new AssertionError("no session of " + name() + " waited for a lock within " + patience);
   }
 
   /** The same server and login, another database. */
