@@ -1,6 +1,5 @@
 package dev.genie.http.internal;
 
-import dev.genie.http.config.SettingNames;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.StoreException;
 import io.undertow.server.HttpHandler;
@@ -28,9 +27,7 @@ public final class HealthHandler implements HttpHandler {
       exchange.setStatusCode(503);
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
       Responses.json(
-          exchange,
-          Json.health(
-              "unavailable", store.name(), Map.of("reason", SettingNames.toKeys(e.getMessage()))));
+          exchange, Json.health("unavailable", store.name(), Map.of("reason", e.getMessage())));
     }
   }
 }

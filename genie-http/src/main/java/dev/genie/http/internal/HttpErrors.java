@@ -6,7 +6,6 @@ import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
 import dev.genie.core.LimitExceededException;
-import dev.genie.http.config.SettingNames;
 import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -80,9 +79,7 @@ public final class HttpErrors {
     if (status == 401) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
     }
-    // Library messages name their settings; callers set environment keys.
-    Responses.json(
-        exchange, Json.error(code, SettingNames.toKeys(message), RequestIds.of(exchange)));
+    Responses.json(exchange, Json.error(code, message, RequestIds.of(exchange)));
   }
 
   /** Whole seconds, rounded up, at least one: what {@code Retry-After} takes. */

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Genie's response bodies as bytes, written with Jackson's streaming generator: no object mapping,
- * and nothing sent from here.
+ * and nothing sent from here. Messages that name a library setting name its environment key here
+ * ({@link SettingNames}): callers set keys.
  */
 public final class Json {
   /** Shared and thread-safe; request parsing refuses deep nesting and huge numbers early. */
@@ -42,7 +43,7 @@ public final class Json {
           json.writeStartObject();
           json.writeObjectFieldStart("error");
           json.writeStringField("code", code.name());
-          json.writeStringField("message", message);
+          json.writeStringField("message", SettingNames.toKeys(message));
           json.writeStringField("requestId", requestId);
           json.writeEndObject();
           json.writeEndObject();
@@ -83,7 +84,8 @@ public final class Json {
             if (detail.getValue() instanceof Number number) {
               json.writeNumberField(detail.getKey(), number.longValue());
             } else {
-              json.writeStringField(detail.getKey(), String.valueOf(detail.getValue()));
+              json.writeStringField(
+                  detail.getKey(), SettingNames.toKeys(String.valueOf(detail.getValue())));
             }
           }
           json.writeEndObject();
