@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The range check of every settings class, in every module, with one wording for its failure: the
- * setting, its range and the value given.
+ * setting, its range and the value given; durations in milliseconds, as settings are given.
  */
 public final class Bounds {
   private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
@@ -46,17 +46,20 @@ public final class Bounds {
               + " and "
               + max.toMillis()
               + " ms: "
-              + millis(value)
-              + " ms");
+              + millis(value));
     }
   }
 
-  /** As settings are given: {@code -5}, {@code 0.5}, never ISO-8601's {@code PT-0.005S}. */
-  private static String millis(Duration duration) {
+  /**
+   * A duration as the milliseconds that settings are given in: {@code -5 ms}, {@code 0.5 ms}, never
+   * ISO-8601's {@code PT-0.005S}.
+   */
+  public static String millis(Duration duration) {
     return BigDecimal.valueOf(duration.getSeconds())
-        .multiply(THOUSAND)
-        .add(BigDecimal.valueOf(duration.getNano(), 6))
-        .stripTrailingZeros()
-        .toPlainString();
+            .multiply(THOUSAND)
+            .add(BigDecimal.valueOf(duration.getNano(), 6))
+            .stripTrailingZeros()
+            .toPlainString()
+        + " ms";
   }
 }

@@ -1,6 +1,6 @@
 package dev.genie.core.generate;
 
-import dev.genie.core.internal.Millis;
+import dev.genie.persistence.Bounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class SampleGenerator implements Generator {
 
   public SampleGenerator(Duration delay) {
     if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative: " + Millis.of(delay));
+      throw new IllegalArgumentException("delay must not be negative: " + Bounds.millis(delay));
     }
     this.delay = delay;
   }
