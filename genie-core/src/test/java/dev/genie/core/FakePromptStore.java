@@ -66,17 +66,7 @@ final class FakePromptStore implements PromptStore {
       }
       return Claim.existing(state(existing));
     }
-    Prompt prompt =
-        new Prompt(
-            UUID.randomUUID().toString(),
-            text.key(),
-            text.rawText(),
-            text.normalizedText(),
-            text.normalizerVersion(),
-            terms.now(),
-            text.profileId(),
-            text.profile(),
-            text.namespace());
+    Prompt prompt = text.stored(UUID.randomUUID().toString(), terms.now());
     Result result = Result.pending(UUID.randomUUID().toString(), prompt.id(), terms);
     promptsByKey.put(prompt.key(), prompt);
     promptsById.put(prompt.id(), prompt);

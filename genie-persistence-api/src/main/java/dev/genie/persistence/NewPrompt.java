@@ -1,5 +1,6 @@
 package dev.genie.persistence;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -58,5 +59,19 @@ public record NewPrompt(
         normalizerVersion,
         PromptKey.SAMPLE_PROFILE_ID,
         PromptKey.SAMPLE_PROFILE_JSON);
+  }
+
+  /** This prompt as a store keeps it, under {@code id}, created at {@code createdAt}. */
+  public Prompt stored(String id, Instant createdAt) {
+    return new Prompt(
+        id,
+        key,
+        rawText,
+        normalizedText,
+        normalizerVersion,
+        createdAt,
+        profileId,
+        profile,
+        namespace);
   }
 }

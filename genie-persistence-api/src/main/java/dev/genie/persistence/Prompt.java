@@ -20,29 +20,7 @@ public record Prompt(
     String profile,
     String namespace) {
 
-  /** A prompt of the default namespace. */
-  public Prompt(
-      String id,
-      String key,
-      String rawText,
-      String normalizedText,
-      int normalizerVersion,
-      Instant createdAt,
-      String profileId,
-      String profile) {
-    this(
-        id,
-        key,
-        rawText,
-        normalizedText,
-        normalizerVersion,
-        createdAt,
-        profileId,
-        profile,
-        ApiKey.DEFAULT_NAMESPACE);
-  }
-
-  /** A prompt under the {@code sample} generator's profile. */
+  /** A prompt of the default namespace under the {@code sample} generator's profile. */
   public Prompt(
       String id,
       String key,
@@ -58,6 +36,7 @@ public record Prompt(
         normalizerVersion,
         createdAt,
         PromptKey.SAMPLE_PROFILE_ID,
-        PromptKey.SAMPLE_PROFILE_JSON);
+        PromptKey.SAMPLE_PROFILE_JSON,
+        ApiKey.DEFAULT_NAMESPACE);
   }
 }

@@ -21,17 +21,7 @@ public final class ResultLifecycle {
   /** A new prompt with a pending result whose lease {@code terms.owner()} holds. */
   public static PromptCreated created(NewPrompt text, LeaseTerms terms) {
     LeaseTerms exact = micros(terms);
-    Prompt prompt =
-        new Prompt(
-            UUID.randomUUID().toString(),
-            text.key(),
-            text.rawText(),
-            text.normalizedText(),
-            text.normalizerVersion(),
-            exact.now(),
-            text.profileId(),
-            text.profile(),
-            text.namespace());
+    Prompt prompt = text.stored(UUID.randomUUID().toString(), exact.now());
     return new PromptCreated(
         prompt, Result.pending(UUID.randomUUID().toString(), prompt.id(), exact));
   }
