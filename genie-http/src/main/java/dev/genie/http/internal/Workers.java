@@ -25,9 +25,10 @@ public final class Workers {
 
   /** For routes without a body. */
   public HttpHandler run(HttpHandler handler) {
+    HttpHandler admitted = admitted(handler);
     return exchange -> {
       if (expectationMet(exchange)) {
-        work.dispatch(exchange, admitted(handler));
+        work.dispatch(exchange, admitted);
       }
     };
   }
