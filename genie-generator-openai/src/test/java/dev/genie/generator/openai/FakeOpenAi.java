@@ -196,11 +196,12 @@ public final class FakeOpenAi implements AutoCloseable {
     int now = inFlight.incrementAndGet();
     mostAtOnce.accumulateAndGet(now, Math::max);
     try {
-      calls.incrementAndGet();
       bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       authorizations.add(authorization);
       callAuthorizations.add(authorization);
+      // Counted last: whoever sees the count sees the call's body and header too.
+      calls.incrementAndGet();
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback.get();
