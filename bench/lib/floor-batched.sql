@@ -46,15 +46,17 @@ WITH input AS (
          r.updated_at, r.completed_at
   FROM new_prompt p JOIN new_result r ON r.prompt_id = p.id
   UNION ALL
-  SELECT false AS created,
-         p.id::text AS prompt_id, p.prompt_key, p.raw_text, p.normalized_text, p.normalizer_version,
-         p.created_at AS prompt_created_at, p.profile_id, p.profile::text AS profile, p.namespace,
-         r.id::text AS result_id, r.status, r.envelope::text AS envelope, r.error, r.attempts,
-         r.lease_owner, r.lease_expires_at, r.fencing_token, r.created_at AS result_created_at,
-         r.updated_at, r.completed_at
-  FROM genie_prompts p JOIN genie_results r ON r.prompt_id = p.id
-  WHERE p.prompt_key IN (SELECT prompt_key FROM input)
-    AND p.prompt_key NOT IN (SELECT prompt_key FROM new_prompt)
+  SELECT false AS created, found.*
+  FROM input k CROSS JOIN LATERAL (
+    SELECT p.id::text AS prompt_id, p.prompt_key, p.raw_text, p.normalized_text, p.normalizer_version,
+           p.created_at AS prompt_created_at, p.profile_id, p.profile::text AS profile, p.namespace,
+           r.id::text AS result_id, r.status, r.envelope::text AS envelope, r.error, r.attempts,
+           r.lease_owner, r.lease_expires_at, r.fencing_token, r.created_at AS result_created_at,
+           r.updated_at, r.completed_at
+    FROM genie_prompts p JOIN genie_results r ON r.prompt_id = p.id
+    WHERE p.prompt_key = k.prompt_key
+    LIMIT 1) found
+  WHERE NOT EXISTS (SELECT 1 FROM new_prompt n WHERE n.prompt_key = k.prompt_key)
 )
 -- Genie reads every row; here they are folded into one, the result ids, for the completion.
 SELECT string_agg(result_id, ',' ORDER BY result_id) AS result_ids, count(*) AS claimed FROM claimed
@@ -66,13 +68,18 @@ WITH c AS (
       array_fill('{"version":1,"pages":[{"id":"p1","title":"Write a short poem about floor","blocks":[{"type":"text","content":"North hearth willow lantern ember quiet ember north amber."},{"type":"text","content":"Tide orchard ember hearth signal amber river orchard drift."}]}],"metadata":{"model":"genie-sample-1","generatedAt":"2026-01-01T00:00:00.000000Z"}}'::text, ARRAY[CAST(:claimed AS int)]),
       array_fill(NULL::timestamptz, ARRAY[CAST(:claimed AS int)]))
     AS c(id, token, envelope, at)
+), fenced AS (
+  SELECT c.*
+  FROM c CROSS JOIN LATERAL (
+    SELECT fencing_token, status FROM genie_results WHERE id = c.id LIMIT 1 FOR UPDATE) g
+  WHERE g.fencing_token = c.token AND g.status = 'pending'
 ), r AS (
   UPDATE genie_results g
-  SET status = 'completed', envelope = CAST(c.envelope AS json), error = NULL,
-      lease_owner = NULL, lease_expires_at = NULL, updated_at = COALESCE(c.at, now()),
-      completed_at = COALESCE(c.at, now())
-  FROM c
-  WHERE g.id = c.id AND g.fencing_token = c.token AND g.status = 'pending'
+  SET status = 'completed', envelope = CAST(f.envelope AS json), error = NULL,
+      lease_owner = NULL, lease_expires_at = NULL, updated_at = COALESCE(f.at, now()),
+      completed_at = COALESCE(f.at, now())
+  FROM fenced f
+  WHERE g.id = ANY (ARRAY(SELECT id FROM fenced)) AND g.id = f.id
   RETURNING g.*
 )
 SELECT r.prompt_id::text AS prompt_id,
