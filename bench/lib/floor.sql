@@ -47,7 +47,9 @@ WITH r AS (
   SET status = 'completed',
       envelope = CAST('{"version":1,"pages":[{"id":"p1","title":"Write a short poem about floor","blocks":[{"type":"text","content":"North hearth willow lantern ember quiet ember north amber."},{"type":"text","content":"Tide orchard ember hearth signal amber river orchard drift."}]}],"metadata":{"model":"genie-sample-1","generatedAt":"2026-01-01T00:00:00.000000Z"}}' AS json),
       error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(), completed_at = now()
-  WHERE id = CAST(:result_id AS uuid) AND fencing_token = :fencing_token AND status = 'pending'
+  WHERE id = (SELECT id FROM (SELECT id, fencing_token, status FROM genie_results
+                              WHERE id = CAST(:result_id AS uuid) LIMIT 1 FOR UPDATE) g
+              WHERE g.fencing_token = :fencing_token AND g.status = 'pending')
   RETURNING *
 )
 SELECT r.prompt_id::text AS prompt_id,

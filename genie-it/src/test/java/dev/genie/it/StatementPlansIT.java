@@ -22,24 +22,37 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The statements of group commit find each row through its key's index, whatever PostgreSQL's
- * statistics say. A prepared statement keeps the generic plan it settles on after five runs, so a
- * plan made while a table was new and small, or while no result was pending, would stay: a
- * sequential scan grows slower with every row, and a scan of the pending results with every
- * generation in flight. Each statement's generic plan is read with EXPLAIN, in both states.
+ * The store's statements find each row through its key's index, whatever PostgreSQL's statistics
+ * say. A prepared statement keeps the generic plan it settles on after five runs, so a plan made
+ * while a table was new and small, or while no result was pending, would stay: a sequential scan
+ * grows slower with every row, and a scan of the pending results with every generation in flight.
+ * Each statement's generic plan is read with EXPLAIN, in both states.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StatementPlansIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
-  private static final List<String> BATCH_STATEMENTS =
-      List.of("claimBatch", "findByKeys", "completeBatch");
+  /** Every statement that names its rows by key or id (not the sweep, nor the listing). */
+  private static final List<String> STATEMENTS =
+      List.of(
+          "claim",
+          "claimBatch",
+          "findByKey",
+          "findByKeys",
+          "find",
+          "takeOver",
+          "renew",
+          "complete",
+          "completeBatch",
+          "fail",
+          "release",
+          "watch");
 
   @Test
   void onTablesNeverAnalyzedEachRowIsFoundByItsKey() throws SQLException {
     TestDatabase database = migrated();
     try (Connection connection = database.connect()) {
-      for (String statement : BATCH_STATEMENTS) {
+      for (String statement : STATEMENTS) {
         assertFindsRowsByKey(statement, genericPlan(connection, statement));
       }
     }
@@ -62,7 +75,7 @@ class StatementPlansIT {
               + " SELECT gen_random_uuid(), id, 'completed', '{}', 1, 1, now(), now(), now()"
               + " FROM genie_prompts");
       sql.execute("ANALYZE genie_prompts, genie_results");
-      for (String statement : BATCH_STATEMENTS) {
+      for (String statement : STATEMENTS) {
         assertFindsRowsByKey(statement, genericPlan(connection, statement));
       }
     }
