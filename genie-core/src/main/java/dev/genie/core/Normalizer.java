@@ -15,6 +15,9 @@ public final class Normalizer {
 
   private final int maxCodePoints;
 
+  /** The last profile's id and JSON: a generator keeps one profile, and every prompt needs both. */
+  private volatile KeyedProfile keyed = new KeyedProfile(null, null, null);
+
   public Normalizer(int maxCodePoints) {
     if (maxCodePoints < 1) {
       throw new IllegalArgumentException("maxCodePoints must be at least 1: " + maxCodePoints);
@@ -42,15 +45,27 @@ public final class Normalizer {
    */
   public NewPrompt normalize(String namespace, String raw, GenerationProfile profile) {
     String text = text(raw);
+    KeyedProfile keyed = keyed(profile);
     return new NewPrompt(
-        PromptKey.of(namespace, profile.id(), text),
+        PromptKey.of(namespace, keyed.id(), text),
         raw,
         text,
         VERSION,
-        profile.id(),
-        profile.json(),
+        keyed.id(),
+        keyed.json(),
         namespace);
   }
+
+  private KeyedProfile keyed(GenerationProfile profile) {
+    KeyedProfile last = keyed;
+    if (!profile.equals(last.profile())) {
+      last = new KeyedProfile(profile, profile.id(), profile.json());
+      keyed = last;
+    }
+    return last;
+  }
+
+  private record KeyedProfile(GenerationProfile profile, String id, String json) {}
 
   private String text(String raw) {
     if (raw == null) {

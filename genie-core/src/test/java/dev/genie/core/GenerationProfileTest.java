@@ -61,5 +61,10 @@ class GenerationProfileTest {
     assertThat(Usage.inEnvelope(envelope)).contains(new Usage(12, 34));
     assertThat(Usage.inEnvelope(EnvelopeJson.write(new Generation("m", List.of()), Instant.EPOCH)))
         .isEmpty();
+    Usage largest = new Usage(Long.MAX_VALUE, Long.MAX_VALUE);
+    assertThat(
+            Usage.inEnvelope(
+                EnvelopeJson.write(new Generation("m", List.of(), largest, "stop"), Instant.EPOCH)))
+        .contains(largest);
   }
 }

@@ -4,10 +4,13 @@ import static dev.genie.core.generate.SampleGenerator.PROFILE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.core.generate.GenerationProfile;
 import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.PromptKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +118,18 @@ class NormalizerTest {
     assertThat(normalizer.normalize("Write a\u3000poem about\u200B café\n", PROFILE).key())
         .isEqualTo(key);
     assertThat(normalizer.normalize("write a poem about café", PROFILE).key()).isNotEqualTo(key);
+  }
+
+  @Test
+  void eachProfileKeysItsOwnPromptsWhenProfilesAlternate() {
+    GenerationProfile other = GenerationProfile.of("openai", "gpt-4o-mini", "json_schema");
+
+    for (GenerationProfile profile : List.of(PROFILE, other, PROFILE, other)) {
+      NewPrompt prompt = normalizer.normalize("team", "hello", profile);
+      assertThat(prompt.profileId()).isEqualTo(profile.id());
+      assertThat(prompt.profile()).isEqualTo(profile.json());
+      assertThat(prompt.key()).isEqualTo(PromptKey.of("team", profile.id(), "hello"));
+    }
   }
 
   private static String sha256Hex(String text) throws Exception {
