@@ -355,9 +355,22 @@ public final class SqlPromptStore implements PromptStore {
 
   private Optional<Result> completeAlone(Fence fence, String envelopeJson, Instant now) {
     return announced(
-        inSession(
-            "complete result " + fence.resultId(),
-            mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, at(now))));
+        withEnvelope(
+            inSession(
+                "complete result " + fence.resultId(),
+                mapper -> mapper.complete(fence.resultId(), fence.token(), envelopeJson, at(now))),
+            envelopeJson));
+  }
+
+  /**
+   * A completed row with the envelope its completion stored: the statement does not send back what
+   * it was just sent.
+   */
+  private static PromptRow withEnvelope(PromptRow completed, String envelopeJson) {
+    if (completed != null) {
+      completed.envelope = envelopeJson;
+    }
+    return completed;
   }
 
   /**
@@ -401,7 +414,11 @@ public final class SqlPromptStore implements PromptStore {
       byResult.put(row.resultId, row);
     }
     for (GroupCommit.Entry<Completion, Optional<Result>> entry : firsts.values()) {
-      entry.succeed(announced(byResult.get(entry.request().fence().resultId())));
+      Completion completion = entry.request();
+      entry.succeed(
+          announced(
+              withEnvelope(
+                  byResult.get(completion.fence().resultId()), completion.envelopeJson())));
     }
     for (GroupCommit.Entry<Completion, Optional<Result>> entry : again) {
       Completion completion = entry.request();
