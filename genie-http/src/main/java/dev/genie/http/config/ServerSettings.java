@@ -63,7 +63,10 @@ public record ServerSettings(
 
   static ServerSettings from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
-    int workers = env.integer("GENIE_WORKER_THREADS", Math.max(16, 8 * cores));
+    // A new prompt's thread waits most of its time for the batch that commits its claim, then for
+    // the one that commits its result: the more requests wait at once, the fewer commits carry
+    // them. On two cores, 64 threads gave 40 % more new prompts at 64 connections than 16.
+    int workers = env.integer("GENIE_WORKER_THREADS", Math.max(64, 8 * cores));
     return new ServerSettings(
         env.string("GENIE_HOST", "127.0.0.1"),
         env.integer("GENIE_PORT").or(() -> env.integer("PORT")).orElse(8080),

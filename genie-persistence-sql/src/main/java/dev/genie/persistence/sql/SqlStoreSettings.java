@@ -55,9 +55,9 @@ public record SqlStoreSettings(
 
   /**
    * HikariCP's advice for a machine like this (two connections per core, plus one), and at least
-   * sixteen, as many as a small machine's request threads. A new prompt takes a connection twice,
-   * for a statement each time; a request that finds none free parks and is woken for each, and
-   * those hand-offs cost Genie more CPU than idle connections cost PostgreSQL.
+   * sixteen: group commit keeps up to half of them busy with batches of claims and half with
+   * batches of completions, and a request that finds none free parks and is woken for each
+   * statement, hand-offs that cost Genie more CPU than idle connections cost PostgreSQL.
    */
   public static final int DEFAULT_POOL_SIZE =
       Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 1);
