@@ -3,8 +3,9 @@ package dev.genie.core;
 import dev.genie.core.generate.Usage;
 
 /**
- * What a caller may spend on generations: asked before each generation started on the caller's
- * behalf, and told what it used. Answers from stored results ask nothing and cost nothing.
+ * What a caller may spend on generations: asked before each request claims a prompt and before each
+ * generation started on the caller's behalf, and told what it used. Answers from stored results
+ * cost nothing.
  */
 public interface GenerationBudget {
   /** No limit, nothing recorded. */
@@ -18,9 +19,11 @@ public interface GenerationBudget {
       };
 
   /**
-   * Called before a generation starts for this caller.
+   * Called before this caller's request claims a prompt, and again before a generation starts for
+   * it.
    *
-   * @throws GenieException to refuse it; the claimed lease is released for another caller
+   * @throws GenieException to refuse it: the request then claims nothing and is answered only from
+   *     a stored or pending result; a lease claimed already is released for another caller
    */
   void beforeGeneration();
 

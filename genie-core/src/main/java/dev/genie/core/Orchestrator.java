@@ -187,6 +187,11 @@ public final class Orchestrator implements AutoCloseable {
     Duration wait =
         maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      budget.beforeGeneration();
+    } catch (RuntimeException refused) {
+      return answerWithoutClaiming(prompt, deadline, refused);
+    }
     Claim claim = store.claim(prompt, terms(now()));
     if (claim.lease().isPresent()) {
       listener.claimWon();
@@ -199,6 +204,22 @@ public final class Orchestrator implements AutoCloseable {
           new Answer(Outcome.EXISTING, claim.state(), Cache.HIT));
     }
     return awaitSettled(claim.state(), false, deadline);
+  }
+
+  /**
+   * For a caller whose budget refuses a generation: the stored answer, or the one another caller is
+   * generating, else the refusal. Nothing is claimed: a pending result left behind would be
+   * finished by the next sweep, a generation charged to nobody.
+   */
+  private CompletableFuture<Answer> answerWithoutClaiming(
+      NewPrompt prompt, long deadline, RuntimeException refused) {
+    StoredPrompt state = store.findByKey(prompt.key()).orElseThrow(() -> refused);
+    return switch (state.result().status()) {
+      case COMPLETED ->
+          CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, state, Cache.HIT));
+      case PENDING -> awaitSettled(state, false, deadline);
+      case FAILED -> throw refused; // answering it would take another generation
+    };
   }
 
   /** The profile every prompt of this orchestrator is keyed and generated under. */

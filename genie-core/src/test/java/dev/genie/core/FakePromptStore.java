@@ -149,6 +149,12 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
+  public synchronized Optional<StoredPrompt> findByKey(String promptKey) {
+    checkAvailable();
+    return Optional.ofNullable(promptsByKey.get(promptKey)).map(this::state);
+  }
+
+  @Override
   public synchronized PromptPage list(int limit, Optional<PageCursor> after) {
     return page(promptsById.values(), limit, after);
   }

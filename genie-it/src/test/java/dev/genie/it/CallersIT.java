@@ -270,6 +270,8 @@ class CallersIT {
     assertThat(hit.status()).isEqualTo(200);
     assertThat(hit.header("Genie-Cache")).isEqualTo("hit");
     assertThat(generator.calls).hasValue(2);
+    // the refused prompt left nothing pending that a sweep would generate, charged to nobody
+    assertThat(database.number("SELECT count(*) FROM genie_prompts")).isEqualTo(2);
     assertThat(
             database.number(
                 "SELECT tokens FROM genie_token_usage WHERE key_name = 'metered'"

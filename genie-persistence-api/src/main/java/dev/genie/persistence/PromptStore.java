@@ -62,6 +62,9 @@ public interface PromptStore extends AutoCloseable {
 
   Optional<StoredPrompt> find(String promptId);
 
+  /** The prompt stored under {@code promptKey} with its result, claiming nothing. */
+  Optional<StoredPrompt> findByKey(String promptKey);
+
   /** Newest first; {@code after} is the cursor returned with the previous page. */
   PromptPage list(int limit, Optional<PageCursor> after);
 

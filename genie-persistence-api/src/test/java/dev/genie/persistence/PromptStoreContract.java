@@ -132,6 +132,23 @@ public abstract class PromptStoreContract {
   }
 
   @Test
+  void findByKeyReadsWhatIsStoredUnderAKeyAndClaimsNothing() {
+    NewPrompt unknown = prompt("never claimed");
+    assertThat(store.findByKey(unknown.key())).isEmpty();
+    assertThat(store.claim(unknown, terms("owner-a", t0)).lease()).isPresent();
+
+    Claim claim = store.claim(prompt("found by key"), terms("owner-a", t0));
+    StoredPrompt pending = store.findByKey(claim.state().prompt().key()).orElseThrow();
+    assertThat(pending.prompt().id()).isEqualTo(claim.state().prompt().id());
+    assertThat(pending.result().status()).isEqualTo(ResultStatus.PENDING);
+
+    store.complete(claim.lease().orElseThrow(), ENVELOPE, t0.plusSeconds(1));
+    StoredPrompt completed = store.findByKey(claim.state().prompt().key()).orElseThrow();
+    assertThat(completed.result().status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(completed.result().envelope()).isEqualTo(ENVELOPE);
+  }
+
+  @Test
   void completeStoresTheEnvelopeOnceForTheCurrentToken() {
     Claim claim = store.claim(prompt("complete me"), terms("owner-a", t0));
     Fence fence = claim.lease().orElseThrow();

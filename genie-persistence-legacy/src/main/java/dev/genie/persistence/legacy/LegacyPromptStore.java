@@ -196,6 +196,11 @@ public final class LegacyPromptStore implements PromptStore {
   }
 
   @Override
+  public Optional<StoredPrompt> findByKey(String promptKey) {
+    return locked(() -> index.byKey(promptKey).flatMap(prompt -> index.byPromptId(prompt.id())));
+  }
+
+  @Override
   public PromptPage list(int limit, Optional<PageCursor> after) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);

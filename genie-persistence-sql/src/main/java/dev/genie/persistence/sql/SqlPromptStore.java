@@ -460,6 +460,20 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   @Override
+  public Optional<StoredPrompt> findByKey(String promptKey) {
+    Optional<StoredPrompt> known = completed.get(promptKey);
+    if (known.isPresent()) {
+      return known;
+    }
+    Optional<StoredPrompt> state =
+        Optional.ofNullable(
+                inSession("read prompt " + promptKey, mapper -> mapper.findByKey(promptKey)))
+            .map(PromptRow::toStoredPrompt);
+    state.ifPresent(completed::remember);
+    return state;
+  }
+
+  @Override
   public PromptPage list(int limit, Optional<PageCursor> after) {
     return list(null, limit, after);
   }
