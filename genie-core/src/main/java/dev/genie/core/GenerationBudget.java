@@ -3,9 +3,8 @@ package dev.genie.core;
 import dev.genie.core.generate.Usage;
 
 /**
- * What a caller may spend on generations: asked before each request claims a prompt and before each
- * generation started on the caller's behalf, and told what it used. Answers from stored results
- * cost nothing.
+ * What a caller may spend on generations: asked once per request, before it claims a prompt, and
+ * told what a generation started for it used. Answers from stored results cost nothing.
  */
 public interface GenerationBudget {
   /** No limit, nothing recorded. */
@@ -19,11 +18,11 @@ public interface GenerationBudget {
       };
 
   /**
-   * Called before this caller's request claims a prompt, and again before a generation starts for
-   * it.
+   * Called before this caller's request claims a prompt. A budget spent between this call and the
+   * generation lets that one generation through, charged as usual.
    *
-   * @throws GenieException to refuse it: the request then claims nothing and is answered only from
-   *     a stored or pending result; a lease claimed already is released for another caller
+   * @throws GenieException to refuse: the request then claims nothing and is answered only from a
+   *     stored result or one another caller is generating
    */
   void beforeGeneration();
 

@@ -187,6 +187,8 @@ public final class Orchestrator implements AutoCloseable {
     Duration wait =
         maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
+    // Asked once, before the claim: a lease claimed and then refused would be released with its
+    // result pending, for the next sweep to generate charged to nobody.
     try {
       budget.beforeGeneration();
     } catch (RuntimeException refused) {
@@ -298,13 +300,6 @@ public final class Orchestrator implements AutoCloseable {
    */
   private CompletableFuture<Answer> generateWithin(
       Claim claim, boolean created, long deadline, GenerationBudget budget) {
-    try {
-      budget.beforeGeneration();
-    } catch (RuntimeException refused) {
-      // Not an attempt: released, so that a caller with budget left may generate at once.
-      runs.release(claim.lease().orElseThrow());
-      throw refused;
-    }
     if (!generator.blocks()) {
       Optional<StoredPrompt> done = runs.generate(claim, budget);
       if (done.isPresent()) {
