@@ -452,23 +452,19 @@ public final class SqlPromptStore implements PromptStore {
     if (promptId == null || !UUID_TEXT.matcher(promptId).matches()) {
       return Optional.empty();
     }
-    Optional<StoredPrompt> state =
-        Optional.ofNullable(inSession("read prompt " + promptId, m -> m.find(promptId)))
-            .map(PromptRow::toStoredPrompt);
-    state.ifPresent(completed::remember);
-    return state;
+    return read(promptId, mapper -> mapper.find(promptId));
   }
 
   @Override
   public Optional<StoredPrompt> findByKey(String promptKey) {
     Optional<StoredPrompt> known = completed.get(promptKey);
-    if (known.isPresent()) {
-      return known;
-    }
+    return known.isPresent() ? known : read(promptKey, mapper -> mapper.findByKey(promptKey));
+  }
+
+  /** One prompt read by {@code query}, remembered when it is completed. */
+  private Optional<StoredPrompt> read(String name, Function<PromptMapper, PromptRow> query) {
     Optional<StoredPrompt> state =
-        Optional.ofNullable(
-                inSession("read prompt " + promptKey, mapper -> mapper.findByKey(promptKey)))
-            .map(PromptRow::toStoredPrompt);
+        Optional.ofNullable(inSession("read prompt " + name, query)).map(PromptRow::toStoredPrompt);
     state.ifPresent(completed::remember);
     return state;
   }
