@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * event. Logback's AsyncAppender wakes its thread for almost every event under load: for a line per
  * request that is a futex call and two context switches per request, a noticeable share of the CPU
  * a new prompt costs Genie. A full queue drops events rather than blocks, and says so once per
- * batch; a stop delivers what is queued.
+ * batch, unless it is told to wait ({@link #setWaitWhenFull}); a stop delivers what is queued.
  */
 public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {
@@ -27,6 +27,7 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   private final AtomicLong dropped = new AtomicLong();
   private int queueSize = 8192;
   private int flushMillis = 20;
+  private boolean waitWhenFull;
   private BlockingQueue<ILoggingEvent> queue;
   private Thread worker;
 
@@ -36,6 +37,15 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
 
   public void setFlushMillis(int flushMillis) {
     this.flushMillis = flushMillis;
+  }
+
+  /** Whether a caller that finds the queue full waits for room rather than drop its event. */
+  public void setWaitWhenFull(boolean waitWhenFull) {
+    this.waitWhenFull = waitWhenFull;
+  }
+
+  boolean waitsWhenFull() {
+    return waitWhenFull;
   }
 
   @Override
@@ -69,9 +79,25 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   @Override
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing();
-    if (!queue.offer(event)) {
+    if (!queue.offer(event) && !(waitWhenFull && waitedFor(event))) {
       dropped.incrementAndGet();
     }
+  }
+
+  /**
+   * Waits for room for {@code event}; false once this appender stops or the caller is interrupted.
+   */
+  private boolean waitedFor(ILoggingEvent event) {
+    try {
+      while (isStarted()) {
+        if (queue.offer(event, flushMillis, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   private void deliver() {

@@ -37,6 +37,9 @@ import java.util.function.Supplier;
  *   <li>the console, and {@code genie.log} in {@code GENIE_LOG_DIR} (kept two weeks within 1 GB);
  *   <li>request lines ({@code dev.genie.http.access}) to both, through a {@link
  *       BatchedAsyncAppender}, dropped rather than block when its queue is full;
+ *   <li>audit lines ({@code dev.genie.http.audit}) to both through another, which waits when full:
+ *       no request thread writes to the console or a file, and no audit line is lost;
+ *   <li>each line formatted once for both ({@link SharedEncoder});
  *   <li>statements ({@code dev.genie.sql}, with {@code GENIE_LOG_SQL=1}) to {@code sql.log} only,
  *       opened at the first statement, through an asynchronous appender that waits when full;
  *   <li>libraries at WARN;
@@ -83,19 +86,16 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     Map<String, Supplier<DynamicConverter<?>>> rules = new HashMap<>();
     rules.put("keyedMsg", KeyedMessageConverter::new);
     context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
-    Appender<ILoggingEvent> console = console(context);
-    Appender<ILoggingEvent> file = rollingFile(context, "FILE", directory, "genie", PATTERN, 14);
+    PatternLayoutEncoder lines = encoder(context, new SharedEncoder(), PATTERN);
+    Appender<ILoggingEvent> console = console(context, lines);
+    Appender<ILoggingEvent> file = rollingFile(context, "FILE", directory, "genie", lines, 14);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(console);
     root.addAppender(file);
 
-    BatchedAsyncAppender access = new BatchedAsyncAppender();
-    access.setQueueSize(8192);
-    access.setFlushMillis(20);
-    access.addAppender(console);
-    access.addAppender(file);
-    only(context, "dev.genie.http.access", start(context, "ACCESS", access));
+    only(context, "dev.genie.http.access", batched(context, "ACCESS", false, console, file));
+    only(context, "dev.genie.http.audit", batched(context, "AUDIT", true, console, file));
 
     only(context, "dev.genie.sql", sql(context, directory));
 
@@ -110,10 +110,28 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         || loader.getResource(ContextInitializer.AUTOCONFIG_FILE) != null;
   }
 
-  private static Appender<ILoggingEvent> console(LoggerContext context) {
+  private static Appender<ILoggingEvent> console(
+      LoggerContext context, PatternLayoutEncoder encoder) {
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setEncoder(encoder(context, PATTERN));
+    console.setEncoder(encoder);
     return start(context, "CONSOLE", console);
+  }
+
+  /** Request-rate lines reach {@code targets} from one thread, in batches every 20 ms. */
+  @SafeVarargs
+  private static Appender<ILoggingEvent> batched(
+      LoggerContext context,
+      String name,
+      boolean waitWhenFull,
+      Appender<ILoggingEvent>... targets) {
+    BatchedAsyncAppender batched = new BatchedAsyncAppender();
+    batched.setQueueSize(8192);
+    batched.setFlushMillis(20);
+    batched.setWaitWhenFull(waitWhenFull);
+    for (Appender<ILoggingEvent> target : targets) {
+      batched.addAppender(target);
+    }
+    return start(context, name, batched);
   }
 
   private static Appender<ILoggingEvent> rollingFile(
@@ -121,7 +139,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
       String name,
       String directory,
       String baseName,
-      String pattern,
+      PatternLayoutEncoder encoder,
       int maxHistoryDays) {
     RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
     file.setContext(context);
@@ -135,7 +153,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     rolling.setTotalSizeCap(TOTAL_SIZE_CAP);
     rolling.start();
     file.setRollingPolicy(rolling);
-    file.setEncoder(encoder(context, pattern));
+    file.setEncoder(encoder);
     return start(context, name, file);
   }
 
@@ -146,7 +164,14 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
   private static Appender<ILoggingEvent> sql(LoggerContext context, String directory) {
     OpenedOnFirstEvent file =
         new OpenedOnFirstEvent(
-            () -> rollingFile(context, "SQL_FILE", directory, "sql", SQL_PATTERN, 3));
+            () ->
+                rollingFile(
+                    context,
+                    "SQL_FILE",
+                    directory,
+                    "sql",
+                    encoder(context, new PatternLayoutEncoder(), SQL_PATTERN),
+                    3));
     AsyncAppender async = new AsyncAppender();
     async.setContext(context); // before addAppender, which reports to it
     async.setQueueSize(8192);
@@ -162,8 +187,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     logger.addAppender(appender);
   }
 
-  private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+  private static PatternLayoutEncoder encoder(
+      LoggerContext context, PatternLayoutEncoder encoder, String pattern) {
     encoder.setContext(context);
     encoder.setPattern(pattern);
     encoder.start();

@@ -90,13 +90,56 @@ class BatchedAsyncAppenderTest {
     assertThat(warnings).contains("3 events dropped by appender batched: its queue was full");
   }
 
+  @Test
+  void toldToWaitAFullQueueHoldsTheCallerUntilThereIsRoomAndLosesNothing() throws Exception {
+    Blocking blocking = started(new Blocking());
+    BatchedAsyncAppender batched = batched(2, true, blocking);
+    logger.info("taken by the delivering thread");
+    assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CountDownLatch logged = new CountDownLatch(1);
+    Thread caller =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 5; i++) {
+                logger.info("waits for room {}", i);
+              }
+              logged.countDown();
+            });
+    caller.start();
+    assertThat(logged.await(200, TimeUnit.MILLISECONDS))
+        .as("two fit in the queue, the third waits")
+        .isFalse();
+    blocking.release.countDown();
+    assertThat(logged.await(10, TimeUnit.SECONDS)).isTrue();
+    batched.stop();
+
+    assertThat(blocking.messages)
+        .containsExactly(
+            "taken by the delivering thread",
+            "waits for room 0",
+            "waits for room 1",
+            "waits for room 2",
+            "waits for room 3",
+            "waits for room 4");
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .noneMatch(status -> status.getLevel() == Status.WARN);
+  }
+
   @SafeVarargs
   private BatchedAsyncAppender batched(int queueSize, AppenderBase<ILoggingEvent>... targets) {
+    return batched(queueSize, false, targets);
+  }
+
+  @SafeVarargs
+  private BatchedAsyncAppender batched(
+      int queueSize, boolean waitWhenFull, AppenderBase<ILoggingEvent>... targets) {
     BatchedAsyncAppender batched = new BatchedAsyncAppender();
     batched.setContext(context);
     batched.setName("batched");
     batched.setQueueSize(queueSize);
     batched.setFlushMillis(5);
+    batched.setWaitWhenFull(waitWhenFull);
     for (AppenderBase<ILoggingEvent> target : targets) {
       batched.addAppender(target);
     }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +33,13 @@ class LogConfigurationTest {
     context.getLogger("org.apache.ibatis.any").info("library chatter");
     context.getLogger("com.zaxxer.hikari.any").warn("pool warning");
     context.getLogger("dev.genie.http.access").info("POST /prompts 201 3ms");
+    context.getLogger("dev.genie.http.audit").info("audit outcome=201 cache=miss");
     assertThat(logs.resolve("sql.log")).as("opened at the first statement only").doesNotExist();
     context.getLogger("dev.genie.sql").info("PromptMapper.claim 1.00 ms rows=1");
     // Request lines reach the file in the next batch; stopping the context first would stop the
     // file's appender before the batch (the server's shutdown hook waits for it).
     awaitLine(logs.resolve("genie.log"), "POST /prompts 201 3ms");
+    awaitLine(logs.resolve("genie.log"), "audit outcome=201");
     context.stop(); // delivers what the statements' asynchronous appender holds
 
     assertThat(logs.resolve("genie.log"))
@@ -45,11 +48,28 @@ class LogConfigurationTest {
         .contains("pool warning")
         .doesNotContain("library chatter")
         .doesNotContain("PromptMapper.claim")
-        .containsOnlyOnce("POST /prompts 201 3ms");
+        .containsOnlyOnce("POST /prompts 201 3ms")
+        .containsOnlyOnce("audit outcome=201 cache=miss");
     assertThat(logs.resolve("sql.log"))
         .content()
         .contains("[main] PromptMapper.claim 1.00 ms rows=1")
         .doesNotContain("Genie serving");
+  }
+
+  @Test
+  void requestAndAuditLinesAreWrittenByTheirOwnThreadsAndOnlyAuditLinesWaitForRoom() {
+    LoggerContext context = configured();
+
+    for (String logger : List.of("dev.genie.http.access", "dev.genie.http.audit")) {
+      assertThat(context.getLogger(logger).isAdditive()).as(logger).isFalse();
+    }
+    assertThat(context.getLogger("dev.genie.http.access").getAppender("ACCESS"))
+        .isInstanceOfSatisfying(
+            BatchedAsyncAppender.class, access -> assertThat(access.waitsWhenFull()).isFalse());
+    assertThat(context.getLogger("dev.genie.http.audit").getAppender("AUDIT"))
+        .isInstanceOfSatisfying(
+            BatchedAsyncAppender.class, audit -> assertThat(audit.waitsWhenFull()).isTrue());
+    context.stop();
   }
 
   @Test
