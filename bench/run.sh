@@ -207,6 +207,14 @@ inside_p99() {
     sort -n | awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < 1) i = 1; print (NR ? v[i] : "-")}'
 }
 
+# per_second OFFSET: how many POSTs Genie's access log has in each clock second past byte OFFSET of
+# its log (the first and the last second partly)
+per_second() {
+  pause 0.1
+  tail -c +"$(($1 + 1))" "$OUT/genie.log" |
+    awk '/ dev\.genie\.http\.access - POST / {s = substr($1, 1, 19); if (s != last) {if (n) printf "%d ", n; n = 0; last = s} n++} END {print n}'
+}
+
 # wrk_phase NAME MODE CONNECTIONS SECONDS [ROUND]: with ROUND (round1, ...), a line in rounds.tsv
 wrk_phase() {
   local name="$1" mode="$2" c="$3" seconds="$4" round="${5:-}" threads line out logged
@@ -334,7 +342,9 @@ batch_delta() {
 first_c="${connections%% *}"
 # What a fresh instance gives in its first seconds, before any warm-up: new prompts from the moment
 # /health turned green.
+cold_from=$(stat -c %s "$OUT/genie.log")
 wrk_phase cold new "$first_c" "$cold_seconds" first
+say "cold: new prompts answered in each second: $(per_second "$cold_from")"
 say "warming up: new prompts and the same prompt until the JIT settles (${warmup} to ${warmup_max} s), then the floor"
 warm_up "$first_c"
 say "warmed up for $WARMUP_SECONDS s; JIT settled: $WARMUP_SETTLED; total JIT compilation $(jit_seconds) s"
