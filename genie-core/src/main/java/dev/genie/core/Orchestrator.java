@@ -187,12 +187,17 @@ public final class Orchestrator implements AutoCloseable {
     Duration wait =
         maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
-    // Asked once, before the claim: a lease claimed and then refused would be released with its
-    // result pending, for the next sweep to generate charged to nobody.
-    try {
+    if (budget.mayRefuse()) {
+      // A stored answer needs no budget, so it is looked for first: a hit costs no read of what the
+      // caller has spent. The budget is asked once, before the claim: a lease claimed and then
+      // refused would be released with its result pending, for the next sweep to generate charged
+      // to nobody.
+      Optional<CompletableFuture<Answer>> stored = answerFromStored(prompt, deadline);
+      if (stored.isPresent()) {
+        listener.claimLost(); // found, as a claim would have
+        return stored.get();
+      }
       budget.beforeGeneration();
-    } catch (RuntimeException refused) {
-      return answerWithoutClaiming(prompt, deadline, refused);
     }
     Claim claim = store.claim(prompt, terms(now()));
     if (claim.lease().isPresent()) {
@@ -209,19 +214,23 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /**
-   * For a caller whose budget refuses a generation: the stored answer, or the one another caller is
-   * generating, else the refusal. Nothing is claimed: a pending result left behind would be
-   * finished by the next sweep, a generation charged to nobody.
+   * The answer that needs no generation of this caller's: the stored result, or the one another
+   * caller is generating; none for a prompt not stored, or failed, which takes a generation.
+   * Nothing is claimed.
    */
-  private CompletableFuture<Answer> answerWithoutClaiming(
-      NewPrompt prompt, long deadline, RuntimeException refused) {
-    StoredPrompt state = store.findByKey(prompt.key()).orElseThrow(() -> refused);
-    return switch (state.result().status()) {
-      case COMPLETED ->
-          CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, state, Cache.HIT));
-      case PENDING -> awaitSettled(state, false, deadline);
-      case FAILED -> throw refused; // answering it would take another generation
-    };
+  private Optional<CompletableFuture<Answer>> answerFromStored(NewPrompt prompt, long deadline) {
+    return store
+        .findByKey(prompt.key())
+        .flatMap(
+            state ->
+                switch (state.result().status()) {
+                  case COMPLETED ->
+                      Optional.of(
+                          CompletableFuture.completedFuture(
+                              new Answer(Outcome.EXISTING, state, Cache.HIT)));
+                  case PENDING -> Optional.of(awaitSettled(state, false, deadline));
+                  case FAILED -> Optional.empty();
+                });
   }
 
   /** The profile every prompt of this orchestrator is keyed and generated under. */

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,6 +125,35 @@ class OrchestratorTest {
     // nothing pending is left for a sweep to generate unbilled; the next caller with budget does
     assertThat(genie.list(10, Optional.empty()).items()).hasSize(1);
     assertThat(genie.submit("another poem").cache()).isEqualTo(Cache.MISS);
+    assertThat(generator.calls).hasValue(2);
+  }
+
+  @Test
+  void aBudgetThatMayRefuseIsAskedOnlyWhenNothingStoredAnswers() {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED, Step.SUCCEED);
+    Orchestrator genie = orchestrator(generator, settings().build());
+    AtomicInteger asked = new AtomicInteger();
+    GenerationBudget counted =
+        new GenerationBudget() {
+          @Override
+          public void beforeGeneration() {
+            asked.incrementAndGet();
+          }
+
+          @Override
+          public void spent(dev.genie.core.generate.Usage usage) {}
+        };
+
+    assertThat(genie.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", counted).cache())
+        .isEqualTo(Cache.MISS);
+    assertThat(asked).hasValue(1);
+    assertThat(genie.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", counted).cache())
+        .isEqualTo(Cache.HIT);
+    assertThat(asked).as("a hit reads no budget").hasValue(1);
+    assertThat(listener.events).containsSubsequence("claimWon", "claimLost");
+    assertThat(genie.submit(ApiKey.DEFAULT_NAMESPACE, "another poem", counted).cache())
+        .isEqualTo(Cache.MISS);
+    assertThat(asked).hasValue(2);
     assertThat(generator.calls).hasValue(2);
   }
 

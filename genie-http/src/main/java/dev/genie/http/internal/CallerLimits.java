@@ -76,10 +76,12 @@ public final class CallerLimits {
   public GenerationBudget budget(ApiKey key) {
     return new GenerationBudget() {
       @Override
+      public boolean mayRefuse() {
+        return key.dailyTokens() > 0;
+      }
+
+      @Override
       public void beforeGeneration() {
-        if (key.dailyTokens() == 0) {
-          return;
-        }
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         long spent = store.spent(key.name(), today);
         if (spent >= key.dailyTokens()) {
