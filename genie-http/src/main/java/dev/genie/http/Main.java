@@ -1,6 +1,7 @@
 package dev.genie.http;
 
 import dev.genie.http.cli.GenieCli;
+import dev.genie.http.logging.LogConfiguration;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -12,6 +13,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("keys")) {
+      LogConfiguration.consoleToStandardError(); // standard output is the command's answer
+    }
     GenieCli cli = new GenieCli(System.getenv(), System.out, System.err, Main::stopOnSignals);
     int status = cli.execute(args);
     if (status != 0 || !cli.serving()) {

@@ -93,6 +93,27 @@ class CliIT {
   }
 
   @Test
+  void keysCreatePrintsTheKeyAloneOnTheLastLineOfStandardOutput(PostgresServer postgres)
+      throws Exception {
+    TestDatabase database = postgres.freshDatabase();
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", database.databaseUrl());
+    run(env, "migrate");
+
+    Run created = run(env, "keys", "create", "--name", "scripted", "--daily-tokens", "1000");
+
+    assertThat(created.status()).as(created.stderr()).isZero();
+    assertThat(created.stdout().lines().toList())
+        .as("the pool's logs go to standard error")
+        .hasSize(2)
+        .last()
+        .asString()
+        .matches("genie_[A-Za-z0-9_-]{43}");
+    assertThat(database.number("SELECT count(*) FROM genie_api_keys WHERE name = 'scripted'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void checkRefusesAnUnmigratedSchemaAndLeavesTheDatabaseAlone(PostgresServer postgres)
       throws Exception {
     TestDatabase database = postgres.freshDatabase();

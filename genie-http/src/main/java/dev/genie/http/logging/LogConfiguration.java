@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's logging, built in code: interpreting an XML configuration is a noticeable part of
@@ -100,6 +101,22 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     only(context, "dev.genie.sql", sql(context, directory));
 
     LIBRARIES.forEach(library -> context.getLogger(library).setLevel(Level.WARN));
+  }
+
+  /**
+   * Sends the console's lines to standard error, for a command whose standard output is its answer:
+   * {@code keys create} prints the key alone on its last line, which a pool's closing warning would
+   * otherwise follow. Nothing changes under a configuration file.
+   */
+  public static void consoleToStandardError() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+        && context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE")
+            instanceof ConsoleAppender<ILoggingEvent> console
+        && !configurationFileGiven()) {
+      console.stop();
+      console.setTarget("System.err");
+      console.start();
+    }
   }
 
   /** As Logback looks for one: the system property, then the class path. */
