@@ -58,8 +58,7 @@ class CliIT {
   void migrateAppliesTheSchemaOnceAndCheckThenPassesWithoutServing(PostgresServer postgres)
       throws Exception {
     TestDatabase database = postgres.freshDatabase();
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", database.databaseUrl());
+    Map<String, String> env = databaseEnv(database);
 
     Run migrated = run(env, "migrate");
     Run again = run(env, "migrate");
@@ -96,8 +95,7 @@ class CliIT {
   void keysCreatePrintsTheKeyAloneOnTheLastLineOfStandardOutput(PostgresServer postgres)
       throws Exception {
     TestDatabase database = postgres.freshDatabase();
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", database.databaseUrl());
+    Map<String, String> env = databaseEnv(database);
     run(env, "migrate");
 
     Run created = run(env, "keys", "create", "--name", "scripted", "--daily-tokens", "1000");
@@ -117,8 +115,7 @@ class CliIT {
   void checkRefusesAnUnmigratedSchemaAndLeavesTheDatabaseAlone(PostgresServer postgres)
       throws Exception {
     TestDatabase database = postgres.freshDatabase();
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", database.databaseUrl());
+    Map<String, String> env = databaseEnv(database);
     env.put("GENIE_REQUIRE_DB", "1");
     env.put("GENIE_MIGRATE", "validate");
 
@@ -154,8 +151,7 @@ class CliIT {
       throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Path logs = workDir.resolve("var-log");
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", database.databaseUrl());
+    Map<String, String> env = databaseEnv(database);
     env.put("GENIE_REQUIRE_DB", "1");
     env.put("GENIE_PORT", "0");
     env.put("GENIE_LOG_DIR", logs.toString());
@@ -226,8 +222,7 @@ class CliIT {
   void withoutGenieLogSqlThereIsNoSqlLog(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Path logs = workDir.resolve("quiet");
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", database.databaseUrl());
+    Map<String, String> env = databaseEnv(database);
     env.put("GENIE_PORT", "0");
     env.put("GENIE_LOG_DIR", logs.toString());
 
@@ -252,6 +247,13 @@ class CliIT {
       int status = genie.awaitExit(PATIENCE);
       return new Run(status, genie.stdout(), genie.stderr(), directory);
     }
+  }
+
+  /** An environment that names {@code database}, for the test to add to. */
+  private static Map<String, String> databaseEnv(TestDatabase database) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", database.databaseUrl());
+    return env;
   }
 
   private static Run refused(Run run) {
