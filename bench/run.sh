@@ -197,22 +197,26 @@ cores=$(nproc)
 printf 'phase\tconnections\tclients\trequests\tseconds\trps\tp50_ms\tp99_ms\terrors\n' >"$OUT/rounds.tsv"
 run_id="$stamp"
 
-# inside_p99 OFFSET: the p99, in whole ms, of the times Genie's access log gives the POSTs it logged
-# past byte OFFSET of its log: from its first handler to the last byte of the answer, so that a
-# round's p99 as wrk saw it can be told apart from the part spent inside Genie.
+# posts_logged OFFSET: the access log's POST lines in Genie's log past byte OFFSET, once the access
+# log has written its last batch (every 20 ms)
+posts_logged() {
+  pause 0.1
+  tail -c +"$(($1 + 1))" "$OUT/genie.log" | grep ' dev\.genie\.http\.access - POST ' || true
+}
+
+# inside_p99 OFFSET: the p99, in whole ms, of the times the access log gives the POSTs logged past
+# OFFSET: from Genie's first handler to the last byte of the answer, so that a round's p99 as wrk
+# saw it can be told apart from the part spent inside Genie.
 inside_p99() {
-  pause 0.1 # the access log writes its lines every 20 ms
-  tail -c +"$(($1 + 1))" "$OUT/genie.log" |
-    awk '/ dev\.genie\.http\.access - POST / && match($0, / [0-9]+ms id=/) {print substr($0, RSTART + 1, RLENGTH - 7)}' |
+  posts_logged "$1" | awk 'match($0, / [0-9]+ms id=/) {print substr($0, RSTART + 1, RLENGTH - 7)}' |
     sort -n | awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < 1) i = 1; print (NR ? v[i] : "-")}'
 }
 
-# per_second OFFSET: how many POSTs Genie's access log has in each clock second past byte OFFSET of
-# its log (the first and the last second partly)
+# per_second OFFSET: how many POSTs were logged past OFFSET in each clock second (the first and the
+# last second partly)
 per_second() {
-  pause 0.1
-  tail -c +"$(($1 + 1))" "$OUT/genie.log" |
-    awk '/ dev\.genie\.http\.access - POST / {s = substr($1, 1, 19); if (s != last) {if (n) printf "%d ", n; n = 0; last = s} n++} END {print n}'
+  posts_logged "$1" |
+    awk '{s = substr($1, 1, 19); if (s != last) {if (n) printf "%d ", n; n = 0; last = s} n++} END {print n}'
 }
 
 # wrk_phase NAME MODE CONNECTIONS SECONDS [ROUND]: with ROUND (round1, ...), a line in rounds.tsv
