@@ -1,4 +1,6 @@
 import dev.genie.persistence.sql.DatabaseUrl;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -8,22 +10,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 
-/** A database of this test's own on the server at DATABASE_URL, dropped on close. */
+/**
+ * A database of this test's own on the server at DATABASE_URL, else on an embedded PostgreSQL
+ * started for it; dropped (and the embedded server stopped) on close.
+ */
 final class ConsumerDatabase implements AutoCloseable {
   private final DatabaseUrl server;
   private final DatabaseUrl database;
+  private final EmbeddedPostgres embedded;
 
-  private ConsumerDatabase(DatabaseUrl server, DatabaseUrl database) {
+  private ConsumerDatabase(DatabaseUrl server, DatabaseUrl database, EmbeddedPostgres embedded) {
     this.server = server;
     this.database = database;
+    this.embedded = embedded;
   }
 
-  static ConsumerDatabase create() throws SQLException {
+  static ConsumerDatabase create() throws SQLException, IOException {
     String url = System.getenv("DATABASE_URL");
+    EmbeddedPostgres embedded = null;
     if (url == null || url.isBlank()) {
-      throw new IllegalStateException(
-          "set DATABASE_URL=postgres://user:password@127.0.0.1:5432/postgres: this test creates"
-              + " a database on that server and drops it afterwards");
+      embedded = EmbeddedPostgres.start();
+      url = "postgres://postgres@127.0.0.1:" + embedded.getPort() + "/postgres";
     }
     DatabaseUrl server = DatabaseUrl.parse(url);
     byte[] suffix = new byte[6];
@@ -33,7 +40,7 @@ final class ConsumerDatabase implements AutoCloseable {
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + database.database());
     }
-    return new ConsumerDatabase(server, database);
+    return new ConsumerDatabase(server, database, embedded);
   }
 
   /** The database's URL as a service is given it: JDBC, with its credentials as parameters. */
@@ -58,10 +65,14 @@ final class ConsumerDatabase implements AutoCloseable {
   }
 
   @Override
-  public void close() throws SQLException {
+  public void close() throws SQLException, IOException {
     try (Connection connection = connect(server);
         Statement statement = connection.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + database.database() + " WITH (FORCE)");
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
     }
   }
 }

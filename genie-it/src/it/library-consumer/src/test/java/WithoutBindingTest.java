@@ -7,14 +7,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The example with no SLF4J provider on the class path: SLF4J says so once, and the library
- * (Flyway included) prints nothing else.
+ * (Flyway included) prints nothing else. The test's database is made inside the capture: an
+ * embedded PostgreSQL logs through SLF4J too, and SLF4J's notice comes with its first use.
  */
 class WithoutBindingTest {
   @Test
   void printsOnlySlf4jsOwnNotice() throws Exception {
-    try (ConsumerDatabase database = ConsumerDatabase.create()) {
-      Console run = Console.capture(() -> PoemService.main(new String[] {database.url()}));
-
+    ConsumerDatabase[] database = new ConsumerDatabase[1];
+    Console run =
+        Console.capture(
+            () -> {
+              database[0] = ConsumerDatabase.create();
+              PoemService.main(new String[] {database[0].url()});
+            });
+    try (ConsumerDatabase created = database[0]) {
       assertTrue(run.envelope("CREATED").startsWith("{\"version\":1,"));
       assertEquals(1, run.out().size(), "only the answer on the standard output: " + run.out());
       List<String> err = run.err();

@@ -18,20 +18,16 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The PostgreSQL server of one test run: from DATABASE_URL, else a Testcontainers container. It
- * creates a database per run ({@link #database()}) and on demand ({@link #freshDatabase()}), and
- * drops them all on {@link #close()}. Use it through {@link PostgresExtension}.
+ * The PostgreSQL server of one test run: from DATABASE_URL, else a Testcontainers container when
+ * Docker runs, else an {@link EmbeddedCluster} of the run's own. It creates a database per run
+ * ({@link #database()}) and on demand ({@link #freshDatabase()}), and drops them all on {@link
+ * #close()}. Use it through {@link PostgresExtension}.
  */
 public final class PostgresServer implements AutoCloseable {
   static final String IMAGE = "postgres:16";
 
   /** A zone far from UTC with a 45-minute offset and daylight saving, so time-zone bugs show. */
   static final String TIME_ZONE = "Pacific/Chatham";
-
-  private static final String HOW_TO_GET_ONE =
-      "set DATABASE_URL=postgres://user:pass@127.0.0.1:5432/postgres to use a running PostgreSQL,"
-          + " or start Docker so that Testcontainers can run "
-          + IMAGE;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -74,10 +70,8 @@ public final class PostgresServer implements AutoCloseable {
       return open(admin, "DATABASE_URL", null);
     }
     if (!docker.getAsBoolean()) {
-      throw new IllegalStateException(
-          "The integration suite needs PostgreSQL and found none: DATABASE_URL is not set and"
-              + " Docker is not available; "
-              + HOW_TO_GET_ONE);
+      EmbeddedCluster cluster = EmbeddedCluster.start("run");
+      return open(new TestDatabase(cluster.adminUrl()), "the suite's embedded PostgreSQL", cluster);
     }
     PostgreSQLContainer container = new PostgreSQLContainer(DockerImageName.parse(IMAGE));
     try {
@@ -104,6 +98,14 @@ public final class PostgresServer implements AutoCloseable {
                     + "&password="
                     + URLEncoder.encode(container.getPassword(), StandardCharsets.UTF_8)));
     return open(admin, "Testcontainers " + IMAGE, container);
+  }
+
+  /**
+   * The server of a cluster the caller started and stops, for a test that must own its server (to
+   * restart it); its databases are dropped on {@link #close()}, the cluster is left running.
+   */
+  public static PostgresServer on(EmbeddedCluster cluster) {
+    return open(new TestDatabase(cluster.adminUrl()), cluster.toString(), null);
   }
 
   private static PostgresServer open(TestDatabase admin, String origin, AutoCloseable container) {
@@ -220,7 +222,7 @@ public final class PostgresServer implements AutoCloseable {
     return budget;
   }
 
-  /** Drops every database this server created, then stops the container if there is one. */
+  /** Drops every database this server created, then stops the container or cluster, if any. */
   @Override
   public void close() {
     List<String> toDrop;
@@ -252,7 +254,7 @@ public final class PostgresServer implements AutoCloseable {
       try {
         container.close();
       } catch (Exception e) {
-        failure = addFailure(failure, "Cannot stop the " + IMAGE + " container: " + e, e);
+        failure = addFailure(failure, "Cannot stop " + origin + ": " + e, e);
       }
     }
     if (failure != null) {

@@ -1,20 +1,38 @@
 package dev.genie.it.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Where the suite's PostgreSQL comes from, and the refusals that keep it safe and loud. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PostgresServerTest {
 
   @Test
-  void withNeitherDatabaseUrlNorDockerTheSuiteFailsSayingHowToProvideOne() {
-    assertThatThrownBy(() -> PostgresServer.start(Map.of(), () -> false))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("DATABASE_URL is not set and Docker is not available")
-        .hasMessageContaining("set DATABASE_URL=postgres://")
-        .hasMessageContaining("start Docker so that Testcontainers can run postgres:16");
+  void withNeitherDatabaseUrlNorDockerTheSuiteStartsItsOwnPostgres() throws Exception {
+    TestDatabase database;
+    try (PostgresServer server = PostgresServer.start(Map.of(), () -> false)) {
+      database = server.database();
+
+      assertThat(server.toString())
+          .contains("from the suite's embedded PostgreSQL at postgres://postgres@127.0.0.1:");
+      assertThat(database.number("select current_setting('server_version_num')::int"))
+          .isGreaterThanOrEqualTo(160000);
+      assertThat(
+              database.number(
+                  "select count(*) from pg_settings where name ="
+                      + " 'synchronous_commit' and setting = 'on'"))
+          .as("acknowledged commits survive a crash of the server")
+          .isEqualTo(1);
+    }
+    assertThatThrownBy(database::connect)
+        .as("the cluster is stopped with the run")
+        .isInstanceOf(SQLException.class);
   }
 
   @Test
