@@ -352,7 +352,7 @@ class CallersIT {
     seen.add(client(genie.get(0), key).get("/prompts").toString());
     genies.afterEach(null); // stopped: every line is written
     seen.addAll(ServerLog.lines());
-    Path sqlLog = Path.of(System.getProperty("genie.it.sqlLog", "target/genie-it-sql.log"));
+    Path sqlLog = Artifacts.sqlLog();
     if (Files.exists(sqlLog)) {
       seen.add(Files.readString(sqlLog));
     }

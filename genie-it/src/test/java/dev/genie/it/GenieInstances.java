@@ -42,7 +42,7 @@ final class GenieInstances implements AfterEachCallback {
     env.put("DATABASE_URL", database.databaseUrl());
     env.put("GENIE_REQUIRE_DB", "1");
     env.put("GENIE_DB_POOL_SIZE", Integer.toString(POOL_SIZE));
-    env.put("GENIE_LOG_SQL", "1"); // into target/genie-it-sql.log, kept when a test fails
+    env.put("GENIE_LOG_SQL", "1"); // into the test's sql.log, kept when a test fails
     env.putAll(settings);
     GenieServer server = start(env, generator, clock);
     GenieResponse health = new GenieClient(server.uri(), Duration.ofSeconds(10)).get("/health");

@@ -151,7 +151,10 @@ class PostgresRestartIT {
                 assertThat(e.isSuccess() || e.httpStatus() == 503)
                     .as("only 2xx or 503: " + e)
                     .isTrue());
-    assertThat(unavailable).as("503s during the outage (" + what + ")").isNotEmpty();
+    // The load crossed the outage: a 503 is allowed there, not required (a retry may bridge it).
+    assertThat(all)
+        .as("requests in flight during the " + what)
+        .anySatisfy(e -> assertThat(phase(e, restartStarted, restartEnded)).isEqualTo("during"));
     assertThat(unavailable)
         .allSatisfy(e -> assertThat(e.errorCode()).isEqualTo("STORAGE_UNAVAILABLE"));
     assertThat(acknowledged.missing()).isEmpty();

@@ -122,8 +122,7 @@ class WorkflowTest {
     assertThat(String.valueOf(map(step, "with").get("path")).lines().map(String::strip))
         .contains(
             "genie-it/" + slashes(Artifacts.baseDirectory()) + "/",
-            "genie-it/" + slashes(ServerLog.path()),
-            "genie-it/" + slashes(Artifacts.sqlLog()),
+            "genie-it/" + slashes(ServerLog.directory()) + "/",
             "logs/");
   }
 

@@ -56,17 +56,14 @@ public final class Artifacts implements TestWatcher, ParameterResolver {
     return this;
   }
 
-  /**
-   * Copies the in-process servers' log and SQL statement log on failure; their places are set in
-   * {@code logback-test.xml} ({@code -Dgenie.it.serverLog}, {@code -Dgenie.it.sqlLog}).
-   */
+  /** Copies the in-process servers' log and SQL statement log of the test on failure. */
   public Artifacts serverLogs() {
     return file(ServerLog.path()).file(sqlLog());
   }
 
-  /** The in-process servers' SQL statement log: {@code -Dgenie.it.sqlLog}, else its default. */
+  /** The in-process servers' SQL statement log of the running test ({@link LogPerTest}). */
   public static Path sqlLog() {
-    return Path.of(System.getProperty("genie.it.sqlLog", "target/genie-it-sql.log"));
+    return LogPerTest.current().resolve("sql.log");
   }
 
   /**

@@ -10,17 +10,23 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The log of the in-process servers ({@code -Dgenie.it.serverLog}), read back to tell why a request
- * failed: each failure is logged under its request id.
+ * The log of the in-process servers during the running test ({@link LogPerTest}), read back to tell
+ * why a request failed: each failure is logged under its request id.
  */
 public final class ServerLog {
   private ServerLog() {}
 
+  /** The running test's server log. */
   public static Path path() {
-    return Path.of(System.getProperty("genie.it.serverLog", "target/genie-it-server.log"));
+    return LogPerTest.current().resolve("server.log");
   }
 
-  /** Every line of the log so far. */
+  /** Where every test's logs are kept, one directory per test class and test. */
+  public static Path directory() {
+    return LogPerTest.DIRECTORY;
+  }
+
+  /** Every line the running test's servers logged so far. */
   public static List<String> lines() throws IOException {
     Path log = path();
     return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
