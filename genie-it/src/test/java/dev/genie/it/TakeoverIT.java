@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * INV-4 across instances: while the owner renews its lease nobody else generates; once it hangs and
  * the lease expires, exactly one other caller takes over; when the hung owner wakes, its renewal
- * finds the token moved on, it stops and reports {@code fenced_out}, and its late result is
- * rejected by the fencing token.
+ * finds the token moved on, it stops and reports {@code fenced_out}. (It stops before it completes,
+ * after the taker completed: {@link StaleCompletionIT} shows the token alone refusing a stale
+ * owner's completion.)
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TakeoverIT {
