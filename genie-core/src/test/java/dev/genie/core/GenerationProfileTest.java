@@ -11,8 +11,11 @@ import dev.genie.core.internal.EnvelopeJson;
 import dev.genie.persistence.PromptKey;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GenerationProfileTest {
 
   @Test

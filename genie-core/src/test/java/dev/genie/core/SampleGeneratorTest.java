@@ -8,8 +8,11 @@ import dev.genie.core.generate.SampleGenerator;
 import dev.genie.core.internal.EnvelopeJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SampleGeneratorTest {
   private final SampleGenerator generator = new SampleGenerator(Duration.ZERO);
 

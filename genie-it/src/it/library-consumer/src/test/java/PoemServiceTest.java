@@ -5,12 +5,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The library guide's example (docs/library.md), built against the installed artifacts and run as
  * written: with Logback as the binding and Flyway at WARN, it prints its answer and no Flyway line.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PoemServiceTest {
   @Test
   void answersFromItsDatabaseAndKeepsFlywayQuiet() throws Exception {

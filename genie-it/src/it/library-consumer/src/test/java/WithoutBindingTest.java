@@ -3,13 +3,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The example with no SLF4J provider on the class path: SLF4J says so once, and the library
  * (Flyway included) prints nothing else. The test's database is made inside the capture: an
  * embedded PostgreSQL logs through SLF4J too, and SLF4J's notice comes with its first use.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WithoutBindingTest {
   @Test
   void printsOnlySlf4jsOwnNotice() throws Exception {

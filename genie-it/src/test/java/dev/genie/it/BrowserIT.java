@@ -11,6 +11,7 @@ import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,7 +266,7 @@ class BrowserIT {
     send(page, prompt);
     awaitText("answer-status", "completed");
     awaitList(page, 1);
-    settle();
+    afterEarlierMarkupHadItsChance(page, "main");
 
     assertThat(sentinel(page)).as("window.__pwned on the page").isEqualTo("undefined");
     assertThat(text(page, "answer-pages"))
@@ -282,7 +283,7 @@ class BrowserIT {
 
     page.get(page.findElement(By.id("answer-preview")).getDomProperty("href"));
     browser.await("the preview", d -> d.findElements(By.cssSelector("section.page")).size() == 2);
-    settle();
+    afterEarlierMarkupHadItsChance(page, "body");
 
     assertThat(sentinel(page)).as("window.__pwned in the preview").isEqualTo("undefined");
     assertThat(page.findElement(By.tagName("h1")).getText()).isEqualTo(HostileGenerator.TITLE);
@@ -399,9 +400,28 @@ class BrowserIT {
                 "return typeof window.__pwned + (window.__pwned === undefined ? '' : ':' + window.__pwned)");
   }
 
-  /** Long enough for an image's error handler or an iframe's script to have run, were any there. */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(500);
+  /**
+   * Waits until the page has had its chance to run markup already in {@code container}: a broken
+   * image and an iframe appended after it, watched from this test's script (which no content policy
+   * stops), have fired their {@code error} and {@code load} events, which come after those of the
+   * images and frames before them. Then removes them again.
+   */
+  private void afterEarlierMarkupHadItsChance(WebDriver page, String container) throws IOException {
+    js(page)
+        .executeScript(
+            "const where = document.querySelector(arguments[0]);"
+                + " window.__canaries = 0;"
+                + " const image = document.createElement('img');"
+                + " image.addEventListener('error', () => window.__canaries++);"
+                + " const frame = document.createElement('iframe');"
+                + " frame.addEventListener('load', () => window.__canaries++);"
+                + " image.src = 'x'; frame.srcdoc = '<p>canary</p>';"
+                + " where.append(image, frame); window.__canaryNodes = [image, frame];",
+            container);
+    browser.await(
+        "the canaries' events",
+        d -> Long.valueOf(2).equals(js(d).executeScript("return window.__canaries")));
+    js(page).executeScript("window.__canaryNodes.forEach(node => node.remove())");
   }
 
   private static Path downloaded(Path directory, String name) {

@@ -8,6 +8,7 @@ import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
+import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.History;
 import dev.genie.it.support.Load;
 import dev.genie.it.support.PostgresExtension;
@@ -43,6 +44,14 @@ class DatabaseFaultsIT {
   @RegisterExtension final Artifacts artifacts = new Artifacts();
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final long CONNECTION_TIMEOUT_MS = 500;
+  private static final long LOCK_TIMEOUT_MS = 2000;
+
+  /**
+   * The documented bound on a 503 for a locked table: the wait for a connection, then the wait for
+   * the lock, plus a second for everything else on a busy machine.
+   */
+  private static final long QUICKLY_MS = CONNECTION_TIMEOUT_MS + LOCK_TIMEOUT_MS + 1000;
 
   @RegisterExtension final GenieInstances genies = new GenieInstances();
   private final History history = new History();
@@ -85,14 +94,16 @@ class DatabaseFaultsIT {
             CountingGenerator.sample(Duration.ZERO),
             Map.of(
                 "GENIE_DB_POOL_SIZE", "2",
-                "GENIE_DB_CONNECTION_TIMEOUT_MS", "500",
-                "GENIE_DB_LOCK_TIMEOUT_MS", "2000"));
+                "GENIE_DB_CONNECTION_TIMEOUT_MS", Long.toString(CONNECTION_TIMEOUT_MS),
+                "GENIE_DB_LOCK_TIMEOUT_MS", Long.toString(LOCK_TIMEOUT_MS)));
     GenieClient client = new GenieClient(genie.uri(), PATIENCE);
     int n = 12;
 
+    GenieResponse oneMore;
     try (Connection locker = database.connect()) {
       lock(locker);
       new Burst(n, PATIENCE).post(history, client, i -> "locked out " + i);
+      oneMore = client.post("locked out, one more");
       locker.rollback();
     }
     List<Exchange> whileLocked = history.exchanges();
@@ -121,7 +132,14 @@ class DatabaseFaultsIT {
               assertThat(e.httpStatus()).as(e.toString()).isEqualTo(503);
               assertThat(e.errorCode()).isEqualTo("STORAGE_UNAVAILABLE");
             });
+    // Quickly: within the wait for a connection and then for the lock, never the client's patience.
+    assertThat(whileLocked)
+        .allSatisfy(e -> assertThat(e.latencyMs()).as(e.toString()).isLessThan(QUICKLY_MS));
     assertThat(causes).containsOnlyKeys("pool timeout", "lock timeout");
+    assertThat(oneMore.status()).isEqualTo(503);
+    assertThat(oneMore.header("Retry-After"))
+        .as("STORAGE_UNAVAILABLE's Retry-After")
+        .isEqualTo("1");
     assertThat(statuses(after.exchanges())).isEqualTo(Map.of(201, n));
     assertThat(rows.prompts()).hasSize(n);
   }

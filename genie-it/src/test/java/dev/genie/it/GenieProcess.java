@@ -147,6 +147,21 @@ final class GenieProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the process ignores {@code signal} (its number), from {@code SigIgn} in {@code
+   * /proc/<pid>/status}: an ignored signal is discarded as it is sent, so it has no later effect.
+   */
+  boolean ignores(int signal) throws IOException {
+    String mask =
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+            .filter(line -> line.startsWith("SigIgn:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no SigIgn for pid " + process.pid()))
+            .substring("SigIgn:".length())
+            .strip();
+    return new java.math.BigInteger(mask, 16).testBit(signal - 1);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -140,7 +140,7 @@ class LimitsIT {
     Future<RawHttp.Response> stalled1 = clients.submit(() -> slow.stallBody("stalled one"));
     Future<RawHttp.Response> stalled2 = clients.submit(() -> slow.stallBody("stalled two"));
     Future<RawHttp.Response> dripped = clients.submit(slow::dripBody);
-    Thread.sleep(200);
+    slow.awaitStarted(slowHeads.size() + 4, PATIENCE);
     long started = System.nanoTime();
     int healthMeanwhile = client.get("/health").status();
     long healthMillis = (System.nanoTime() - started) / 1_000_000;

@@ -3,8 +3,11 @@ package dev.genie.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PromptKeyTest {
   private static final String PROFILE = PromptKey.SAMPLE_PROFILE_ID;
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.core.generate.Generation;
 import dev.genie.core.internal.EnvelopeJson;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The envelope read back from the canonical JSON that Genie stores. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EnvelopeTest {
   @Test
   void itReadsBackWhatTheCoreWrites() {

@@ -10,8 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
@@ -24,6 +26,7 @@ import org.xml.sax.InputSource;
  * The preview page: every text from a user or a model stays text, whatever it holds; pages and
  * blocks keep their order; pending and failed results say so.
  */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HtmlRendererTest {
   /** Every element the template writes; markup smuggled in by a text would add another. */
   private static final Set<String> TEMPLATE_ELEMENTS =

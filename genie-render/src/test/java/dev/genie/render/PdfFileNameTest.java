@@ -3,10 +3,13 @@ package dev.genie.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.core.generate.Generation;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** File names from titles: safe ASCII for every client, UTF-8 in {@code filename*}. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PdfFileNameTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(

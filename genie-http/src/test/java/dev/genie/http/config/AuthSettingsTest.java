@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.http.StartupCheckException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AuthSettingsTest {
   private static AuthSettings auth(Map<String, String> env) {
     return GenieConfig.fromEnvironment(env).auth();

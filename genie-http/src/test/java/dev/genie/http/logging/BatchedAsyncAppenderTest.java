@@ -10,6 +10,7 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.status.Status;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BatchedAsyncAppenderTest {
   private final LoggerContext context = new LoggerContext();
   private final Logger logger = context.getLogger("test.access");
@@ -52,18 +55,14 @@ class BatchedAsyncAppenderTest {
 
   @Test
   void eventsArriveWithoutAStop() throws Exception {
-    ListAppender<ILoggingEvent> list = started(new ListAppender<>());
-    batched(8192, list);
+    Blocking delivered = started(new Blocking());
+    delivered.release.countDown();
+    batched(8192, delivered);
 
     logger.info("one line");
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (list.list.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(list.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
-        .containsExactly("one line");
+    assertThat(delivered.entered.await(10, TimeUnit.SECONDS)).as("delivered").isTrue();
+    assertThat(delivered.messages).containsExactly("one line");
   }
 
   @Test
@@ -107,9 +106,8 @@ class BatchedAsyncAppenderTest {
               logged.countDown();
             });
     caller.start();
-    assertThat(logged.await(200, TimeUnit.MILLISECONDS))
-        .as("two fit in the queue, the third waits")
-        .isFalse();
+    awaitParkedIn(caller, BatchedAsyncAppender.class);
+    assertThat(logged.getCount()).as("two fit in the queue, the third waits").isOne();
     blocking.release.countDown();
     assertThat(logged.await(10, TimeUnit.SECONDS)).isTrue();
     batched.stop();
@@ -124,6 +122,25 @@ class BatchedAsyncAppenderTest {
             "waits for room 4");
     assertThat(context.getStatusManager().getCopyOfStatusList())
         .noneMatch(status -> status.getLevel() == Status.WARN);
+  }
+
+  /** Waits until {@code thread} is parked inside {@code where}; fails if it ends or runs on. */
+  private static void awaitParkedIn(Thread thread, Class<?> where) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Thread.State state = thread.getState();
+      boolean parked = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+      if (parked
+          && Arrays.stream(thread.getStackTrace())
+              .anyMatch(frame -> frame.getClassName().equals(where.getName()))) {
+        return;
+      }
+      if (state == Thread.State.TERMINATED) {
+        throw new AssertionError(thread.getName() + " ended instead of waiting in " + where);
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError(thread.getName() + " did not wait in " + where + " within 10 s");
   }
 
   @SafeVarargs

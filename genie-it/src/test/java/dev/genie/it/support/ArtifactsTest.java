@@ -6,13 +6,16 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** A failed test leaves its evidence where the suite says; a passing one leaves nothing. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ArtifactsTest {
   @TempDir Path base;
   private final String previous = System.getProperty("genie.it.artifacts");

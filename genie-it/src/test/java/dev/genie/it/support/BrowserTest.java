@@ -2,9 +2,12 @@ package dev.genie.it.support;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Without Chromium the browser tests fail, saying how to install it; they never skip. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BrowserTest {
   @Test
   void aMissingBrowserFailsSayingHowToInstallIt() {

@@ -20,10 +20,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The oracle of the concurrency tests must itself fail when an invariant breaks. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InvariantCheckerIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
@@ -63,6 +66,40 @@ class InvariantCheckerIT {
     }
   }
 
+  @Test
+  void aLostPromptAndAnAnswerFromTheLegacyStoreAreReported() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    StoredPrompt poem = completed(database, "a poem");
+    StoredPrompt lost = completed(database, "a lost poem");
+    try (Connection connection = database.connect()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "DELETE FROM genie_results WHERE id = '"
+                + lost.result().id()
+                + "'::uuid;"
+                + " DELETE FROM genie_prompts WHERE id = '"
+                + lost.prompt().id()
+                + "'::uuid");
+      }
+      History run = new History();
+      run.record(0, "a poem", 0, 1, response(201, poem, ENVELOPE, "sql"));
+      run.record(1, "a poem", 0, 2, response(200, poem, ENVELOPE, "legacy"));
+      run.record(2, "a lost poem", 0, 3, response(201, lost, ENVELOPE, "sql"));
+
+      assertThatThrownBy(
+              () ->
+                  new InvariantChecker(
+                          run,
+                          Map.of("a poem", Set.of("a poem"), "a lost poem", Set.of("a lost poem")))
+                      .checkSql(connection))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("INV-3")
+          .hasMessageContaining("promptId " + lost.prompt().id() + " from responses")
+          .hasMessageContaining("INV-6")
+          .hasMessageContaining("Genie-Storage legacy");
+    }
+  }
+
   private StoredPrompt completed(TestDatabase database, String text) {
     try (SqlPromptStore store =
         SqlPromptStore.open(
@@ -77,6 +114,11 @@ class InvariantCheckerIT {
   }
 
   private static GenieResponse response(int status, StoredPrompt state, String envelope) {
+    return response(status, state, envelope, "sql");
+  }
+
+  private static GenieResponse response(
+      int status, StoredPrompt state, String envelope, String storage) {
     String body =
         "{\"promptId\":\""
             + state.prompt().id()
@@ -92,7 +134,7 @@ class InvariantCheckerIT {
             + envelope
             + "}";
     HttpHeaders headers =
-        HttpHeaders.of(Map.of("Genie-Storage", List.of("sql")), (name, value) -> true);
+        HttpHeaders.of(Map.of("Genie-Storage", List.of(storage)), (name, value) -> true);
     return new GenieResponse(status, headers, body);
   }
 }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +24,7 @@ public final class SlowClient {
   private final RawHttp http;
   private final ExecutorService writers;
   private final Duration timeout;
+  private final Semaphore begun = new Semaphore(0);
 
   /**
    * @param writers runs the writing side of clients that write while they wait for the answer
@@ -32,11 +35,24 @@ public final class SlowClient {
     this.timeout = timeout;
   }
 
+  /**
+   * Waits until {@code clients} of this client's misbehaving connections are open and have sent
+   * their first bytes (a head begun, a body begun, or, for {@link #idle}, nothing after
+   * connecting).
+   */
+  public void awaitStarted(int clients, Duration patience) throws InterruptedException {
+    if (!begun.tryAcquire(clients, patience.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(
+          begun.availablePermits() + " of " + clients + " slow clients started in " + patience);
+    }
+  }
+
   /** Sends a head a line every 100 ms; returns the ms until the server closed or answered. */
   public long dripHead() throws Exception {
     try (Socket socket = http.open(timeout)) {
       long started = System.nanoTime();
       RawHttp.write(socket, ascii("GET /health HTTP/1.1\r\nHost: genie\r\n"));
+      begun.release();
       for (int i = 0; i < 600; i++) {
         Thread.sleep(100);
         if (!RawHttp.write(socket, ascii("X-Slow-" + i + ": a\r\n")) || done(socket)) {
@@ -51,6 +67,7 @@ public final class SlowClient {
   public long idle() throws Exception {
     try (Socket socket = http.open(timeout)) {
       long started = System.nanoTime();
+      begun.release();
       int read = socket.getInputStream().read();
       if (read != -1) {
         throw new AssertionError("the server sent bytes on a connection without a request");
@@ -64,6 +81,7 @@ public final class SlowClient {
     try (Socket socket = http.open(timeout)) {
       long started = System.nanoTime();
       RawHttp.write(socket, utf8(POST_HEAD + "Content-Length: 100\r\n\r\n{\"prompt\":\"" + prompt));
+      begun.release();
       return RawHttp.read(socket, started);
     }
   }
@@ -73,6 +91,7 @@ public final class SlowClient {
     try (Socket socket = http.open(timeout)) {
       long started = System.nanoTime();
       RawHttp.write(socket, utf8(POST_HEAD + "Content-Length: 1000\r\n\r\n{\"prompt\":\"drip"));
+      begun.release();
       Future<?> dripping =
           writers.submit(
               () -> {

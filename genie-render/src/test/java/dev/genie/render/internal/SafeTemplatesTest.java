@@ -2,9 +2,12 @@ package dev.genie.render.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A template that could write text unescaped never loads. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SafeTemplatesTest {
   @Test
   void aTripleMustacheIsRefused() {

@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BackoffTest {
   private static final Duration INITIAL = Duration.ofMillis(100);
   private static final Duration MAX = Duration.ofSeconds(1);

@@ -21,8 +21,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RecordCodecTest {
   private static final LeaseTerms TERMS =
       new LeaseTerms("test", Instant.parse("2026-05-01T12:00:00Z"), Duration.ofMinutes(1), 3);

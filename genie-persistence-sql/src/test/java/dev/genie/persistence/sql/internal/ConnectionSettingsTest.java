@@ -7,8 +7,11 @@ import dev.genie.persistence.sql.SqlStoreSettings;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConnectionSettingsTest {
   private static final DatabaseUrl ONE = DatabaseUrl.parse("postgres://app@db:5432/genie");
   private static final DatabaseUrl TWO = DatabaseUrl.parse("postgres://app@pg-a,pg-b/genie");

@@ -7,7 +7,9 @@ import dev.genie.persistence.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,17 +53,19 @@ class GroupCommitTest {
     GroupCommit<String, String> group = group(64, holdingTheFirstBatch());
     Future<String> first = callers.submit(() -> group.submit("first"));
     awaitBatches(1);
-    List<Future<String>> later = new ArrayList<>();
+    Map<String, Future<String>> later = new LinkedHashMap<>();
     for (String request : List.of("b", "c", "d", "e")) {
-      later.add(callers.submit(() -> group.submit(request)));
+      later.put(request, callers.submit(() -> group.submit(request)));
     }
     awaitQueued(group, 4);
 
     firstBatchMayEnd.countDown();
 
     assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("FIRST");
-    for (Future<String> answer : later) {
-      assertThat(answer.get(5, TimeUnit.SECONDS)).isIn("B", "C", "D", "E");
+    for (Map.Entry<String, Future<String>> answer : later.entrySet()) {
+      assertThat(answer.getValue().get(5, TimeUnit.SECONDS))
+          .as("the answer to the caller of %s", answer.getKey())
+          .isEqualTo(answer.getKey().toUpperCase());
     }
     assertThat(sizes).containsExactly(1, 4);
     assertThat(batches.get(1)).containsExactlyInAnyOrder("b", "c", "d", "e");
@@ -108,17 +112,19 @@ class GroupCommitTest {
     GroupCommit<String, String> group = group(2, holdingTheFirstBatch());
     Future<String> first = callers.submit(() -> group.submit("first"));
     awaitBatches(1);
-    List<Future<String>> later = new ArrayList<>();
+    Map<String, Future<String>> later = new LinkedHashMap<>();
     for (String request : List.of("b", "c", "d", "e", "f")) {
-      later.add(callers.submit(() -> group.submit(request)));
+      later.put(request, callers.submit(() -> group.submit(request)));
     }
     awaitQueued(group, 5);
 
     firstBatchMayEnd.countDown();
 
-    first.get(5, TimeUnit.SECONDS);
-    for (Future<String> answer : later) {
-      answer.get(5, TimeUnit.SECONDS);
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("FIRST");
+    for (Map.Entry<String, Future<String>> answer : later.entrySet()) {
+      assertThat(answer.getValue().get(5, TimeUnit.SECONDS))
+          .as("the answer to the caller of %s", answer.getKey())
+          .isEqualTo(answer.getKey().toUpperCase());
     }
     assertThat(sizes).containsExactly(1, 2, 2, 1);
   }

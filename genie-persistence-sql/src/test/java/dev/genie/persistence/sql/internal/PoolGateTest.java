@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.persistence.StoreUnavailableException;
+import java.lang.Thread.State;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,12 +20,32 @@ class PoolGateTest {
     gate.enter("first");
     gate.enter("second");
 
-    CompletableFuture<Void> third = CompletableFuture.runAsync(() -> gate.enter("third"));
-    Thread.sleep(50);
-    assertThat(third).isNotDone();
+    CountDownLatch entered = new CountDownLatch(1);
+    Thread third =
+        new Thread(
+            () -> {
+              gate.enter("third");
+              entered.countDown();
+            });
+    third.start();
+    assertThat(parkedOrEnded(third))
+        .as("the third waits at the gate")
+        .isNotEqualTo(State.TERMINATED);
+    assertThat(entered.getCount()).isOne();
     gate.leave();
 
-    third.get(5, TimeUnit.SECONDS);
+    assertThat(entered.await(5, TimeUnit.SECONDS)).as("the third entered").isTrue();
+  }
+
+  /** Waits until {@code thread} is parked (in the gate, here) or has ended, and says which. */
+  private static State parkedOrEnded(Thread thread) {
+    while (true) {
+      State state = thread.getState();
+      if (state == State.WAITING || state == State.TIMED_WAITING || state == State.TERMINATED) {
+        return state;
+      }
+      Thread.onSpinWait();
+    }
   }
 
   @Test

@@ -1,0 +1,139 @@
+package dev.genie.http.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genie.core.GenieException;
+import dev.genie.persistence.ApiKey;
+import dev.genie.persistence.KeyStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The admin routes' rule: {@code /metrics} and {@code /openapi.yaml} answer this machine without a
+ * key, and other machines only with a live admin key; every other route needs a key from anywhere.
+ * The peer address is set on the exchange, so that this runs on any machine.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class AuthenticatingTest {
+  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final String AFAR = "192.0.2.10";
+
+  private final Keys store = new Keys();
+  private final Authenticating admission =
+      new Authenticating(
+          new KeyCache(store, Clock.fixed(NOW, ZoneOffset.UTC)),
+          new CallerLimits(store, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry()));
+  private final String admin = store.add(key("ops", true, null));
+  private final String user = store.add(key("app", false, null));
+  private final String revokedAdmin = store.add(key("gone", true, NOW));
+
+  @Test
+  void theAdminRoutesAnswerThisMachineWithoutAKey() {
+    for (String route : List.of("/metrics", "/openapi.yaml")) {
+      assertThatCode(() -> admission.admit(exchange(route, LOOPBACK, null)))
+          .as(route)
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void fromAfarTheAdminRoutesNeedALiveAdminKey() {
+    for (String route : List.of("/metrics", "/openapi.yaml")) {
+      assertThatCode(() -> admission.admit(exchange(route, AFAR, admin)))
+          .as(route + " with an admin key")
+          .doesNotThrowAnyException();
+      assertRefused(route, AFAR, user, HttpErrorCode.FORBIDDEN);
+      assertRefused(route, AFAR, null, HttpErrorCode.UNAUTHENTICATED);
+      assertRefused(route, AFAR, revokedAdmin, HttpErrorCode.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
+  void otherRoutesNeedAKeyFromThisMachineToo() {
+    assertRefused("/prompts", LOOPBACK, null, HttpErrorCode.UNAUTHENTICATED);
+    assertThatCode(() -> admission.admit(exchange("/prompts", AFAR, user)))
+        .doesNotThrowAnyException();
+  }
+
+  private void assertRefused(String route, String from, String key, HttpErrorCode code) {
+    assertThatThrownBy(() -> admission.admit(exchange(route, from, key)))
+        .as("%s from %s with %s", route, from, key == null ? "no key" : "key " + key)
+        .isInstanceOfSatisfying(GenieException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  private static HttpServerExchange exchange(String path, String from, String key) {
+    HttpServerExchange exchange = new HttpServerExchange(null);
+    exchange.setRelativePath(path);
+    exchange.setSourceAddress(new InetSocketAddress(from, 40000));
+    if (key != null) {
+      exchange.getRequestHeaders().put(Headers.AUTHORIZATION, "Bearer " + key);
+    }
+    return exchange;
+  }
+
+  private static ApiKey key(String name, boolean admin, Instant revokedAt) {
+    return new ApiKey(name, "default", 0, 0, admin, NOW, null, revokedAt);
+  }
+
+  /** Keys by hash, in memory. */
+  private static final class Keys implements KeyStore {
+    private final Map<String, ApiKey> byHash = new HashMap<>();
+
+    /** Stores {@code key} under a new secret, and returns the secret. */
+    String add(ApiKey key) {
+      String secret = ApiKeys.generate();
+      byHash.put(HexFormat.of().formatHex(ApiKeys.hash(secret)), key);
+      return secret;
+    }
+
+    @Override
+    public Optional<ApiKey> findByHash(byte[] keyHash) {
+      return Optional.ofNullable(byHash.get(HexFormat.of().formatHex(keyHash)));
+    }
+
+    @Override
+    public void touch(String name, Instant now) {}
+
+    @Override
+    public void create(ApiKey key, byte[] keyHash) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<ApiKey> list() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean revoke(String name, Instant now) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void charge(String name, LocalDate day, long tokens) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long spent(String name, LocalDate day) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
