@@ -10,10 +10,10 @@ import dev.genie.persistence.KeyStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -35,14 +35,15 @@ class AuthenticatingTest {
   private static final String LOOPBACK = "127.0.0.1";
   private static final String AFAR = "192.0.2.10";
 
-  private final Keys store = new Keys();
+  private final Keys keys = new Keys();
   private final Authenticating admission =
       new Authenticating(
-          new KeyCache(store, Clock.fixed(NOW, ZoneOffset.UTC)),
-          new CallerLimits(store, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry()));
-  private final String admin = store.add(key("ops", true, null));
-  private final String user = store.add(key("app", false, null));
-  private final String revokedAdmin = store.add(key("gone", true, NOW));
+          new KeyCache(keys.store, Clock.fixed(NOW, ZoneOffset.UTC)),
+          new CallerLimits(
+              keys.store, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry()));
+  private final String admin = keys.add(key("ops", true, null));
+  private final String user = keys.add(key("app", false, null));
+  private final String revokedAdmin = keys.add(key("gone", true, NOW));
 
   @Test
   void theAdminRoutesAnswerThisMachineWithoutAKey() {
@@ -92,48 +93,31 @@ class AuthenticatingTest {
     return new ApiKey(name, "default", 0, 0, admin, NOW, null, revokedAt);
   }
 
-  /** Keys by hash, in memory. */
-  private static final class Keys implements KeyStore {
+  /**
+   * Keys by hash, in memory: a key store that answers {@code findByHash} and takes {@code touch},
+   * and refuses whatever else it is asked.
+   */
+  private static final class Keys {
     private final Map<String, ApiKey> byHash = new HashMap<>();
+    final KeyStore store =
+        (KeyStore)
+            Proxy.newProxyInstance(
+                KeyStore.class.getClassLoader(),
+                new Class<?>[] {KeyStore.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "findByHash" ->
+                          Optional.ofNullable(
+                              byHash.get(HexFormat.of().formatHex((byte[]) args[0])));
+                      case "touch" -> null;
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    });
 
     /** Stores {@code key} under a new secret, and returns the secret. */
     String add(ApiKey key) {
       String secret = ApiKeys.generate();
       byHash.put(HexFormat.of().formatHex(ApiKeys.hash(secret)), key);
       return secret;
-    }
-
-    @Override
-    public Optional<ApiKey> findByHash(byte[] keyHash) {
-      return Optional.ofNullable(byHash.get(HexFormat.of().formatHex(keyHash)));
-    }
-
-    @Override
-    public void touch(String name, Instant now) {}
-
-    @Override
-    public void create(ApiKey key, byte[] keyHash) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<ApiKey> list() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean revoke(String name, Instant now) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void charge(String name, LocalDate day, long tokens) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long spent(String name, LocalDate day) {
-      throw new UnsupportedOperationException();
     }
   }
 }
