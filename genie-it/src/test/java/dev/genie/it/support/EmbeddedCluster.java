@@ -74,10 +74,6 @@ public final class EmbeddedCluster implements AutoCloseable {
     return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + port + "/postgres");
   }
 
-  public int port() {
-    return port;
-  }
-
   /**
    * Stops the server as an operator would ({@code pg_ctl stop -m fast}: sessions are ended, the
    * data is checkpointed) and starts it again on the same data and port.
@@ -109,8 +105,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     startAgain();
   }
 
-  /** The process id of the running postmaster, from its {@code postmaster.pid}. */
-  public synchronized ProcessHandle postmaster() {
+  /** The running postmaster, from its {@code postmaster.pid}. */
+  private ProcessHandle postmaster() {
     try {
       String first =
           Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.US_ASCII)

@@ -33,19 +33,21 @@ public final class ProgramSuites implements PostDiscoveryFilter {
 
   @Override
   public FilterResult apply(TestDescriptor descriptor) {
-    return apply(descriptor, Boolean.getBoolean(SWITCH));
+    FilterResult result = apply(descriptor, Boolean.getBoolean(SWITCH));
+    result
+        .getReason()
+        .filter(reason -> result.excluded() && REPORTED.add(reason))
+        .ifPresent(System.out::println);
+    return result;
   }
 
   static FilterResult apply(TestDescriptor descriptor, boolean programsOn) {
-    Optional<String> packages = className(descriptor.getSource()).map(SUITES::get);
+    Optional<String> suite = className(descriptor.getSource());
+    Optional<String> packages = suite.map(SUITES::get);
     if (packages.isEmpty() || programsOn) {
       return FilterResult.included("needs only Java, or " + PROFILE + " is on");
     }
-    String reason = notRun(className(descriptor.getSource()).orElseThrow(), packages.get());
-    if (REPORTED.add(reason)) {
-      System.out.println(reason);
-    }
-    return FilterResult.excluded(reason);
+    return FilterResult.excluded(notRun(suite.get(), packages.get()));
   }
 
   /** The line that says a suite was not run, and what runs it. */
