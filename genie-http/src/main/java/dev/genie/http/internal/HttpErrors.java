@@ -36,7 +36,7 @@ public final class HttpErrors {
 
   private static int status(CoreErrorCode code) {
     return switch (code) {
-      case INVALID_PROMPT, PROMPT_TOO_LONG -> 400;
+      case INVALID_PROMPT, PROMPT_TOO_LONG, INVALID_REQUEST -> 400;
       case BUDGET_EXHAUSTED -> 429;
       case GENERATION_FAILED -> 502;
       case SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;

@@ -1,0 +1,2 @@
+/** Chat completion requests of the OpenAI-compatible surface: what identifies one. */
+package dev.genie.core.chat;
