@@ -1,6 +1,7 @@
 package dev.genie.core;
 
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
@@ -126,11 +127,11 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
-  public synchronized Optional<Result> fail(Fence fence, String error, Instant now) {
+  public synchronized Optional<Result> fail(Fence fence, Failure failure, Instant now) {
     checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
-        .map(r -> replace(r.failed(error, now)));
+        .map(r -> replace(r.failed(failure, now)));
   }
 
   @Override
