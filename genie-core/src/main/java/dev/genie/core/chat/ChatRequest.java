@@ -2,7 +2,10 @@ package dev.genie.core.chat;
 
 import dev.genie.core.CoreErrorCode;
 import dev.genie.core.InvalidPromptException;
+import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.internal.CanonicalJson;
+import dev.genie.persistence.NewPrompt;
+import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptKey;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +50,22 @@ public record ChatRequest(
           "prompt_cache_key",
           "prompt_cache_retention");
 
-  /** The profile every chat completion is keyed under: the upstream answers as it was asked. */
-  public static final String PROFILE_JSON = "{\"generator\":\"openai\",\"surface\":\"v1\"}";
+  /**
+   * The profile every chat completion is stored under: the endpoint answers the request as it was
+   * asked, so the model and every setting are in the request, and thus in the key, not here. A
+   * prompt's kind is read from its profile id: no other profile has this one's.
+   */
+  public static final GenerationProfile PROFILE =
+      GenerationProfile.of("openai", "per request", "chat.completion");
+
+  /** The canonical JSON of {@link #PROFILE}. */
+  public static final String PROFILE_JSON = PROFILE.json();
 
   /** {@link PromptKey#sha256Hex} of {@link #PROFILE_JSON}. */
-  public static final String PROFILE_ID = PromptKey.sha256Hex(PROFILE_JSON);
+  public static final String PROFILE_ID = PROFILE.id();
+
+  /** The version of the rules that make the canonical JSON: stored as the normalizer version. */
+  public static final int KEY_VERSION = 1;
 
   /**
    * Reads a request body.
@@ -90,6 +104,19 @@ public record ChatRequest(
         model,
         streamed,
         includeUsage(members.get("stream_options")));
+  }
+
+  /**
+   * The request as a prompt to store: the canonical JSON as its normalized text, compared on every
+   * key hit so that a hash collision cannot merge two requests, and the body as its raw text.
+   */
+  public NewPrompt prompt() {
+    return new NewPrompt(key, body, canonical, KEY_VERSION, PROFILE_ID, PROFILE_JSON, namespace);
+  }
+
+  /** Whether {@code prompt} is a chat completion request rather than a prompt for pages. */
+  public static boolean isChat(Prompt prompt) {
+    return PROFILE_ID.equals(prompt.profileId());
   }
 
   private static boolean includeUsage(Object options) {
