@@ -163,7 +163,7 @@ class OpenAiGeneratorTest {
             () ->
                 generator(settings().timeout(Duration.ofMillis(300)).retries(1)).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("did not answer within 300 ms (OpenAiSettings.timeout)");
+        .hasMessageContaining("did not answer within 300 ms (EndpointSettings.timeout)");
     assertThat(fake.calls()).isEqualTo(2);
     assertThat(upstream).containsExactly("timeout 0", "timeout 0");
   }
@@ -304,7 +304,7 @@ class OpenAiGeneratorTest {
     fake.modelsAnswer(Reply.raw(401, "{\"error\":{\"message\":\"Incorrect key " + KEY + "\"}}"));
     assertThatThrownBy(() -> generator(settings()).check())
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("OpenAiSettings.baseUrl")
+        .hasMessageContaining("EndpointSettings.baseUrl")
         .hasMessageContaining("HTTP 401")
         .hasMessageNotContaining(KEY);
   }
