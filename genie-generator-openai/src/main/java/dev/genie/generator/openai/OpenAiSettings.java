@@ -74,7 +74,7 @@ public record OpenAiSettings(
    * endpoint's settings are set here too, as {@link EndpointSettings.Builder} takes them.
    */
   public static final class Builder {
-    private final EndpointSettings.Builder endpoint = EndpointSettings.builder();
+    private EndpointSettings.Builder endpoint = EndpointSettings.builder();
     private String model;
     private Double temperature;
     private Integer maxOutputTokens;
@@ -82,6 +82,12 @@ public record OpenAiSettings(
     private OutputMode outputMode = OutputMode.JSON_SCHEMA;
 
     private Builder() {}
+
+    /** The endpoint's settings as {@code endpoint} holds them; the setters below change them. */
+    public Builder endpoint(EndpointSettings.Builder endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
 
     public Builder baseUrl(URI baseUrl) {
       endpoint.baseUrl(baseUrl);
