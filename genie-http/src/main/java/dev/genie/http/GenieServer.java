@@ -128,15 +128,9 @@ public final class GenieServer implements AutoCloseable {
                 Methods.POST,
                 "/v1/chat/completions",
                 new Audited(auditPrompts, workers.runWithBody(chat.completions())))
-            .add(Methods.GET, "/v1/models", new Audited(auditPrompts, workers.run(chat.models())))
-            .add(
-                Methods.GET,
-                "/v1/models/{id}",
-                new Audited(auditPrompts, workers.run(chat.model())))
-            .add(
-                Methods.GET,
-                "/v1/models/{owner}/{id}",
-                new Audited(auditPrompts, workers.run(chat.model())));
+            .add(Methods.GET, "/v1/models", workers.run(chat.models()))
+            .add(Methods.GET, "/v1/models/{id}", workers.run(chat.model()))
+            .add(Methods.GET, "/v1/models/{owner}/{id}", workers.run(chat.model()));
     this.draining = new Draining(routes.handler());
     HttpHandler root = new AccessLog(store.name(), registry, draining);
     this.undertow =

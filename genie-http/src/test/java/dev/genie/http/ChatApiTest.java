@@ -9,6 +9,7 @@ import dev.genie.generator.openai.FakeOpenAi.Reply;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +223,25 @@ class ChatApiTest extends LocalGenieTest {
     assertThat(refused.path("type").asText()).isEqualTo("server_error");
     assertThat(refused.path("message").asText()).contains("GENIE_OPENAI_API_KEY");
     assertThat(unavailable.headers().firstValue("Retry-After")).contains("3");
+  }
+
+  @Test
+  void aCompletionNotReadyWithinTheGenerationTimeoutIs504AndTheGenerationGoesOn() throws Exception {
+    // The first upstream call hangs past the timeout; its retry waits until the 504 was seen.
+    CountDownLatch release = new CountDownLatch(1);
+    fake.always(Reply.text("Slow rain").heldUntil(release));
+    startWith(Map.of("GENIE_GENERATION_TIMEOUT_MS", "2000", "GENIE_GENERATION_RETRIES", "1"));
+
+    HttpResponse<String> late = chat(BODY);
+    openAiError(late, 504, "generation_timeout");
+    release.countDown();
+    HttpResponse<String> next = chat(BODY);
+
+    assertThat(late.headers().firstValue("Genie-Prompt-Id"))
+        .isEqualTo(next.headers().firstValue("Genie-Prompt-Id"));
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    assertThat(next.body()).startsWith("{\"id\":\"chatcmpl-fake-2\"");
+    assertThat(fake.calls()).isEqualTo(2);
   }
 
   @Test
