@@ -35,7 +35,6 @@ class ChatOrchestrationTest {
 
   private final ScriptedChatGenerator chat = new ScriptedChatGenerator();
   private final SampleGenerator pages = new SampleGenerator(Duration.ZERO);
-  private PromptStore store;
   private Orchestrator orchestrator;
 
   @AfterEach
@@ -46,7 +45,6 @@ class ChatOrchestrationTest {
   }
 
   private Orchestrator orchestrator(PromptStore store, OrchestratorSettings settings) {
-    this.store = store;
     orchestrator =
         new Orchestrator(
             store, List.of(pages, chat), settings, Clock.systemUTC(), OrchestratorListener.NONE);
@@ -123,14 +121,14 @@ class ChatOrchestrationTest {
 
   @Test
   void aSweptChatResultIsWrittenByTheChatGenerator() throws Exception {
-    PromptStore fake = new FakePromptStore();
+    FakePromptStore fake = new FakePromptStore();
     Claim orphan =
         fake.claim(
             ChatRequest.parse("default", BODY).prompt(),
             new LeaseTerms("dead", java.time.Instant.now().minusSeconds(3600), WAIT, 3));
     orchestrator(fake, settings().lease(Duration.ofMillis(100)).build());
 
-    StoredPrompt done = awaitStatus(orphan.state().prompt().id(), ResultStatus.COMPLETED);
+    StoredPrompt done = fake.awaitStatus(orphan.state().prompt().id(), ResultStatus.COMPLETED);
 
     assertThat(done.result().envelope()).startsWith("{\"id\":\"chatcmpl-1\"");
     assertThat(chat.calls).hasValue(1);
@@ -174,17 +172,5 @@ class ChatOrchestrationTest {
     assertThat(recovered.state().result().attempts()).isEqualTo(4);
     assertThat(chat.calls).hasValue(4);
     assertThat(ask(BODY).cache()).isEqualTo(Cache.HIT);
-  }
-
-  private StoredPrompt awaitStatus(String promptId, ResultStatus status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      StoredPrompt state = store.find(promptId).orElseThrow();
-      if (state.result().status() == status) {
-        return state;
-      }
-      Thread.sleep(5);
-    }
-    throw new AssertionError("prompt " + promptId + " never became " + status);
   }
 }

@@ -41,6 +41,19 @@ final class FakePromptStore implements PromptStore {
   /** How many completions to refuse as unavailable before the next is taken. */
   final AtomicInteger completionsToRefuse = new AtomicInteger();
 
+  /** Waits up to 20 s until the prompt's result has {@code status}, and returns it then. */
+  StoredPrompt awaitStatus(String promptId, ResultStatus status) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      StoredPrompt state = find(promptId).orElseThrow();
+      if (state.result().status() == status) {
+        return state;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("prompt " + promptId + " never became " + status);
+  }
+
   /** The one stored prompt and its result, for tests that store exactly one. */
   synchronized StoredPrompt only() {
     if (promptsById.size() != 1) {

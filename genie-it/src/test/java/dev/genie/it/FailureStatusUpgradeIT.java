@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.SchemaVersions;
 import dev.genie.it.support.Sha256;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.Claim;
@@ -18,7 +19,6 @@ import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import dev.genie.persistence.sql.internal.CurrentSchema;
-import dev.genie.persistence.sql.internal.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,8 +52,8 @@ class FailureStatusUpgradeIT {
       PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Map<String, String> idsByStatus = new LinkedHashMap<>();
-    try (HikariDataSource dataSource = dataSource(database)) {
-      migrateTo(dataSource, "5");
+    try (HikariDataSource dataSource = SchemaVersions.dataSource(database)) {
+      SchemaVersions.migrateTo(dataSource, "5");
       try (Connection connection = database.connect()) {
         for (String status : new String[] {"completed", "pending", "failed"}) {
           idsByStatus.put(status, insertAsVersionFiveDid(connection, status));
@@ -116,27 +115,6 @@ class FailureStatusUpgradeIT {
             + " read as they were under schema "
             + CurrentSchema.latestVersion()
             + "; a failure recorded after keeps HTTP 429 and Retry-After 7 s");
-  }
-
-  private static HikariDataSource dataSource(TestDatabase database) {
-    HikariDataSource dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(database.jdbcUrl());
-    dataSource.setUsername(database.user());
-    dataSource.setPassword(database.password());
-    dataSource.setMaximumPoolSize(2);
-    return dataSource;
-  }
-
-  private static void migrateTo(HikariDataSource dataSource, String version) {
-    Flyway.configure(FailureStatusUpgradeIT.class.getClassLoader())
-        .dataSource(dataSource)
-        .locations("classpath:" + CurrentSchema.FOLDER)
-        .table(Schema.HISTORY_TABLE)
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .target(version)
-        .load()
-        .migrate();
   }
 
   /** A prompt and its result as version 5 wrote them: with a profile and a namespace. */

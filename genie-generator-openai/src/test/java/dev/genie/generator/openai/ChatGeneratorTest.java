@@ -11,7 +11,6 @@ import dev.genie.core.generate.Usage;
 import dev.genie.generator.openai.FakeOpenAi.Reply;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,21 +30,7 @@ class ChatGeneratorTest {
           + " \"messages\": [{\"role\": \"user\", \"content\": \"Rain\"}], \"temperature\": 0.50 }";
 
   private FakeOpenAi fake;
-  private final List<String> upstream = new CopyOnWriteArrayList<>();
-  private final List<Long> tokens = new CopyOnWriteArrayList<>();
-  private final UpstreamListener recording =
-      new UpstreamListener() {
-        @Override
-        public void called(String outcome, int status, Duration duration) {
-          upstream.add(outcome + " " + status);
-        }
-
-        @Override
-        public void tokens(long promptTokens, long completionTokens) {
-          tokens.add(promptTokens);
-          tokens.add(completionTokens);
-        }
-      };
+  private final RecordingUpstreamListener recording = new RecordingUpstreamListener();
 
   @BeforeEach
   void start() throws Exception {
@@ -91,8 +76,8 @@ class ChatGeneratorTest {
     assertThat(generation.pages()).isEmpty();
     assertThat(generation.usage()).isEqualTo(new Usage(12, 34));
     assertThat(generation.finishReason()).isEqualTo("stop");
-    assertThat(upstream).containsExactly("ok 200");
-    assertThat(tokens).containsExactly(12L, 34L);
+    assertThat(recording.calls).containsExactly("ok 200");
+    assertThat(recording.tokens).containsExactly(12L, 34L);
   }
 
   @Test
@@ -129,7 +114,7 @@ class ChatGeneratorTest {
         .isInstanceOfSatisfying(
             GenerationException.class, e -> assertThat(e.upstreamStatus()).isEqualTo(502));
     assertThat(fake.calls()).isEqualTo(2);
-    assertThat(upstream).containsExactly("server_error 502", "server_error 502");
+    assertThat(recording.calls).containsExactly("server_error 502", "server_error 502");
   }
 
   @Test
@@ -144,7 +129,7 @@ class ChatGeneratorTest {
               assertThat(e.getMessage()).contains("something other than a chat completion");
             });
     assertThat(fake.calls()).as("not retried").isEqualTo(1);
-    assertThat(upstream).containsExactly("rejected 200");
+    assertThat(recording.calls).containsExactly("rejected 200");
   }
 
   @Test
