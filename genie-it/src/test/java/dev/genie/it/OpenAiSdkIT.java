@@ -22,7 +22,6 @@ import dev.genie.it.support.Burst;
 import dev.genie.it.support.CliRun;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.GuideExample;
 import dev.genie.it.support.ItSettings;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PrometheusText;
@@ -30,11 +29,8 @@ import dev.genie.it.support.Sha256;
 import dev.genie.it.support.TestDatabase;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,7 +49,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAI-compatible surface driven by clients nobody here wrote, the official OpenAI Java SDK
@@ -71,7 +66,6 @@ class OpenAiSdkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODEL = FakeOpenAi.MODEL;
   private static final String QUESTION = "Write a haiku about rain on a tin roof";
-  private static final String README_HEADING = "## Use it from the OpenAI SDKs";
 
   /** The profile every chat completion is stored under, written out here, not taken from Genie. */
   private static final String CHAT_PROFILE =
@@ -458,47 +452,6 @@ class OpenAiSdkIT {
                     + Sha256.hex(CHAT_PROFILE)
                     + "'"))
         .isEqualTo(2);
-  }
-
-  @Test
-  void theReadmesJavaExampleCompilesAndAsksThroughGenie(@TempDir Path workDir) throws Exception {
-    String statements =
-        GuideExample.block("README.md", README_HEADING, "java")
-            .replace("http://127.0.0.1:8080/v1", instances.get(0).uri() + "/v1")
-            .replace("genie_...", keyA);
-    GuideExample example =
-        GuideExample.of(
-            "import com.openai.client.OpenAIClient;\n"
-                + "import com.openai.client.okhttp.OpenAIOkHttpClient;\n"
-                + "import com.openai.models.chat.completions.ChatCompletion;\n"
-                + "import com.openai.models.chat.completions.ChatCompletionCreateParams;\n"
-                + "public class ReadmeExample {\n"
-                + "  public static void main(String[] args) {\n"
-                + statements
-                + "  }\n"
-                + "}\n");
-    Class<?> compiled =
-        example.compile(
-            workDir,
-            OpenAIOkHttpClient.class,
-            OpenAIClient.class,
-            ChatCompletion.class,
-            kotlin.Unit.class);
-    fake.then(Reply.text("Rain taps the tin"));
-
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream console = System.out;
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      compiled.getMethod("main", String[].class).invoke(null, (Object) new String[0]);
-    } finally {
-      System.setOut(console);
-    }
-
-    assertThat(printed.toString(StandardCharsets.UTF_8).strip()).isEqualTo("Rain taps the tin");
-    assertThat(statements.lines()).as("five lines").hasSize(5);
-    assertThat(JSON.readTree(fake.bodies().get(0)).path("messages").get(0).path("content").asText())
-        .isEqualTo("Write a haiku about rain");
   }
 
   private static <K> Map<K, Long> count(List<Call> calls, Function<Call, K> key) {
