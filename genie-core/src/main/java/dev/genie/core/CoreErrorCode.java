@@ -4,6 +4,7 @@ package dev.genie.core;
 public enum CoreErrorCode implements ErrorCode {
   INVALID_PROMPT,
   PROMPT_TOO_LONG,
+  INVALID_REQUEST,
   BUDGET_EXHAUSTED,
   GENERATION_FAILED,
   SHUTTING_DOWN,

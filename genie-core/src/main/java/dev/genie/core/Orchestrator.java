@@ -2,6 +2,7 @@ package dev.genie.core;
 
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
+import dev.genie.core.chat.ChatRequest;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.internal.Deadlines;
@@ -11,6 +12,7 @@ import dev.genie.core.internal.PendingResults;
 import dev.genie.core.internal.Sweeper;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
@@ -24,6 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Answers prompts with at most one generation per normalized text: normalize, claim in the store,
  * generate only while holding the lease, complete under the fencing token; everyone else waits for
- * that result, and takes the lease over only once it has expired.
+ * that result, and takes the lease over only once it has expired. Chat completion requests ({@link
+ * #submitChat}) are prompts like any other, keyed by their canonical JSON under their own profile;
+ * every generation, whether asked for, taken over or swept, runs the generator of the claimed
+ * prompt's profile.
  */
 public final class Orchestrator implements AutoCloseable {
 
@@ -57,8 +65,15 @@ public final class Orchestrator implements AutoCloseable {
   /** Threads that read pending results again for every waiter of this process. */
   private static final int READ_THREADS = 4;
 
+  /**
+   * How often a request that found a failed chat result tries to take it over when others race it
+   * to the same, before it is answered with the failure they met.
+   */
+  private static final int RETRY_RACES = 3;
+
   private final PromptStore store;
   private final Generator generator;
+  private final Map<String, Generator> generators;
   private final OrchestratorSettings settings;
   private final Clock clock;
   private final OrchestratorListener listener;
@@ -83,8 +98,30 @@ public final class Orchestrator implements AutoCloseable {
       OrchestratorSettings settings,
       Clock clock,
       OrchestratorListener listener) {
+    this(store, List.of(generator), settings, clock, listener);
+  }
+
+  /**
+   * An orchestrator that generates with each of {@code generators}, chosen by the profile of the
+   * prompt claimed; the first answers {@link #submit}.
+   *
+   * @throws IllegalArgumentException when two generators write one profile
+   */
+  public Orchestrator(
+      PromptStore store,
+      List<Generator> generators,
+      OrchestratorSettings settings,
+      Clock clock,
+      OrchestratorListener listener) {
     this.store = store;
-    this.generator = generator;
+    this.generator = generators.get(0);
+    this.generators = new LinkedHashMap<>();
+    for (Generator each : generators) {
+      if (this.generators.put(each.profile().id(), each) != null) {
+        throw new IllegalArgumentException(
+            "two generators write the profile " + each.profile().json());
+      }
+    }
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
@@ -108,7 +145,7 @@ public final class Orchestrator implements AutoCloseable {
     this.runs =
         new GenerationRuns(
             store,
-            generator,
+            this.generators,
             listener,
             new LeaseKeeper(store, leaseWork, () -> terms(now())),
             this::now,
@@ -176,16 +213,40 @@ public final class Orchestrator implements AutoCloseable {
   /** {@link #submitAsync(String, Duration)} in {@code namespace}, charged to {@code budget}. */
   public CompletableFuture<Answer> submitAsync(
       String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
-    CompletableFuture<Answer> answer = claimAndAnswer(namespace, rawPrompt, budget, maxWait);
+    NewPrompt prompt = normalizer.normalize(namespace, rawPrompt, profile);
+    return answered(claimAndAnswer(prompt, budget, min(maxWait, settings.waitTimeout())));
+  }
+
+  /**
+   * The completion of a chat request: from the store, from the caller generating it now (in any
+   * instance), or generated for this caller by the chat generator. A failed result is never final
+   * here: every caller that waited for the failed generation is answered with its failure, and the
+   * next request generates again. The claim is made on the caller's thread, which {@link #submit}'s
+   * failures may be thrown on; the returned future settles when the result does, or pending once
+   * {@code maxWait} has passed (the generation goes on).
+   *
+   * @throws IllegalStateException when no chat generator was given
+   */
+  public CompletableFuture<Answer> submitChat(
+      ChatRequest request, GenerationBudget budget, Duration maxWait) {
+    if (!generators.containsKey(ChatRequest.PROFILE_ID)) {
+      throw new IllegalStateException("this orchestrator has no chat generator; this is a bug");
+    }
+    return answered(claimAndAnswer(request.prompt(), budget, maxWait));
+  }
+
+  /** Whether {@link #submitChat} can generate, rather than only read what is stored. */
+  public boolean chats() {
+    return generators.containsKey(ChatRequest.PROFILE_ID);
+  }
+
+  private CompletableFuture<Answer> answered(CompletableFuture<Answer> answer) {
     answer.thenAccept(listener::answered);
     return answer;
   }
 
   private CompletableFuture<Answer> claimAndAnswer(
-      String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
-    NewPrompt prompt = normalizer.normalize(namespace, rawPrompt, profile);
-    Duration wait =
-        maxWait.compareTo(settings.waitTimeout()) < 0 ? maxWait : settings.waitTimeout();
+      NewPrompt prompt, GenerationBudget budget, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     if (budget.mayRefuse()) {
       // A stored answer needs no budget, so it is looked for first: a hit costs no read of what the
@@ -210,7 +271,46 @@ public final class Orchestrator implements AutoCloseable {
       return CompletableFuture.completedFuture(
           new Answer(Outcome.EXISTING, claim.state(), Cache.HIT));
     }
+    if (claim.state().result().status() == ResultStatus.FAILED
+        && ChatRequest.isChat(claim.state().prompt())) {
+      return generateAgain(claim.state(), deadline, budget);
+    }
     return awaitSettled(claim.state(), false, deadline);
+  }
+
+  /**
+   * A request that finds a failed chat result generates it again at once (the failure was its
+   * waiters' answer, not the next request's): it takes the lease over under the token it read, with
+   * no limit of attempts. Another request that got there first is waited for instead.
+   */
+  private CompletableFuture<Answer> generateAgain(
+      StoredPrompt failed, long deadline, GenerationBudget budget) {
+    StoredPrompt seen = failed;
+    for (int race = 0; race < RETRY_RACES; race++) {
+      Optional<Claim> takeover = store.takeOver(seen.result().fence(), unlimitedTerms(now()));
+      if (takeover.isPresent()) {
+        listener.tookOver();
+        return generateWithin(takeover.get(), false, deadline, budget);
+      }
+      String promptId = seen.prompt().id();
+      seen =
+          store
+              .find(promptId)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "prompt " + promptId + " vanished from the store; this is a bug"));
+      switch (seen.result().status()) {
+        case COMPLETED -> {
+          return CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, seen, Cache.HIT));
+        }
+        case PENDING -> {
+          return awaitSettled(seen, false, deadline);
+        }
+        case FAILED -> {} // another request's new attempt failed meanwhile: try once more
+      }
+    }
+    return CompletableFuture.failedFuture(failureOf(seen));
   }
 
   /**
@@ -233,7 +333,7 @@ public final class Orchestrator implements AutoCloseable {
                 });
   }
 
-  /** The profile every prompt of this orchestrator is keyed and generated under. */
+  /** The profile every prompt of {@link #submit} is keyed and generated under. */
   public GenerationProfile profile() {
     return generator.profile();
   }
@@ -309,7 +409,8 @@ public final class Orchestrator implements AutoCloseable {
    */
   private CompletableFuture<Answer> generateWithin(
       Claim claim, boolean created, long deadline, GenerationBudget budget) {
-    if (!generator.blocks()) {
+    Generator writer = generators.get(claim.state().prompt().profileId());
+    if (writer == null || !writer.blocks()) {
       Optional<StoredPrompt> done = runs.generate(claim, budget);
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
@@ -450,14 +551,31 @@ public final class Orchestrator implements AutoCloseable {
 
     @Override
     public RuntimeException failure(StoredPrompt exhausted) {
-      Result result = exhausted.result();
-      return new GenerationFailedException(
-          exhausted.prompt().id(), result.id(), result.attempts(), result.error());
+      return failureOf(exhausted);
     }
+
+    @Override
+    public boolean failureIsTheAnswer(StoredPrompt failed) {
+      return ChatRequest.isChat(failed.prompt());
+    }
+  }
+
+  private static GenerationFailedException failureOf(StoredPrompt failed) {
+    Result result = failed.result();
+    return new GenerationFailedException(
+        failed.prompt().id(),
+        result.id(),
+        result.attempts(),
+        result.failure().orElse(Failure.of(String.valueOf(result.error()))));
   }
 
   private LeaseTerms terms(Instant now) {
     return new LeaseTerms(settings.instanceId(), now, settings.lease(), settings.maxAttempts());
+  }
+
+  /** Terms under which a failed result is taken over whatever its attempts: a chat result's. */
+  private LeaseTerms unlimitedTerms(Instant now) {
+    return new LeaseTerms(settings.instanceId(), now, settings.lease(), Integer.MAX_VALUE);
   }
 
   /** Microseconds: what both stores keep, so a value read back equals the value written. */

@@ -1,6 +1,7 @@
 package dev.genie.core;
 
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
@@ -39,6 +40,19 @@ final class FakePromptStore implements PromptStore {
 
   /** How many completions to refuse as unavailable before the next is taken. */
   final AtomicInteger completionsToRefuse = new AtomicInteger();
+
+  /** Waits up to 20 s until the prompt's result has {@code status}, and returns it then. */
+  StoredPrompt awaitStatus(String promptId, ResultStatus status) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      StoredPrompt state = find(promptId).orElseThrow();
+      if (state.result().status() == status) {
+        return state;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("prompt " + promptId + " never became " + status);
+  }
 
   /** The one stored prompt and its result, for tests that store exactly one. */
   synchronized StoredPrompt only() {
@@ -126,11 +140,11 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
-  public synchronized Optional<Result> fail(Fence fence, String error, Instant now) {
+  public synchronized Optional<Result> fail(Fence fence, Failure failure, Instant now) {
     checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
-        .map(r -> replace(r.failed(error, now)));
+        .map(r -> replace(r.failed(failure, now)));
   }
 
   @Override

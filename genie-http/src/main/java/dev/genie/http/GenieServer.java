@@ -1,6 +1,7 @@
 package dev.genie.http;
 
 import dev.genie.core.Orchestrator;
+import dev.genie.generator.openai.OpenAiEndpoint;
 import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
@@ -10,6 +11,7 @@ import dev.genie.http.internal.Audited;
 import dev.genie.http.internal.Authenticating;
 import dev.genie.http.internal.BodyReader;
 import dev.genie.http.internal.CallerLimits;
+import dev.genie.http.internal.ChatHandlers;
 import dev.genie.http.internal.Draining;
 import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.HealthHandler;
@@ -20,6 +22,7 @@ import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PreviewHandler;
 import dev.genie.http.internal.PromptHandlers;
 import dev.genie.http.internal.Routes;
+import dev.genie.http.internal.WaitingRequests;
 import dev.genie.http.internal.WebPage;
 import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.internal.Workers;
@@ -66,6 +69,7 @@ public final class GenieServer implements AutoCloseable {
   private final Routes routes;
   private final Draining draining;
   private final Undertow undertow;
+  private final String chatSurface;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile InetSocketAddress address;
@@ -76,6 +80,7 @@ public final class GenieServer implements AutoCloseable {
       Orchestrator orchestrator,
       PromptStore store,
       PrometheusMeterRegistry registry,
+      Optional<OpenAiEndpoint> endpoint,
       Clock clock) {
     this.config = config;
     this.orchestrator = orchestrator;
@@ -85,7 +90,11 @@ public final class GenieServer implements AutoCloseable {
     Optional<KeyStore> keys = auth.keys() ? store.keys() : Optional.empty();
     CallerLimits limits =
         keys.map(keyStore -> new CallerLimits(keyStore, clock, registry)).orElse(null);
-    PromptHandlers prompts = new PromptHandlers(orchestrator, server.maxWaitingRequests(), limits);
+    WaitingRequests waiting = new WaitingRequests(server.maxWaitingRequests());
+    PromptHandlers prompts = new PromptHandlers(orchestrator, waiting, limits);
+    ChatHandlers chat =
+        new ChatHandlers(orchestrator, endpoint, config.generator().models(), waiting, limits);
+    this.chatSurface = describe(endpoint, config.generator().models());
     Workers workers =
         new Workers(
             new BodyReader(server.maxBodyBytes(), server.requestTimeout()),
@@ -114,7 +123,14 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
             .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
             .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
-            .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()));
+            .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()))
+            .add(
+                Methods.POST,
+                "/v1/chat/completions",
+                new Audited(auditPrompts, workers.runWithBody(chat.completions())))
+            .add(Methods.GET, "/v1/models", workers.run(chat.models()))
+            .add(Methods.GET, "/v1/models/{id}", workers.run(chat.model()))
+            .add(Methods.GET, "/v1/models/{owner}/{id}", workers.run(chat.model()));
     this.draining = new Draining(routes.handler());
     HttpHandler root = new AccessLog(store.name(), registry, draining);
     this.undertow =
@@ -151,11 +167,12 @@ public final class GenieServer implements AutoCloseable {
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info(
-        "Genie serving on {} from the {} store {}; {}",
+        "Genie serving on {} from the {} store {}; {}; {}",
         uri(),
         store.name(),
         store.describe(),
-        config.auth().describe());
+        config.auth().describe(),
+        chatSurface);
     return this;
   }
 
@@ -241,5 +258,17 @@ public final class GenieServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** The OpenAI-compatible surface, as the startup line names it; never the endpoint's key. */
+  private static String describe(Optional<OpenAiEndpoint> endpoint, List<String> models) {
+    return endpoint
+        .map(
+            on ->
+                "OpenAI-compatible /v1 on, answered by "
+                    + on.settings().baseUrl()
+                    + " with models "
+                    + (models.isEmpty() ? "(any it has)" : String.join(", ", models)))
+        .orElse("OpenAI-compatible /v1 off (no GENIE_OPENAI_API_KEY)");
   }
 }

@@ -4,7 +4,10 @@ import dev.genie.core.Answer;
 import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.OrchestratorListener;
+import dev.genie.core.chat.ChatCompletion;
+import dev.genie.core.chat.ChatRequest;
 import dev.genie.core.generate.Usage;
+import dev.genie.persistence.Prompt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +18,9 @@ import java.util.Map;
 
 /**
  * Counts what the orchestrator does, so single flight can be checked from outside: with one
- * generation per prompt, {@code genie_generations_total} equals the prompts created.
+ * generation per prompt, {@code genie_generations_total} equals the prompts created. Answers and
+ * the tokens they saved are counted by {@code surface}: {@code prompts} for {@code /prompts},
+ * {@code v1} for the OpenAI-compatible surface's chat completions.
  */
 public final class MicrometerListener implements OrchestratorListener {
   private final Counter claimsWon;
@@ -29,8 +34,18 @@ public final class MicrometerListener implements OrchestratorListener {
   private final Map<GenerationOutcome, Counter> generations =
       new EnumMap<>(GenerationOutcome.class);
   private final Timer generationDuration;
-  private final Map<Cache, Counter> answers = new EnumMap<>(Cache.class);
-  private final Map<Cache, Counter> tokensSaved = new EnumMap<>(Cache.class);
+  private final Map<Surface, Map<Cache, Counter>> answers = new EnumMap<>(Surface.class);
+  private final Map<Surface, Map<Cache, Counter>> tokensSaved = new EnumMap<>(Surface.class);
+
+  /** Where a prompt came from, as the {@code surface} label says it. */
+  private enum Surface {
+    PROMPTS,
+    V1;
+
+    static Surface of(Prompt prompt) {
+      return ChatRequest.isChat(prompt) ? V1 : PROMPTS;
+    }
+  }
 
   public MicrometerListener(MeterRegistry registry) {
     claimsWon = claims(registry, "won");
@@ -65,24 +80,33 @@ public final class MicrometerListener implements OrchestratorListener {
         Timer.builder("genie.generation.duration")
             .description("How long generator runs took")
             .register(registry);
-    for (Cache cache : Cache.values()) {
-      String name = cache.wireName();
-      answers.put(
-          cache,
-          Counter.builder("genie.answers")
-              .description("Prompts answered, by Genie-Cache: hit, miss or coalesced")
-              .tag("cache", name)
-              .register(registry));
-      if (cache != Cache.MISS) {
-        tokensSaved.put(
+    for (Surface surface : Surface.values()) {
+      String label = surface.name().toLowerCase(Locale.ROOT);
+      Map<Cache, Counter> answered = new EnumMap<>(Cache.class);
+      Map<Cache, Counter> saved = new EnumMap<>(Cache.class);
+      for (Cache cache : Cache.values()) {
+        String name = cache.wireName();
+        answered.put(
             cache,
-            Counter.builder("genie.tokens.saved")
-                .description(
-                    "Tokens a model would have used for answers served without generating:"
-                        + " the stored result's usage, each time it is served")
+            Counter.builder("genie.answers")
+                .description("Prompts answered, by Genie-Cache: hit, miss or coalesced")
                 .tag("cache", name)
+                .tag("surface", label)
                 .register(registry));
+        if (cache != Cache.MISS) {
+          saved.put(
+              cache,
+              Counter.builder("genie.tokens.saved")
+                  .description(
+                      "Tokens a model would have used for answers served without generating:"
+                          + " the stored result's usage, each time it is served")
+                  .tag("cache", name)
+                  .tag("surface", label)
+                  .register(registry));
+        }
       }
+      answers.put(surface, answered);
+      tokensSaved.put(surface, saved);
     }
   }
 
@@ -132,10 +156,12 @@ public final class MicrometerListener implements OrchestratorListener {
     if (answer.outcome() == Outcome.PENDING) {
       return;
     }
-    answers.get(answer.cache()).increment();
-    Counter saved = tokensSaved.get(answer.cache());
+    Surface surface = Surface.of(answer.state().prompt());
+    answers.get(surface).get(answer.cache()).increment();
+    Counter saved = tokensSaved.get(surface).get(answer.cache());
     if (saved != null) {
-      Usage.inEnvelope(answer.state().result().envelope())
+      String stored = answer.state().result().envelope();
+      (surface == Surface.V1 ? ChatCompletion.usageOf(stored) : Usage.inEnvelope(stored))
           .ifPresent(usage -> saved.increment(usage.total()));
     }
   }

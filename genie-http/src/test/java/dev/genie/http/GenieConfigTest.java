@@ -197,15 +197,15 @@ class GenieConfigTest {
     assertThat(config.generator().openai())
         .hasValueSatisfying(
             openai -> {
-              assertThat(openai.baseUrl()).hasToString("https://api.openai.com/v1");
-              assertThat(openai.apiKey()).isEqualTo("sk-fallback");
+              assertThat(openai.endpoint().baseUrl()).hasToString("https://api.openai.com/v1");
+              assertThat(openai.endpoint().apiKey()).isEqualTo("sk-fallback");
               assertThat(openai.model()).isEqualTo("gpt-4o-mini");
               assertThat(openai.temperature()).isEqualTo(0.3);
               assertThat(openai.maxOutputTokens()).isEqualTo(900);
               assertThat(openai.systemPrompt()).isEqualTo("Be brief.");
-              assertThat(openai.timeout()).isEqualTo(Duration.ofMillis(120000));
-              assertThat(openai.retries()).isEqualTo(2);
-              assertThat(openai.concurrency()).isEqualTo(8);
+              assertThat(openai.endpoint().timeout()).isEqualTo(Duration.ofMillis(120000));
+              assertThat(openai.endpoint().retries()).isEqualTo(2);
+              assertThat(openai.endpoint().concurrency()).isEqualTo(8);
             });
     assertThat(
             GenieConfig.fromEnvironment(
@@ -217,6 +217,7 @@ class GenieConfigTest {
                 .generator()
                 .openai()
                 .orElseThrow()
+                .endpoint()
                 .apiKey())
         .isEqualTo("sk-first");
     assertThat(GenieConfig.fromEnvironment(Map.of()).generator().openai()).isEmpty();

@@ -170,11 +170,18 @@ class ApiKeySecretsIT {
       GenieResponse metrics = keep("metrics", client.get("/metrics"), seen, statuses);
       PrometheusText text = PrometheusText.parse(metrics.body());
       assertThat(text.value("genie_upstream_breaker_state", Map.of("state", "open"))).isEqualTo(1);
-      assertThat(text.value("genie_upstream_calls_total", Map.of("outcome", "ok", "status", "200")))
+      assertThat(
+              text.value(
+                  "genie_upstream_calls_total",
+                  Map.of("outcome", "ok", "status", "200", "surface", "prompts")))
           .isEqualTo(1);
-      assertThat(text.value("genie_upstream_tokens_total", Map.of("direction", "out")))
+      assertThat(
+              text.value(
+                  "genie_upstream_tokens_total", Map.of("direction", "out", "surface", "prompts")))
           .isEqualTo(34);
-      assertThat(text.value("genie_tokens_saved_total", Map.of("cache", "hit"))).isEqualTo(92);
+      assertThat(
+              text.value("genie_tokens_saved_total", Map.of("cache", "hit", "surface", "prompts")))
+          .isEqualTo(92);
       genie.terminate();
       assertThat(genie.awaitExit(PATIENCE)).isZero();
       seen.add(genie.stdout());

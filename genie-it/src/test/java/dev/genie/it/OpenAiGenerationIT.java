@@ -154,8 +154,11 @@ class OpenAiGenerationIT {
     double takeovers = 0;
     for (GenieClient client : clients) {
       PrometheusText metrics = PrometheusText.parse(client.get("/metrics").body());
-      saved += metrics.value("genie_tokens_saved_total", Map.of("cache", "hit"));
-      saved += metrics.value("genie_tokens_saved_total", Map.of("cache", "coalesced"));
+      saved +=
+          metrics.value("genie_tokens_saved_total", Map.of("cache", "hit", "surface", "prompts"));
+      saved +=
+          metrics.value(
+              "genie_tokens_saved_total", Map.of("cache", "coalesced", "surface", "prompts"));
       completed += generations(metrics, "completed");
       fencedOut += generations(metrics, "fenced_out");
       takeovers += metrics.value("genie_takeovers_total", Map.of());

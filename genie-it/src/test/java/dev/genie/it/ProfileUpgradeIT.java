@@ -10,6 +10,7 @@ import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.SchemaVersions;
 import dev.genie.it.support.Sha256;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.Claim;
@@ -19,7 +20,6 @@ import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import dev.genie.persistence.sql.internal.CurrentSchema;
-import dev.genie.persistence.sql.internal.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,8 +66,8 @@ class ProfileUpgradeIT {
       throws Exception {
     TestDatabase database = postgres.freshDatabase();
     Map<String, String> idsByText = new LinkedHashMap<>();
-    try (HikariDataSource dataSource = dataSource(database)) {
-      migrateTo(dataSource, "1");
+    try (HikariDataSource dataSource = SchemaVersions.dataSource(database)) {
+      SchemaVersions.migrateTo(dataSource, "1");
       try (Connection connection = database.connect()) {
         for (Map.Entry<String, String> old : OLD_PROMPTS.entrySet()) {
           idsByText.put(old.getKey(), insertAsVersionOneDid(connection, old));
@@ -127,27 +126,6 @@ class ProfileUpgradeIT {
     assertThat(response.text("promptId")).isEqualTo(idsByText.get(text));
     assertThat(response.envelopeText()).isEqualTo(ENVELOPE);
     assertThat(response.json().at("/profile/generator").asText()).isEqualTo("sample");
-  }
-
-  private static HikariDataSource dataSource(TestDatabase database) {
-    HikariDataSource dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(database.jdbcUrl());
-    dataSource.setUsername(database.user());
-    dataSource.setPassword(database.password());
-    dataSource.setMaximumPoolSize(2);
-    return dataSource;
-  }
-
-  private static void migrateTo(HikariDataSource dataSource, String version) {
-    Flyway.configure(ProfileUpgradeIT.class.getClassLoader())
-        .dataSource(dataSource)
-        .locations("classpath:" + CurrentSchema.FOLDER)
-        .table(Schema.HISTORY_TABLE)
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .target(version)
-        .load()
-        .migrate();
   }
 
   /** The rows version 1 wrote: the key is the SHA-256 of the normalized text alone. */

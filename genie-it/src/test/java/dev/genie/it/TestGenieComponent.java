@@ -8,13 +8,15 @@ import dev.genie.http.config.GenieConfig;
 import dev.genie.http.wiring.CoreModule;
 import dev.genie.http.wiring.LegacyStoreModule;
 import dev.genie.http.wiring.MetricsModule;
+import dev.genie.http.wiring.ModelEndpointModule;
 import dev.genie.http.wiring.SqlStoreModule;
 import dev.genie.http.wiring.StoreModule;
 import java.time.Clock;
 import javax.inject.Singleton;
 
 /**
- * The production component's twin: the same store selection and server, with the generator and the
+ * The production component's twin: the same store selection, server and model endpoint (the chat
+ * generator of the OpenAI-compatible surface, when configured), with the page generator and the
  * clock handed in by the test instead of chosen from configuration.
  */
 @Singleton
@@ -24,7 +26,8 @@ import javax.inject.Singleton;
       SqlStoreModule.class,
       LegacyStoreModule.class,
       CoreModule.class,
-      MetricsModule.class
+      MetricsModule.class,
+      ModelEndpointModule.class
     })
 interface TestGenieComponent {
   GenieServer server();

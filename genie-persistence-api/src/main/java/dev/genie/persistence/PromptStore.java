@@ -54,8 +54,16 @@ public interface PromptStore extends AutoCloseable {
    */
   Optional<Result> complete(Fence fence, String envelopeJson, Instant now);
 
-  /** Records a failed attempt if {@code fence} is still current; empty for a stale owner. */
-  Optional<Result> fail(Fence fence, String error, Instant now);
+  /**
+   * Records a failed attempt, with the endpoint's status when it answered one, if {@code fence} is
+   * still current; empty for a stale owner.
+   */
+  Optional<Result> fail(Fence fence, Failure failure, Instant now);
+
+  /** {@link #fail(Fence, Failure, Instant)} for a failure that was not the endpoint's answer. */
+  default Optional<Result> fail(Fence fence, String error, Instant now) {
+    return fail(fence, Failure.of(error), now);
+  }
 
   /** Ends a lease early so that another caller can take over at once; false for a stale owner. */
   boolean release(Fence fence, Instant now);

@@ -1,6 +1,8 @@
 package dev.genie.persistence;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one result of a prompt.
@@ -11,6 +13,8 @@ import java.time.Instant;
  *     a takeover of an expired lease continues an attempt and is not counted here
  * @param leaseOwner who may generate now, while {@code leaseExpiresAt} is in the future
  * @param fencingToken increases with every lease granted; only its holder may complete
+ * @param upstreamStatus once failed: the HTTP status the model's endpoint answered, else 0
+ * @param retryAfter once failed: the wait the endpoint asked for, else null
  */
 public record Result(
     String id,
@@ -24,7 +28,40 @@ public record Result(
     long fencingToken,
     Instant createdAt,
     Instant updatedAt,
-    Instant completedAt) {
+    Instant completedAt,
+    int upstreamStatus,
+    Duration retryAfter) {
+
+  /** A result without an upstream failure's status. */
+  public Result(
+      String id,
+      String promptId,
+      ResultStatus status,
+      String envelope,
+      String error,
+      int attempts,
+      String leaseOwner,
+      Instant leaseExpiresAt,
+      long fencingToken,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant completedAt) {
+    this(
+        id,
+        promptId,
+        status,
+        envelope,
+        error,
+        attempts,
+        leaseOwner,
+        leaseExpiresAt,
+        fencingToken,
+        createdAt,
+        updatedAt,
+        completedAt,
+        0,
+        null);
+  }
 
   /**
    * A new pending result whose lease {@code terms.owner()} holds: attempt 1, fencing token 1. The
@@ -94,19 +131,32 @@ public record Result(
   }
 
   public Result failed(String why, Instant now) {
+    return failed(Failure.of(why), now);
+  }
+
+  public Result failed(Failure failure, Instant now) {
     return new Result(
         id,
         promptId,
         ResultStatus.FAILED,
         null,
-        why,
+        failure.message(),
         attempts,
         null,
         null,
         fencingToken,
         createdAt,
         now,
-        null);
+        null,
+        failure.upstreamStatus(),
+        failure.retryAfter());
+  }
+
+  /** Why the last attempt failed; empty unless failed. */
+  public Optional<Failure> failure() {
+    return status == ResultStatus.FAILED && error != null
+        ? Optional.of(new Failure(error, upstreamStatus, retryAfter))
+        : Optional.empty();
   }
 
   /** The same lease, extended to {@code terms.expiresAt()} by its holder. */

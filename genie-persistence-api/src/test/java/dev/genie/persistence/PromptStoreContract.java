@@ -306,6 +306,47 @@ public abstract class PromptStoreContract {
   }
 
   @Test
+  void aFailureKeepsTheEndpointsStatusAndWaitUntilTheResultIsTakenOver() throws Exception {
+    Claim claim = store.claim(prompt("rate limited"), terms("owner-a", t0));
+    Failure failure =
+        new Failure("the endpoint is rate limited (HTTP 429)", 429, Duration.ofSeconds(7));
+
+    Result failed = store.fail(claim.lease().orElseThrow(), failure, t0).orElseThrow();
+
+    assertThat(failed.failure()).contains(failure);
+    Result read = store.find(claim.state().prompt().id()).orElseThrow().result();
+    assertThat(read.failure()).contains(failure);
+    assertThat(read.upstreamStatus()).isEqualTo(429);
+    assertThat(read.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    store.close();
+    store = reopenStore();
+    assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().failure())
+        .contains(failure);
+    Claim retry = store.takeOver(read.fence(), terms("owner-b", t0)).orElseThrow();
+    assertThat(retry.state().result().failure()).isEmpty();
+    assertThat(retry.state().result().upstreamStatus()).isZero();
+    assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().retryAfter())
+        .isNull();
+  }
+
+  @Test
+  void aStoredDocumentComesBackByteForByte() throws Exception {
+    // What an endpoint answered, kept as it was sent: member order, spacing and number spelling.
+    String document =
+        "{\"id\":\"chatcmpl-1\",  \"object\":\"chat.completion\",\"z\":1.50,\"a\":[1e2, "
+            + "12345678901234567890],\"text\":\"caf\\u00e9 \u00e9\"}";
+    Claim claim = store.claim(prompt("verbatim"), terms("owner-a", t0));
+    store.complete(claim.lease().orElseThrow(), document, t0);
+
+    assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().envelope())
+        .isEqualTo(document);
+    store.close();
+    store = reopenStore();
+    assertThat(store.find(claim.state().prompt().id()).orElseThrow().result().envelope())
+        .isEqualTo(document);
+  }
+
+  @Test
   void unknownAndMalformedIdsAreNotFound() {
     assertThat(store.find(UUID.randomUUID().toString())).isEmpty();
     assertThat(store.find("not-an-id")).isEmpty();

@@ -1,10 +1,16 @@
 package dev.genie.render;
 
+import dev.genie.core.chat.ChatCompletion;
+import dev.genie.core.chat.ChatItem;
+import dev.genie.core.chat.ChatRequest;
+import dev.genie.core.generate.Block;
 import dev.genie.core.generate.Page;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoredPrompt;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,19 +44,45 @@ public record ResultView(
     }
   }
 
-  /** The view of a prompt as a store returns it. */
+  /**
+   * The view of a prompt as a store returns it. A chat completion request is shown by its last user
+   * message, and its completion as one page of the answer's paragraphs.
+   */
   public static ResultView of(StoredPrompt stored) {
     Result result = stored.result();
+    boolean chat = ChatRequest.isChat(stored.prompt());
+    Optional<Envelope> envelope = Optional.empty();
+    if (result.status() == ResultStatus.COMPLETED) {
+      envelope =
+          Optional.of(chat ? completionAsEnvelope(stored) : Envelope.parse(result.envelope()));
+    }
     return new ResultView(
         stored.prompt().id(),
         result.id(),
         result.status(),
-        stored.prompt().rawText(),
+        chat ? ChatItem.of(stored.prompt()).title() : stored.prompt().rawText(),
         stored.prompt().createdAt(),
-        result.status() == ResultStatus.COMPLETED
-            ? Optional.of(Envelope.parse(result.envelope()))
-            : Optional.empty(),
+        envelope,
         Optional.ofNullable(result.error()));
+  }
+
+  private static Envelope completionAsEnvelope(StoredPrompt stored) {
+    ChatCompletion completion = ChatCompletion.parse(stored.result().envelope());
+    String title = ChatItem.of(stored.prompt()).title();
+    List<Block> blocks = new ArrayList<>();
+    String content = completion.content() == null ? "" : completion.content();
+    for (String paragraph : content.strip().split("\\n\\s*\\n")) {
+      if (!paragraph.isBlank()) {
+        blocks.add(Block.text(paragraph.strip()));
+      }
+    }
+    if (blocks.isEmpty()) {
+      blocks.add(Block.text("(The completion holds no text: a tool call, or a refusal.)"));
+    }
+    return new Envelope(
+        List.of(new Page("p1", title.isBlank() ? "Chat completion" : title, blocks)),
+        completion.model(),
+        completion.created() != null ? completion.created() : stored.result().completedAt());
   }
 
   /** The first page's title, else the prompt: what the page and the PDF are called. */

@@ -8,8 +8,10 @@ import dev.genie.core.GenieException;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
 import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.Generator;
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptStore;
@@ -20,6 +22,7 @@ import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +50,7 @@ public final class GenerationRuns {
   private static final Duration LONGEST_STORE_RETRY = Duration.ofSeconds(1);
 
   private final PromptStore store;
-  private final Generator generator;
+  private final Map<String, Generator> generators;
   private final OrchestratorListener listener;
   private final LeaseKeeper leases;
   private final Supplier<Instant> clock;
@@ -57,18 +60,19 @@ public final class GenerationRuns {
   private final Set<Fence> releasedInStop = ConcurrentHashMap.newKeySet();
 
   /**
+   * @param generators each generator by the id of the profile it writes
    * @param clock the time of envelopes and of the store's calls
    * @param stopping whether a stop has begun, when releases are counted
    */
   public GenerationRuns(
       PromptStore store,
-      Generator generator,
+      Map<String, Generator> generators,
       OrchestratorListener listener,
       LeaseKeeper leases,
       Supplier<Instant> clock,
       BooleanSupplier stopping) {
     this.store = store;
-    this.generator = generator;
+    this.generators = Map.copyOf(generators);
     this.listener = listener;
     this.leases = leases;
     this.clock = clock;
@@ -156,6 +160,17 @@ public final class GenerationRuns {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     long started = System.nanoTime();
+    Generator generator = generators.get(prompt.profileId());
+    if (generator == null) {
+      // Claimed by a sweep, or asked for, on an instance configured for other profiles.
+      return recordFailure(
+          claim,
+          Failure.of(
+              "no generator on this instance writes the profile "
+                  + prompt.profileId()
+                  + "; an instance configured with it generates it when asked"),
+          started);
+    }
     leasesHeld.add(fence);
     try (LeaseKeeper.Hold hold = leases.hold(fence, Thread.currentThread())) {
       Generation generation;
@@ -175,7 +190,7 @@ public final class GenerationRuns {
         if (hold.fencedOut()) {
           return fencedOut(prompt, started);
         }
-        return recordFailure(claim, reason(e), started);
+        return recordFailure(claim, failure(e), started);
       }
       Optional<StoredPrompt> stored = store(claim, generation, hold, started);
       // Charged after the result is stored, so that a failure to record cannot lose it, and
@@ -197,7 +212,8 @@ public final class GenerationRuns {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     Instant now = now();
-    String envelope = EnvelopeJson.write(generation, now);
+    String envelope =
+        generation.document() != null ? generation.document() : EnvelopeJson.write(generation, now);
     Duration pause = FIRST_STORE_RETRY;
     while (true) {
       Optional<Result> completed;
@@ -282,17 +298,17 @@ public final class GenerationRuns {
     }
   }
 
-  private Optional<StoredPrompt> recordFailure(Claim claim, String reason, long started) {
+  private Optional<StoredPrompt> recordFailure(Claim claim, Failure failure, long started) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
-    log.warn("generation failed for prompt {}: {}", prompt.id(), reason);
+    log.warn("generation failed for prompt {}: {}", prompt.id(), failure.message());
     listener.generated(GenerationOutcome.FAILED, since(started));
-    Optional<Result> failed = store.fail(fence, reason, now());
+    Optional<Result> failed = store.fail(fence, failure, now());
     if (failed.isEmpty()) {
       return Optional.empty(); // fenced out: the new owner's outcome is the one that counts
     }
     throw new GenerationFailedException(
-        prompt.id(), fence.resultId(), failed.get().attempts(), reason);
+        prompt.id(), fence.resultId(), failed.get().attempts(), failure);
   }
 
   private Instant now() {
@@ -307,9 +323,14 @@ public final class GenerationRuns {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static String reason(Exception e) {
+  /** What the result records: the endpoint's status too, when the generator reports one. */
+  private static Failure failure(Exception e) {
+    if (e instanceof GenerationException generation) {
+      return generation.failure(MAX_ERROR_CHARS);
+    }
     String message = e.getMessage() == null ? "the generator failed" : e.getMessage();
-    return message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS);
+    return Failure.of(
+        message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS));
   }
 
   private static GenieException interrupted(Prompt prompt) {

@@ -41,6 +41,12 @@ public final class PendingResults {
 
     /** The settled state to give callers: the completed result, or the failure to throw. */
     RuntimeException failure(StoredPrompt exhausted);
+
+    /**
+     * Whether a failed result with attempts left is its waiters' answer as it is, rather than
+     * generated again by one of them: true where the next request, not a waiter, tries again.
+     */
+    boolean failureIsTheAnswer(StoredPrompt failed);
   }
 
   private final PromptStore store;
@@ -210,7 +216,8 @@ public final class PendingResults {
         settled.complete(current);
         return;
       }
-      if (result.status() == ResultStatus.FAILED && result.attempts() >= maxAttempts) {
+      if (result.status() == ResultStatus.FAILED
+          && (result.attempts() >= maxAttempts || owner.failureIsTheAnswer(current))) {
         settled.completeExceptionally(owner.failure(current));
         return;
       }

@@ -24,11 +24,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * An OpenAI-compatible endpoint on a loopback port, in the real wire format: {@code POST
  * /v1/chat/completions} answers with the next scripted {@link Reply} (the default one when none is
- * left), {@code GET /v1/models} lists its models. It counts calls, remembers each request's body
- * and Authorization header, and records the most calls it saw at once.
+ * left), a completion numbered by its call ({@code "id":"chatcmpl-fake-3"}), so that two answers
+ * with one id came from one call; {@code GET /v1/models} lists its models. It counts calls,
+ * remembers each request's body and Authorization header, and records the most calls it saw at
+ * once.
  */
 public final class FakeOpenAi implements AutoCloseable {
   public static final String MODEL = "fake-model";
+  private static final String UNNUMBERED_ID = "\"chatcmpl-fake\"";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
@@ -201,7 +204,7 @@ public final class FakeOpenAi implements AutoCloseable {
       authorizations.add(authorization);
       callAuthorizations.add(authorization);
       // Counted last: whoever sees the count sees the call's body and header too.
-      calls.incrementAndGet();
+      int call = calls.incrementAndGet();
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback.get();
@@ -217,7 +220,12 @@ public final class FakeOpenAi implements AutoCloseable {
           return;
         }
       }
-      send(exchange, reply.status(), reply.retryAfter(), reply.body(), reply.bodyDelay());
+      send(
+          exchange,
+          reply.status(),
+          reply.retryAfter(),
+          reply.body().replace(UNNUMBERED_ID, "\"chatcmpl-fake-" + call + "\""),
+          reply.bodyDelay());
     } finally {
       inFlight.decrementAndGet();
       exchange.close();

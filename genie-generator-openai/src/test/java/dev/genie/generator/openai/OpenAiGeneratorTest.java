@@ -13,7 +13,6 @@ import dev.genie.generator.openai.FakeOpenAi.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,21 +30,7 @@ class OpenAiGeneratorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FakeOpenAi fake;
-  private final List<String> upstream = new CopyOnWriteArrayList<>();
-  private final List<Long> tokens = new CopyOnWriteArrayList<>();
-  private final UpstreamListener recording =
-      new UpstreamListener() {
-        @Override
-        public void called(String outcome, int status, Duration duration) {
-          upstream.add(outcome + " " + status);
-        }
-
-        @Override
-        public void tokens(long promptTokens, long completionTokens) {
-          tokens.add(promptTokens);
-          tokens.add(completionTokens);
-        }
-      };
+  private final RecordingUpstreamListener recording = new RecordingUpstreamListener();
 
   @BeforeEach
   void start() throws Exception {
@@ -86,8 +71,8 @@ class OpenAiGeneratorTest {
     assertThat(generation.usage()).isEqualTo(new Usage(12, 34));
     assertThat(generation.finishReason()).isEqualTo("stop");
     assertThat(fake.calls()).isEqualTo(1);
-    assertThat(upstream).containsExactly("ok 200");
-    assertThat(tokens).containsExactly(12L, 34L);
+    assertThat(recording.calls).containsExactly("ok 200");
+    assertThat(recording.tokens).containsExactly(12L, 34L);
 
     JsonNode request = JSON.readTree(fake.bodies().get(0));
     assertThat(request.get("model").asText()).isEqualTo(FakeOpenAi.MODEL);
@@ -121,7 +106,7 @@ class OpenAiGeneratorTest {
 
     assertThat(generation.pages()).isNotEmpty();
     assertThat(fake.calls()).isEqualTo(2);
-    assertThat(upstream).containsExactly("rate_limited 429", "ok 200");
+    assertThat(recording.calls).containsExactly("rate_limited 429", "ok 200");
     assertThat(waitedMs).as("the pause honoured Retry-After: 1").isGreaterThanOrEqualTo(1000);
   }
 
@@ -143,7 +128,7 @@ class OpenAiGeneratorTest {
         .hasMessageContaining("HTTP 500")
         .hasMessageContaining("after 3 calls");
     assertThat(fake.calls()).isEqualTo(3);
-    assertThat(upstream).containsOnly("server_error 500");
+    assertThat(recording.calls).containsOnly("server_error 500");
   }
 
   @Test
@@ -153,7 +138,7 @@ class OpenAiGeneratorTest {
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("HTTP 400");
     assertThat(fake.calls()).isEqualTo(1);
-    assertThat(upstream).containsExactly("client_error 400");
+    assertThat(recording.calls).containsExactly("client_error 400");
   }
 
   @Test
@@ -163,9 +148,9 @@ class OpenAiGeneratorTest {
             () ->
                 generator(settings().timeout(Duration.ofMillis(300)).retries(1)).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("did not answer within 300 ms (OpenAiSettings.timeout)");
+        .hasMessageContaining("did not answer within 300 ms (EndpointSettings.timeout)");
     assertThat(fake.calls()).isEqualTo(2);
-    assertThat(upstream).containsExactly("timeout 0", "timeout 0");
+    assertThat(recording.calls).containsExactly("timeout 0", "timeout 0");
   }
 
   @Test
@@ -176,7 +161,7 @@ class OpenAiGeneratorTest {
                 generator(settings().timeout(Duration.ofMillis(500)).retries(0)).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("did not answer within 500 ms");
-    assertThat(upstream).containsExactly("timeout 0");
+    assertThat(recording.calls).containsExactly("timeout 0");
   }
 
   @Test
@@ -186,7 +171,7 @@ class OpenAiGeneratorTest {
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("could not be read");
     assertThat(fake.calls()).isEqualTo(1);
-    assertThat(upstream).containsExactly("malformed 200");
+    assertThat(recording.calls).containsExactly("malformed 200");
   }
 
   @Test
@@ -199,7 +184,7 @@ class OpenAiGeneratorTest {
     assertThatThrownBy(() -> generator.generate("a poem"))
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("not JSON");
-    assertThat(upstream).containsExactly("rejected 200", "rejected 200");
+    assertThat(recording.calls).containsExactly("rejected 200", "rejected 200");
   }
 
   @Test
@@ -210,7 +195,7 @@ class OpenAiGeneratorTest {
         .hasMessageContaining("finish_reason=length")
         .hasMessageContaining("OpenAiSettings.maxOutputTokens");
     assertThat(fake.calls()).isEqualTo(1);
-    assertThat(tokens).containsExactly(12L, 34L);
+    assertThat(recording.tokens).containsExactly(12L, 34L);
   }
 
   @Test
@@ -221,7 +206,7 @@ class OpenAiGeneratorTest {
         .hasMessageContaining("refused")
         .hasMessageContaining("I can't help with that.");
     assertThat(fake.calls()).isEqualTo(1);
-    assertThat(upstream).containsExactly("refused 200");
+    assertThat(recording.calls).containsExactly("refused 200");
   }
 
   @Test
@@ -304,7 +289,7 @@ class OpenAiGeneratorTest {
     fake.modelsAnswer(Reply.raw(401, "{\"error\":{\"message\":\"Incorrect key " + KEY + "\"}}"));
     assertThatThrownBy(() -> generator(settings()).check())
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("OpenAiSettings.baseUrl")
+        .hasMessageContaining("EndpointSettings.baseUrl")
         .hasMessageContaining("HTTP 401")
         .hasMessageNotContaining(KEY);
   }

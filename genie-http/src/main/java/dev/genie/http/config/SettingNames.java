@@ -32,16 +32,16 @@ public final class SettingNames {
           Map.entry("SqlStoreSettings.failoverWait", "GENIE_DB_FAILOVER_WAIT_MS"),
           Map.entry("SqlStoreSettings.groupCommitMax", "GENIE_DB_GROUP_COMMIT_MAX"),
           Map.entry("LegacyStoreSettings.dataDir", "GENIE_DATA_DIR"),
-          Map.entry("OpenAiSettings.baseUrl", "GENIE_OPENAI_BASE_URL"),
-          Map.entry("OpenAiSettings.apiKey", "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY)"),
+          Map.entry("EndpointSettings.baseUrl", "GENIE_OPENAI_BASE_URL"),
+          Map.entry("EndpointSettings.apiKey", "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY)"),
           Map.entry("OpenAiSettings.model", "GENIE_OPENAI_MODEL"),
           Map.entry("OpenAiSettings.temperature", "GENIE_OPENAI_TEMPERATURE"),
           Map.entry("OpenAiSettings.maxOutputTokens", "GENIE_OPENAI_MAX_OUTPUT_TOKENS"),
           Map.entry("OpenAiSettings.systemPrompt", "GENIE_SYSTEM_PROMPT"),
           Map.entry("OpenAiSettings.outputMode", "GENIE_OPENAI_OUTPUT"),
-          Map.entry("OpenAiSettings.timeout", "GENIE_GENERATION_TIMEOUT_MS"),
-          Map.entry("OpenAiSettings.retries", "GENIE_GENERATION_RETRIES"),
-          Map.entry("OpenAiSettings.concurrency", "GENIE_GENERATION_CONCURRENCY"));
+          Map.entry("EndpointSettings.timeout", "GENIE_GENERATION_TIMEOUT_MS"),
+          Map.entry("EndpointSettings.retries", "GENIE_GENERATION_RETRIES"),
+          Map.entry("EndpointSettings.concurrency", "GENIE_GENERATION_CONCURRENCY"));
 
   private static final Pattern SETTING = Pattern.compile("\\b[A-Z][A-Za-z]*Settings\\.[a-z]\\w*");
 

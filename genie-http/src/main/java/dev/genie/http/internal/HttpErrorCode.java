@@ -10,6 +10,8 @@ public enum HttpErrorCode implements ErrorCode {
   INVALID_JSON,
   INVALID_PARAMETER,
   NOT_FOUND,
+  /** A model the OpenAI-compatible surface does not offer ({@code GENIE_OPENAI_MODELS}). */
+  MODEL_NOT_FOUND,
   NOT_READY,
   UNAUTHENTICATED,
   FORBIDDEN,
@@ -21,6 +23,10 @@ public enum HttpErrorCode implements ErrorCode {
   EXPECTATION_FAILED,
   STORAGE_UNAVAILABLE,
   OVERLOADED,
+  /** The model's endpoint could not be asked, or answered with an error (not a generation). */
+  UPSTREAM_FAILED,
+  /** A chat completion not ready within {@code GENIE_GENERATION_TIMEOUT_MS}: it goes on. */
+  GENERATION_TIMEOUT,
   INTERNAL;
 
   private static final List<ErrorCode> ALL =

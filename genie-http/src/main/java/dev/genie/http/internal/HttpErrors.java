@@ -6,6 +6,7 @@ import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
 import dev.genie.core.LimitExceededException;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.StoreUnavailableException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -13,7 +14,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place that maps an error code to an HTTP status and writes the error body. */
+/**
+ * The one place that maps an error code to an HTTP status and writes the error body: Genie's shape,
+ * or OpenAI's on the OpenAI-compatible surface ({@link OpenAiErrors}).
+ */
 public final class HttpErrors {
   private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
   private static final String RETRY_AFTER_SECONDS = "1";
@@ -36,7 +40,7 @@ public final class HttpErrors {
 
   private static int status(CoreErrorCode code) {
     return switch (code) {
-      case INVALID_PROMPT, PROMPT_TOO_LONG -> 400;
+      case INVALID_PROMPT, PROMPT_TOO_LONG, INVALID_REQUEST -> 400;
       case BUDGET_EXHAUSTED -> 429;
       case GENERATION_FAILED -> 502;
       case SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;
@@ -56,7 +60,10 @@ public final class HttpErrors {
       case EXPECTATION_FAILED -> 417;
       case RATE_LIMITED -> 429;
       case INTERNAL -> 500;
+      case MODEL_NOT_FOUND -> 404;
       case STORAGE_UNAVAILABLE, OVERLOADED -> 503;
+      case UPSTREAM_FAILED -> 502;
+      case GENERATION_TIMEOUT -> 504;
     };
   }
 
@@ -67,11 +74,19 @@ public final class HttpErrors {
 
   private static void send(
       HttpServerExchange exchange, ErrorCode code, String message, String retryAfterSeconds) {
+    send(exchange, code, status(code), message, retryAfterSeconds);
+  }
+
+  private static void send(
+      HttpServerExchange exchange,
+      ErrorCode code,
+      int status,
+      String message,
+      String retryAfterSeconds) {
     if (exchange.isResponseStarted()) {
       exchange.endExchange();
       return;
     }
-    int status = status(code);
     exchange.setStatusCode(status);
     if (status == 503 || status == 429) {
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, retryAfterSeconds);
@@ -79,7 +94,11 @@ public final class HttpErrors {
     if (status == 401) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
     }
-    Responses.json(exchange, Json.error(code, message, RequestIds.of(exchange)));
+    Responses.json(
+        exchange,
+        OpenAiErrors.applies(exchange)
+            ? Json.openAiError(code, OpenAiErrors.type(status), message)
+            : Json.error(code, message, RequestIds.of(exchange)));
   }
 
   /** Whole seconds, rounded up, at least one: what {@code Retry-After} takes. */
@@ -93,6 +112,17 @@ public final class HttpErrors {
    * so no internal name or stack trace reaches the caller.
    */
   public static void send(HttpServerExchange exchange, Throwable failure) {
+    if (failure instanceof GenerationFailedException failed && OpenAiErrors.applies(exchange)) {
+      Failure why = failed.failure();
+      exchange.getResponseHeaders().put(ChatHandlers.GENIE_PROMPT_ID, failed.promptId());
+      send(
+          exchange,
+          failed.code(),
+          OpenAiErrors.status(why),
+          OpenAiErrors.message(failed),
+          why.retryAfter() == null ? RETRY_AFTER_SECONDS : seconds(why.retryAfter()));
+      return;
+    }
     if (failure instanceof GenerationFailedException failed) {
       // The failure is recorded on the prompt: say where, as a 201 would.
       exchange.getResponseHeaders().put(Headers.LOCATION, "/prompts/" + failed.promptId());

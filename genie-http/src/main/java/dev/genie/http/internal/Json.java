@@ -5,14 +5,21 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.genie.core.ErrorCode;
+import dev.genie.core.chat.ChatItem;
+import dev.genie.core.chat.ChatRequest;
+import dev.genie.generator.openai.OpenAiEndpoint;
 import dev.genie.http.config.SettingNames;
+import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptPage;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.StoredPrompt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Genie's response bodies as bytes, written with Jackson's streaming generator: no object mapping,
@@ -45,6 +52,24 @@ public final class Json {
           json.writeStringField("code", code.name());
           json.writeStringField("message", SettingNames.toKeys(message));
           json.writeStringField("requestId", requestId);
+          json.writeEndObject();
+          json.writeEndObject();
+        });
+  }
+
+  /**
+   * An error in OpenAI's shape, for the OpenAI-compatible surface: Genie's code, lower-cased as
+   * OpenAI's codes are, in {@code code}.
+   */
+  static byte[] openAiError(ErrorCode code, String type, String message) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeObjectFieldStart("error");
+          json.writeStringField("message", SettingNames.toKeys(message));
+          json.writeStringField("type", type);
+          json.writeNullField("param");
+          json.writeStringField("code", code.name().toLowerCase(Locale.ROOT));
           json.writeEndObject();
           json.writeEndObject();
         });
@@ -92,26 +117,82 @@ public final class Json {
         });
   }
 
+  /**
+   * A stored item: a prompt for pages ({@code "kind":"prompt"}), or a chat completion request
+   * ({@code "kind":"chat.completion"}), shown by its last user message as {@code prompt}, the model
+   * it asked for, and the completion as the endpoint sent it, where a prompt has its envelope.
+   */
   private static void writePrompt(JsonGenerator json, StoredPrompt state) throws IOException {
+    Prompt prompt = state.prompt();
     Result result = state.result();
+    Optional<ChatItem> chat =
+        ChatRequest.isChat(prompt) ? Optional.of(ChatItem.of(prompt)) : Optional.empty();
     json.writeStartObject();
-    json.writeStringField("promptId", state.prompt().id());
+    json.writeStringField("promptId", prompt.id());
     json.writeStringField("resultId", result.id());
+    json.writeStringField("kind", chat.isPresent() ? ChatItem.KIND : "prompt");
     json.writeStringField("status", result.status().wireName());
-    json.writeStringField("created", state.prompt().createdAt().toString());
-    json.writeStringField("prompt", state.prompt().rawText());
-    json.writeStringField("normalizedPrompt", state.prompt().normalizedText());
+    json.writeStringField("created", prompt.createdAt().toString());
+    json.writeStringField("prompt", chat.map(ChatItem::title).orElse(prompt.rawText()));
+    json.writeStringField("normalizedPrompt", prompt.normalizedText());
+    if (chat.isPresent()) {
+      json.writeStringField("model", chat.get().model());
+    }
     json.writeFieldName("profile");
-    json.writeRawValue(state.prompt().profile()); // canonical JSON, as stored
+    json.writeRawValue(prompt.profile()); // canonical JSON, as stored
+    // Both as stored: canonical already, or the endpoint's completion as it came.
     json.writeFieldName("envelope");
-    if (result.envelope() == null) {
-      json.writeNull();
-    } else {
-      json.writeRawValue(result.envelope()); // canonical already: callers get the stored bytes
+    rawOrNull(json, chat.isPresent() ? null : result.envelope());
+    if (chat.isPresent()) {
+      json.writeFieldName("completion");
+      rawOrNull(json, result.envelope());
     }
     if (result.error() != null) {
       json.writeStringField("error", SettingNames.toKeys(result.error()));
     }
+    if (result.upstreamStatus() != 0) {
+      json.writeNumberField("upstreamStatus", result.upstreamStatus());
+    }
+    json.writeEndObject();
+  }
+
+  private static void rawOrNull(JsonGenerator json, String raw) throws IOException {
+    if (raw == null) {
+      json.writeNull();
+    } else {
+      json.writeRawValue(raw);
+    }
+  }
+
+  /**
+   * A model list in OpenAI's shape, {@code {"object":"list","data":[{"id","object":"model",
+   * "created","owned_by"}]}}.
+   */
+  static byte[] models(List<OpenAiEndpoint.Model> models) {
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("object", "list");
+          json.writeArrayFieldStart("data");
+          for (OpenAiEndpoint.Model model : models) {
+            writeModel(json, model);
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        });
+  }
+
+  static byte[] model(OpenAiEndpoint.Model model) {
+    return write(json -> writeModel(json, model));
+  }
+
+  private static void writeModel(JsonGenerator json, OpenAiEndpoint.Model model)
+      throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", model.id());
+    json.writeStringField("object", "model");
+    json.writeNumberField("created", model.created());
+    json.writeStringField("owned_by", model.ownedBy());
     json.writeEndObject();
   }
 

@@ -13,13 +13,11 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The prompt routes: submit, read one, list. */
 public final class PromptHandlers {
@@ -36,18 +34,17 @@ public final class PromptHandlers {
   static final HttpString GENIE_CACHE = new HttpString("Genie-Cache");
 
   private final Orchestrator orchestrator;
-  private final int maxWaiting;
-  private final AtomicInteger waiting = new AtomicInteger();
+  private final WaitingRequests waiting;
   private final CallerLimits limits;
 
   /**
-   * @param maxWaiting how many requests may be parked waiting for a result ({@code
+   * @param waiting the places of requests parked waiting for a result ({@code
    *     GENIE_MAX_WAITING_REQUESTS})
    * @param limits the callers' budgets, or null when keys are off
    */
-  public PromptHandlers(Orchestrator orchestrator, int maxWaiting, CallerLimits limits) {
+  public PromptHandlers(Orchestrator orchestrator, WaitingRequests waiting, CallerLimits limits) {
     this.orchestrator = orchestrator;
-    this.maxWaiting = maxWaiting;
+    this.waiting = waiting;
     this.limits = limits;
   }
 
@@ -63,41 +60,28 @@ public final class PromptHandlers {
       String prompt = PromptRequest.prompt(body);
       exchange.putAttachment(Audited.PROMPT_TEXT, prompt);
       Caller caller = Caller.of(exchange);
-      GenerationBudget budget =
-          caller.key() == null || limits == null
-              ? GenerationBudget.UNLIMITED
-              : limits.budget(caller.key());
-      boolean place = waiting.incrementAndGet() <= maxWaiting;
+      boolean place = waiting.enter();
       CompletableFuture<Answer> answer;
       try {
         answer =
             orchestrator.submitAsync(
-                caller.namespace(), prompt, budget, place ? MAX_WAIT : Duration.ZERO);
+                caller.namespace(),
+                prompt,
+                budget(limits, caller),
+                place ? MAX_WAIT : Duration.ZERO);
       } catch (RuntimeException e) {
-        waiting.decrementAndGet();
+        waiting.leave();
         throw e;
       }
-      if (answer.isDone()) {
-        waiting.decrementAndGet();
-        answered(exchange, answer);
-        return;
-      }
-      // Registered once this call has returned: the answer is then sent from whichever thread
-      // settles it, through the connection's IO thread.
-      exchange.dispatch(
-          SameThreadExecutor.INSTANCE,
-          () ->
-              answer.whenComplete(
-                  (settled, failure) -> {
-                    waiting.decrementAndGet();
-                    answered(exchange, answer);
-                  }));
+      waiting.answerWhenSettled(exchange, answer, PromptHandlers::answered);
     };
   }
 
-  /** How many requests are parked, waiting for a result. */
-  public int waiting() {
-    return waiting.get();
+  /** What generations started for {@code caller} are charged to. */
+  static GenerationBudget budget(CallerLimits limits, Caller caller) {
+    return caller.key() == null || limits == null
+        ? GenerationBudget.UNLIMITED
+        : limits.budget(caller.key());
   }
 
   private static void answered(HttpServerExchange exchange, CompletableFuture<Answer> settled) {

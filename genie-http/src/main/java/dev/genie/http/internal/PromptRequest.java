@@ -7,10 +7,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /** Reads {@code {"prompt": "…"}}; other members are ignored, so clients may send more. */
 final class PromptRequest {
@@ -28,7 +24,7 @@ final class PromptRequest {
     if (body.length == 0) {
       throw invalidJson("the body is empty; send {\"prompt\": \"…\"}");
     }
-    requireUtf8(body);
+    RequestBodies.utf8(body);
     try (JsonParser parser = Json.FACTORY.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw invalidJson("the body must be a JSON object like {\"prompt\": \"…\"}");
@@ -67,22 +63,6 @@ final class PromptRequest {
                 : "the body has an object with a member twice; send each member once");
       }
       throw invalidJson("the body is not valid JSON in UTF-8");
-    }
-  }
-
-  /**
-   * Strict UTF-8: the JSON parser would decode overlong forms (such as C0 AF for '/') and code
-   * points past U+10FFFF instead of refusing them.
-   */
-  private static void requireUtf8(byte[] body) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body));
-    } catch (CharacterCodingException e) {
-      throw invalidJson("the body is not valid UTF-8");
     }
   }
 

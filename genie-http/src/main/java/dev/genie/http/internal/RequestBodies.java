@@ -3,6 +3,10 @@ package dev.genie.http.internal;
 import dev.genie.core.GenieException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Accepts request bodies declared as JSON in UTF-8 only. */
@@ -30,6 +34,25 @@ final class RequestBodies {
           && (parameter.length < 2 || !isUtf8(parameter[1]))) {
         throw unsupported("the body must be UTF-8 (charset=utf-8)");
       }
+    }
+  }
+
+  /**
+   * The body as text, in strict UTF-8: a JSON parser would decode overlong forms (such as C0 AF for
+   * '/') and code points past U+10FFFF instead of refusing them.
+   *
+   * @throws GenieException {@link HttpErrorCode#INVALID_JSON} when it is not UTF-8
+   */
+  static String utf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new GenieException(HttpErrorCode.INVALID_JSON, "the body is not valid UTF-8");
     }
   }
 

@@ -19,6 +19,7 @@ import javax.inject.Singleton;
       LegacyStoreModule.class,
       GeneratorModule.class,
       OpenAiGeneratorModule.class,
+      ModelEndpointModule.class,
       CoreModule.class,
       MetricsModule.class
     })

@@ -5,21 +5,27 @@ import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.genie.core.generate.Generator;
+import dev.genie.generator.openai.OpenAiEndpoint;
 import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.http.MicrometerUpstreamListener;
 import dev.genie.http.config.GeneratorSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 
 /** Binds the {@code openai} generator by name; built only when {@code GENIE_GENERATOR} names it. */
 @Module
 public final class OpenAiGeneratorModule {
+  /** The {@code surface} label of the openai generator's upstream calls. */
+  static final String SURFACE = "prompts";
+
   private OpenAiGeneratorModule() {}
 
   @Provides
   @IntoMap
   @StringKey(OpenAiGenerator.NAME)
-  static Generator openai(GeneratorSettings settings, MeterRegistry registry) {
+  static Generator openai(
+      GeneratorSettings settings, Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
     OpenAiSettings openai =
         settings
             .openai()
@@ -27,9 +33,7 @@ public final class OpenAiGeneratorModule {
                 () ->
                     new IllegalStateException(
                         "the openai generator was picked without its settings; this is a bug"));
-    MicrometerUpstreamListener listener = new MicrometerUpstreamListener(registry);
-    OpenAiGenerator generator = new OpenAiGenerator(openai, listener);
-    listener.watchBreaker(generator::breakerState);
-    return generator;
+    return new OpenAiGenerator(
+        openai, endpoint.orElseThrow(), new MicrometerUpstreamListener(registry, SURFACE));
   }
 }

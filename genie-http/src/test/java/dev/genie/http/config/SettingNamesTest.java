@@ -3,6 +3,7 @@ package dev.genie.http.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.core.OrchestratorSettings;
+import dev.genie.generator.openai.EndpointSettings;
 import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import dev.genie.persistence.sql.SqlStoreSettings;
@@ -23,6 +24,7 @@ class SettingNamesTest {
           "OrchestratorSettings", OrchestratorSettings.class,
           "SqlStoreSettings", SqlStoreSettings.class,
           "OpenAiSettings", OpenAiSettings.class,
+          "EndpointSettings", EndpointSettings.class,
           "LegacyStoreSettings", LegacyStoreSettings.class);
 
   @Test

@@ -20,8 +20,8 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * A {@code java} block of the library guide ({@code docs/library.md}), compiled as a user would
- * compile it, so that the documentation cannot drift from the code.
+ * A {@code java} block of the library guide ({@code docs/library.md}), or of another document,
+ * compiled as a user would compile it, so that the documentation cannot drift from the code.
  */
 public final class GuideExample {
   /** The library guide, relative to the project's root. */
@@ -53,10 +53,18 @@ public final class GuideExample {
    * @throws AssertionError when the heading or the block is missing
    */
   public static GuideExample under(String heading) throws IOException {
-    String source = block(heading, "java");
+    return of(block(heading, "java"));
+  }
+
+  /**
+   * An example made of {@code source}, such as a document's statements placed in a class.
+   *
+   * @throws AssertionError when it has no public class
+   */
+  public static GuideExample of(String source) {
     Matcher name = CLASS_NAME.matcher(source);
     if (!name.find()) {
-      throw new AssertionError("the guide's example under '" + heading + "' has no public class");
+      throw new AssertionError("the example has no public class:\n" + source);
     }
     return new GuideExample(source, name.group(1));
   }
@@ -68,10 +76,20 @@ public final class GuideExample {
    * @throws AssertionError when the heading or the block is missing
    */
   public static String block(String heading, String language) throws IOException {
-    List<String> lines = Files.readAllLines(projectRoot().resolve(GUIDE), StandardCharsets.UTF_8);
+    return block(GUIDE, heading, language);
+  }
+
+  /**
+   * {@link #block(String, String)} of {@code document}, a path relative to the project's root.
+   *
+   * @throws AssertionError when the heading or the block is missing
+   */
+  public static String block(String document, String heading, String language) throws IOException {
+    List<String> lines =
+        Files.readAllLines(projectRoot().resolve(document), StandardCharsets.UTF_8);
     int at = lines.indexOf(heading);
     if (at < 0) {
-      throw new AssertionError(GUIDE + " has no line '" + heading + "'");
+      throw new AssertionError(document + " has no line '" + heading + "'");
     }
     int start = at + 1;
     boolean inBlock = false;
@@ -80,7 +98,7 @@ public final class GuideExample {
         inBlock = !inBlock;
       } else if (!inBlock && lines.get(start).startsWith("#")) {
         throw new AssertionError(
-            GUIDE + " has no ```" + language + " block under '" + heading + "'");
+            document + " has no ```" + language + " block under '" + heading + "'");
       }
       start++;
     }
@@ -89,7 +107,8 @@ public final class GuideExample {
       end++;
     }
     if (end >= lines.size()) {
-      throw new AssertionError(GUIDE + " has no ```" + language + " block under '" + heading + "'");
+      throw new AssertionError(
+          document + " has no ```" + language + " block under '" + heading + "'");
     }
     return String.join("\n", lines.subList(start + 1, end)) + "\n";
   }

@@ -2,6 +2,7 @@ package dev.genie.persistence.legacy;
 
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.LeaseTerms;
@@ -180,8 +181,8 @@ public final class LegacyPromptStore implements PromptStore {
   }
 
   @Override
-  public Optional<Result> fail(Fence fence, String error, Instant now) {
-    return locked(() -> pending(fence).map(r -> commit(ResultLifecycle.failed(r, error, now))));
+  public Optional<Result> fail(Fence fence, Failure failure, Instant now) {
+    return locked(() -> pending(fence).map(r -> commit(ResultLifecycle.failed(r, failure, now))));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.genie.persistence.sql;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genie.persistence.Claim;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.LeaseTerms;
@@ -428,11 +429,20 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   @Override
-  public Optional<Result> fail(Fence fence, String error, Instant now) {
+  public Optional<Result> fail(Fence fence, Failure failure, Instant now) {
+    Integer status = failure.upstreamStatus() == 0 ? null : failure.upstreamStatus();
+    Long retryAfterMs = failure.retryAfter() == null ? null : failure.retryAfter().toMillis();
     return announced(
         inSession(
             "record the failure of result " + fence.resultId(),
-            mapper -> mapper.fail(fence.resultId(), fence.token(), error, at(now))));
+            mapper ->
+                mapper.fail(
+                    fence.resultId(),
+                    fence.token(),
+                    failure.message(),
+                    status,
+                    retryAfterMs,
+                    at(now))));
   }
 
   @Override

@@ -5,7 +5,7 @@ package dev.genie.generator.openai.internal;
  * asked-for shape. A failed attempt, never a completed result.
  */
 public final class RejectedReplyException extends Exception {
-  RejectedReplyException(String message) {
+  public RejectedReplyException(String message) {
     super(message);
   }
 }

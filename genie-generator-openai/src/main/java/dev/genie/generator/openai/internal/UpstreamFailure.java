@@ -52,7 +52,7 @@ public record UpstreamFailure(
             null,
             "the endpoint did not answer within "
                 + timeout.toMillis()
-                + " ms (OpenAiSettings.timeout)");
+                + " ms (EndpointSettings.timeout)");
       }
       if (t instanceof ContentFilteredException) {
         return new UpstreamFailure(

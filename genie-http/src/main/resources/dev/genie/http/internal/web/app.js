@@ -8,6 +8,8 @@
     INVALID_JSON: 'The request could not be read as JSON.',
     INVALID_PROMPT: 'The prompt is empty, or holds a control character that is not allowed.',
     PROMPT_TOO_LONG: 'The prompt is too long; shorten it and send it again.',
+    INVALID_REQUEST: 'The chat completion request could not be read.',
+    MODEL_NOT_FOUND: 'That model is not offered here.',
     RATE_LIMITED: 'Too many requests with this key; try again in a moment.',
     BUDGET_EXHAUSTED: 'This key has used its tokens for today.',
     INVALID_PARAMETER: 'The list could not be paged that way; it starts again from the newest.',
@@ -24,6 +26,8 @@
     OVERLOADED: 'Genie is busy; try again in a moment.',
     SHUTTING_DOWN: 'Genie is stopping; try again in a moment.',
     GENERATOR_UNAVAILABLE: 'The model is not answering right now; try again in a moment.',
+    UPSTREAM_FAILED: 'The model endpoint could not be asked; try again in a moment.',
+    GENERATION_TIMEOUT: 'The answer is taking long; it is still being written.',
     INTERNAL: 'Genie met an internal error; the server log has the details.'
   };
   const POLL_FIRST_MS = 500;
@@ -195,6 +199,32 @@
       model.textContent = 'Written by ' + envelope.metadata.model + ' at ' + envelope.metadata.generatedAt;
       pages.append(model);
     }
+    if (prompt.kind === 'chat.completion' && prompt.completion) {
+      pages.append(chatCompletion(prompt));
+    }
+  }
+
+  // A chat completion asked through /v1: its first choice's text, as paragraphs.
+  function chatCompletion(prompt) {
+    const section = document.createElement('section');
+    section.className = 'result-page';
+    const title = document.createElement('h3');
+    title.dir = 'auto';
+    title.textContent = prompt.prompt;
+    section.append(title);
+    const choice = (prompt.completion.choices || [])[0] || {};
+    const content = (choice.message && typeof choice.message.content === 'string') ? choice.message.content : '';
+    content.split(/\n\s*\n/).filter((text) => text.trim()).forEach((text) => {
+      const p = document.createElement('p');
+      p.dir = 'auto';
+      p.textContent = text.trim();
+      section.append(p);
+    });
+    const model = document.createElement('p');
+    model.className = 'hint';
+    model.textContent = 'Chat completion by ' + prompt.completion.model + ', asked for ' + prompt.model;
+    section.append(model);
+    return section;
   }
 
   async function follow(id, submission) {
@@ -353,7 +383,8 @@
     const status = document.createElement('span');
     status.className = 'status-' + item.status;
     status.textContent = item.status;
-    meta.append(status, ' · ' + new Date(item.created).toLocaleString() + ' · ' + item.promptId);
+    const kind = item.kind === 'chat.completion' ? ' · chat · ' + item.model : '';
+    meta.append(status, kind + ' · ' + new Date(item.created).toLocaleString() + ' · ' + item.promptId);
     const row = document.createElement('span');
     row.className = 'row';
     const show = document.createElement('button');

@@ -18,6 +18,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -41,6 +42,9 @@ final class RecordCodec {
   private static final byte KEY_USED = 7;
   private static final byte TOKENS_CHARGED = 8;
 
+  /** A result's change that keeps an endpoint's status: a failure it answered with an error. */
+  private static final byte RESULT_CHANGED_UPSTREAM = 9;
+
   private RecordCodec() {}
 
   static byte[] encode(JournalRecord record) {
@@ -52,8 +56,15 @@ final class RecordCodec {
         writeString(out, created.prompt().namespace());
         writeResult(out, created.result());
       } else if (record instanceof ResultChanged changed) {
-        out.writeByte(RESULT_CHANGED);
-        writeResult(out, changed.result());
+        Result result = changed.result();
+        // Written as before unless there is a status to keep, so that older builds read the rest.
+        boolean upstream = result.upstreamStatus() != 0 || result.retryAfter() != null;
+        out.writeByte(upstream ? RESULT_CHANGED_UPSTREAM : RESULT_CHANGED);
+        writeResult(out, result);
+        if (upstream) {
+          out.writeInt(result.upstreamStatus());
+          out.writeLong(result.retryAfter() == null ? -1 : result.retryAfter().toMillis());
+        }
       } else if (record instanceof KeyCreated created) {
         out.writeByte(KEY_CREATED);
         writeKey(out, created.key(), created.keyHash());
@@ -92,6 +103,7 @@ final class RecordCodec {
             case PROMPT_CREATED_V3 -> new PromptCreated(readPrompt(in, false), readResult(in));
             case PROMPT_CREATED_V1 -> new PromptCreated(readSamplePrompt(in), readResult(in));
             case RESULT_CHANGED -> new ResultChanged(readResult(in));
+            case RESULT_CHANGED_UPSTREAM -> new ResultChanged(withUpstream(readResult(in), in));
             case KEY_CREATED -> readKey(in);
             case KEY_REVOKED -> new KeyRevoked(readString(in), readInstant(in));
             case KEY_USED -> new KeyUsed(readString(in), readInstant(in));
@@ -213,6 +225,26 @@ final class RecordCodec {
         readInstant(in),
         readInstant(in),
         readInstant(in));
+  }
+
+  private static Result withUpstream(Result r, DataInputStream in) throws IOException {
+    int status = in.readInt();
+    long retryAfterMillis = in.readLong();
+    return new Result(
+        r.id(),
+        r.promptId(),
+        r.status(),
+        r.envelope(),
+        r.error(),
+        r.attempts(),
+        r.leaseOwner(),
+        r.leaseExpiresAt(),
+        r.fencingToken(),
+        r.createdAt(),
+        r.updatedAt(),
+        r.completedAt(),
+        status,
+        retryAfterMillis < 0 ? null : Duration.ofMillis(retryAfterMillis));
   }
 
   // Explicit codes rather than ordinals, so that reordering the enum cannot change old records.

@@ -1,5 +1,6 @@
 package dev.genie.persistence.legacy.internal;
 
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.Prompt;
@@ -38,8 +39,8 @@ public final class ResultLifecycle {
     return new ResultChanged(r.completed(envelopeJson, micros(now)));
   }
 
-  public static ResultChanged failed(Result r, String error, Instant now) {
-    return new ResultChanged(r.failed(error, micros(now)));
+  public static ResultChanged failed(Result r, Failure failure, Instant now) {
+    return new ResultChanged(r.failed(failure, micros(now)));
   }
 
   public static ResultChanged released(Result r, Instant now) {

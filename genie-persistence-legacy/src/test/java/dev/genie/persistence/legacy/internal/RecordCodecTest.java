@@ -3,6 +3,7 @@ package dev.genie.persistence.legacy.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.persistence.ApiKey;
+import dev.genie.persistence.Failure;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.NewPrompt;
 import dev.genie.persistence.PromptKey;
@@ -42,6 +43,25 @@ class RecordCodecTest {
             "{}");
     PromptCreated created = ResultLifecycle.created(text, TERMS);
     assertThat(RecordCodec.decode(RecordCodec.encode(created))).isEqualTo(created);
+  }
+
+  @Test
+  void aFailureKeepsTheEndpointsStatusAndWaitAndOneWithoutThemIsWrittenAsBefore() {
+    PromptCreated created =
+        ResultLifecycle.created(new NewPrompt("k", "a poem", "a poem", 1), TERMS);
+    ResultChanged upstream =
+        ResultLifecycle.failed(
+            created.result(),
+            new Failure("rate limited (HTTP 429)", 429, Duration.ofSeconds(3)),
+            TERMS.now());
+    ResultChanged plain =
+        ResultLifecycle.failed(created.result(), Failure.of("no pages"), TERMS.now());
+
+    assertThat(RecordCodec.decode(RecordCodec.encode(upstream))).isEqualTo(upstream);
+    assertThat(RecordCodec.decode(RecordCodec.encode(plain))).isEqualTo(plain);
+    assertThat(RecordCodec.encode(plain)[0])
+        .as("the record type older builds read")
+        .isEqualTo((byte) 2);
   }
 
   @Test

@@ -83,10 +83,13 @@ public interface PromptMapper {
       @Param("envelopes") String[] envelopes,
       @Param("ats") String[] ats);
 
+  /** A null {@code upstreamStatus} or {@code retryAfterMs} stands for none. */
   PromptRow fail(
       @Param("resultId") String resultId,
       @Param("token") long token,
       @Param("error") String error,
+      @Param("upstreamStatus") Integer upstreamStatus,
+      @Param("retryAfterMs") Long retryAfterMs,
       @Param("now") Instant now);
 
   PromptRow release(

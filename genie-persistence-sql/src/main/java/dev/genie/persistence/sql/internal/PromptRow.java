@@ -4,6 +4,7 @@ import dev.genie.persistence.Prompt;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoredPrompt;
+import java.time.Duration;
 import java.time.Instant;
 
 /** One row of a prompt joined with its result, as the mapper returns it. */
@@ -29,6 +30,8 @@ public final class PromptRow {
   public Instant resultCreatedAt;
   public Instant updatedAt;
   public Instant completedAt;
+  public Integer upstreamStatus;
+  public Long retryAfterMs;
 
   public StoredPrompt toStoredPrompt() {
     Prompt prompt =
@@ -58,6 +61,8 @@ public final class PromptRow {
         fencingToken,
         resultCreatedAt,
         updatedAt,
-        completedAt);
+        completedAt,
+        upstreamStatus == null ? 0 : upstreamStatus,
+        retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs));
   }
 }

@@ -1,0 +1,44 @@
+package dev.genie.http.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.genie.generator.openai.ChatGenerator;
+import dev.genie.generator.openai.OpenAiEndpoint;
+import dev.genie.http.MicrometerUpstreamListener;
+import dev.genie.http.config.GenieConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import javax.inject.Singleton;
+
+/**
+ * The model endpoint, when one is configured, shared by every generator that calls it; and the chat
+ * generator of the OpenAI-compatible surface, which is there whenever the endpoint is.
+ */
+@Module
+public final class ModelEndpointModule {
+  /** The {@code surface} label of the chat generator's upstream calls. */
+  static final String SURFACE = "v1";
+
+  private ModelEndpointModule() {}
+
+  @Provides
+  @Singleton
+  static Optional<OpenAiEndpoint> endpoint(GenieConfig config, MeterRegistry registry) {
+    return config
+        .generator()
+        .endpoint()
+        .map(
+            settings -> {
+              OpenAiEndpoint endpoint = new OpenAiEndpoint(settings);
+              MicrometerUpstreamListener.watchBreaker(registry, endpoint::breakerState);
+              return endpoint;
+            });
+  }
+
+  @Provides
+  @Singleton
+  static Optional<ChatGenerator> chat(Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
+    return endpoint.map(
+        shared -> new ChatGenerator(shared, new MicrometerUpstreamListener(registry, SURFACE)));
+  }
+}
