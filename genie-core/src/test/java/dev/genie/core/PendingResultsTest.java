@@ -112,8 +112,8 @@ class PendingResultsTest {
         started = round;
         spin(round % OFFSETS);
         first.leave();
-        while (secondLeft != round) {
-          Thread.onSpinWait();
+        for (int spins = 0; secondLeft != round; spins++) {
+          pause(spins);
         }
         if (store.watchesClosedAgain.get() != closedAgain || store.openWatches.get() != 0) {
           faults.add(
@@ -131,13 +131,22 @@ class PendingResultsTest {
 
     void secondCaller() {
       for (int round = 0; round < ROUNDS; round++) {
-        while (started != round) {
-          Thread.onSpinWait();
+        for (int spins = 0; started != round; spins++) {
+          pause(spins);
         }
         PendingResults.Wait wait = secondWait;
         spin((round / OFFSETS) % OFFSETS);
         wait.leave();
         secondLeft = round;
+      }
+    }
+
+    /** Spins while the other thread is likely running; yields once it is likely not. */
+    private static void pause(int spins) {
+      if (spins < 1_000) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
       }
     }
 

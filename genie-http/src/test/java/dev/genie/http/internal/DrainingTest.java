@@ -80,8 +80,8 @@ class DrainingTest {
         draining.refuseNew();
         boolean sawNone = draining.inFlight() == 0;
         looked = round;
-        while (requestDone != round) {
-          Thread.onSpinWait();
+        for (int spins = 0; requestDone != round; spins++) {
+          pause(spins);
         }
         if (requestIn && sawNone) {
           slippedPast.add(round);
@@ -95,14 +95,14 @@ class DrainingTest {
 
     void requests() {
       for (int round = 0; round < ROUNDS; round++) {
-        while (started != round) {
-          Thread.onSpinWait();
+        for (int spins = 0; started != round; spins++) {
+          pause(spins);
         }
         Draining draining = current;
         spin((round / OFFSETS) % OFFSETS);
         boolean in = draining.enter();
-        while (looked != round) {
-          Thread.onSpinWait(); // in flight until the stop has looked
+        for (int spins = 0; looked != round; spins++) {
+          pause(spins); // in flight until the stop has looked
         }
         if (in) {
           admitted.incrementAndGet();
@@ -110,6 +110,15 @@ class DrainingTest {
         }
         requestIn = in;
         requestDone = round;
+      }
+    }
+
+    /** Spins while the other thread is likely running; yields once it is likely not. */
+    private static void pause(int spins) {
+      if (spins < 1_000) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
       }
     }
 
