@@ -320,7 +320,7 @@ public final class Orchestrator implements AutoCloseable {
   private CompletableFuture<Answer> generateWithin(
       Claim claim, boolean created, long deadline, GenerationBudget budget) {
     if (!generator.blocks()) {
-      Optional<StoredPrompt> done = runs.generate(claim, budget);
+      Optional<StoredPrompt> done = runs.generate(claim, budget, deadline);
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
