@@ -37,7 +37,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Answers prompts with at most one generation per normalized text: normalize, claim in the store,
@@ -87,6 +89,9 @@ public final class Orchestrator implements AutoCloseable {
   private final PendingResults pending;
   private final Deadlines<Answer> deadlines;
 
+  private final String grantOwners;
+  private final AtomicLong grants = new AtomicLong();
+
   /** The {@link System#nanoTime} by which a stopping instance answers every caller. */
   private volatile long stopDeadline;
 
@@ -125,6 +130,11 @@ public final class Orchestrator implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.grantOwners =
+        settings.instanceId()
+            + "/"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt())
+            + ".";
     this.normalizer = new Normalizer(settings.maxPromptChars());
     this.profile = generator.profile();
     // Two timers: one whose tasks never wait (deadlines, the pollers' wakes), so that thousands
@@ -411,7 +421,7 @@ public final class Orchestrator implements AutoCloseable {
       Claim claim, boolean created, long deadline, GenerationBudget budget) {
     Generator writer = generators.get(claim.state().prompt().profileId());
     if (writer == null || !writer.blocks()) {
-      Optional<StoredPrompt> done = runs.generate(claim, budget);
+      Optional<StoredPrompt> done = runs.generate(claim, budget, deadline);
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
@@ -569,13 +579,20 @@ public final class Orchestrator implements AutoCloseable {
         result.failure().orElse(Failure.of(String.valueOf(result.error()))));
   }
 
+  /**
+   * Each grant asked for has an owner of its own: the instance's id, this process's nonce (two
+   * instances may be given one id) and a number. A store that retries a request whose answer was
+   * lost recognizes by it what that request was granted.
+   */
   private LeaseTerms terms(Instant now) {
-    return new LeaseTerms(settings.instanceId(), now, settings.lease(), settings.maxAttempts());
+    return new LeaseTerms(
+        grantOwners + grants.incrementAndGet(), now, settings.lease(), settings.maxAttempts());
   }
 
   /** Terms under which a failed result is taken over whatever its attempts: a chat result's. */
   private LeaseTerms unlimitedTerms(Instant now) {
-    return new LeaseTerms(settings.instanceId(), now, settings.lease(), Integer.MAX_VALUE);
+    return new LeaseTerms(
+        grantOwners + grants.incrementAndGet(), now, settings.lease(), Integer.MAX_VALUE);
   }
 
   /** Microseconds: what both stores keep, so a value read back equals the value written. */

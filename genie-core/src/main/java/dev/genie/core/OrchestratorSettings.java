@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param maxPromptChars the longest normalized prompt, in code points
  * @param pollInitial the first pause of a waiter, doubled up to {@code pollMax}
  * @param pollMax the longest pause of a waiter between two reads of the store
- * @param instanceId this instance's name in leases, for diagnostics
+ * @param instanceId this instance's name in leases (each grant adds a number), for diagnostics
  */
 public record OrchestratorSettings(
     Duration waitTimeout,

@@ -204,9 +204,33 @@ final class FakePromptStore implements PromptStore {
     return new PromptPage(page, Optional.of(PageCursor.after(page.get(limit - 1).prompt())));
   }
 
+  /** Watches opened and not yet closed. */
+  final AtomicInteger openWatches = new AtomicInteger();
+
+  /** Closes of a watch that was closed already. */
+  final AtomicInteger watchesClosedAgain = new AtomicInteger();
+
   @Override
   public ResultWatch watch(String resultId, Runnable onChange) {
-    return watchers.open(resultId, onChange);
+    ResultWatch watch = watchers.open(resultId, onChange);
+    openWatches.incrementAndGet();
+    AtomicBoolean closed = new AtomicBoolean();
+    return new ResultWatch() {
+      @Override
+      public void await(Duration timeout) throws InterruptedException {
+        watch.await(timeout);
+      }
+
+      @Override
+      public void close() {
+        if (closed.compareAndSet(false, true)) {
+          openWatches.decrementAndGet();
+        } else {
+          watchesClosedAgain.incrementAndGet();
+        }
+        watch.close();
+      }
+    };
   }
 
   @Override

@@ -451,6 +451,71 @@ class OrchestratorTest {
     assertThat(generator.calls).hasValue(2);
   }
 
+  /**
+   * Renewals succeed all along, so that only the bound of the retry can end it: a lease of 3 s is
+   * renewed every second, and the retry's pause grows to 1 s at most.
+   */
+  @Test
+  void aCompletionRefusedWhileRenewalsSucceedEndsWithinTheLeaseAndLetsItGo() throws Exception {
+    store.completionsToRefuse.set(Integer.MAX_VALUE);
+    Orchestrator genie =
+        orchestrator(
+            new ScriptedGenerator(Step.SUCCEED),
+            settings().lease(Duration.ofSeconds(3)).waitTimeout(Duration.ofMillis(100)).build());
+
+    Answer answer = genie.submit("refused while renewed");
+    awaitEvent("generated:UNSTORED");
+
+    assertThat(answer.outcome()).isEqualTo(Outcome.PENDING);
+    StoredPrompt left = store.only();
+    assertThat(left.result().status()).isEqualTo(ResultStatus.PENDING);
+    assertThat(left.result().leaseLiveAt(clock.instant())).as("released").isFalse();
+  }
+
+  /** On the caller's thread, the retry ends when the caller's wait does, long before the lease. */
+  @Test
+  void aCompletionRefusedOnTheCallersThreadIsGivenUpWhenItsWaitEnds() throws Exception {
+    store.completionsToRefuse.set(Integer.MAX_VALUE);
+    ScriptedGenerator inMemory =
+        new ScriptedGenerator(Step.SUCCEED) {
+          @Override
+          public boolean blocks() {
+            return false;
+          }
+        };
+    Orchestrator genie =
+        orchestrator(inMemory, settings().waitTimeout(Duration.ofMillis(300)).build());
+
+    Future<Answer> answer =
+        Executors.newSingleThreadExecutor().submit(() -> genie.submit("refused on my thread"));
+
+    assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(store.only().result().leaseLiveAt(clock.instant())).as("released").isFalse();
+  }
+
+  @Test
+  void aGenerationThatOutlivesItsTimeoutIsStoppedAndRecordedAsFailed() throws Exception {
+    ScriptedGenerator hangs =
+        new ScriptedGenerator(Step.BLOCK) {
+          @Override
+          public Optional<Duration> timeout() {
+            return Optional.of(Duration.ofMillis(50));
+          }
+        };
+    Orchestrator genie = orchestrator(hangs, settings().lease(Duration.ofMillis(150)).build());
+
+    assertThatThrownBy(() -> genie.submit("never ends"))
+        .isInstanceOfSatisfying(
+            GenerationFailedException.class,
+            e -> assertThat(e.getMessage()).contains("longer than its timeout of 50 ms"));
+
+    StoredPrompt failed = store.only();
+    assertThat(failed.result().status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(listener.events).contains("generated:FAILED");
+    assertThat(hangs.release.getCount()).as("the generation was never let go").isEqualTo(1);
+  }
+
   @Test
   void aPendingResultWhoseOwnerDiedIsFinishedByTheSweep() throws Exception {
     ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * What a caller asks for when it claims the right to generate.
  *
- * @param owner who is asking, as recorded in the result; for diagnostics only
+ * @param owner who is asking, as recorded in the result: a name for this one request, so that a
+ *     store that retries it after its answer was lost can tell the lease it was granted from any
+ *     other's
  * @param now the caller's clock, which decides whether existing leases have expired; a store with a
  *     clock of its own (the SQL store, by default) reads that one instead
  * @param duration how long the granted lease lasts

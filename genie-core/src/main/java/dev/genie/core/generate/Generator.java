@@ -1,5 +1,8 @@
 package dev.genie.core.generate;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Turns a normalized prompt into pages. The orchestrator calls it at most once per live lease,
  * outside any database transaction: on a thread of its own when it {@link #blocks()}, so that a
@@ -24,6 +27,15 @@ public interface Generator {
    *     it must not carry secrets
    */
   Generation generate(String normalizedPrompt) throws Exception;
+
+  /**
+   * The longest one {@link #generate} call may run. Past it, its run stops renewing the lease,
+   * interrupts the call and records a failed attempt, so that a generator that hangs cannot hold
+   * its prompt for as long as the process lives. Empty, the default: the generator bounds itself.
+   */
+  default Optional<Duration> timeout() {
+    return Optional.empty();
+  }
 
   /**
    * Whether {@link #generate} may wait on anything (a network, a sleep, a lock). A generator that

@@ -39,9 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs generations under their lease: renews it meanwhile, stores the result under the fencing
- * token (retrying a store that is unavailable for the moment while the lease is ours), records
- * failures, and reports every run's outcome. Runs that nobody waits on go to threads of their own.
+ * Runs generations under their lease: renews it while the generator runs within its timeout, stores
+ * the result under the fencing token (retrying a store that is unavailable for the moment within
+ * the lease held when the generation ended), records failures, and reports every run's outcome;
+ * every run ends, and one that cannot store its result lets its lease go. Runs that nobody waits on
+ * go to threads of their own.
  */
 public final class GenerationRuns {
   private static final Logger log = LoggerFactory.getLogger(GenerationRuns.class);
@@ -157,6 +159,15 @@ public final class GenerationRuns {
    * fence went stale: another caller owns the result now.
    */
   public Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget) {
+    return generate(claim, budget, null);
+  }
+
+  /**
+   * {@link #generate(Claim, GenerationBudget)} for a caller that waits on this thread: a result
+   * that the store keeps refusing is given up at {@code answerBy} ({@link System#nanoTime}; null
+   * for no bound but the lease), so that the caller is answered in time.
+   */
+  public Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget, Long answerBy) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     long started = System.nanoTime();
@@ -172,13 +183,16 @@ public final class GenerationRuns {
           started);
     }
     leasesHeld.add(fence);
-    try (LeaseKeeper.Hold hold = leases.hold(fence, Thread.currentThread())) {
+    try (LeaseKeeper.Hold hold = leases.hold(fence, Thread.currentThread(), generator.timeout())) {
       Generation generation;
       try {
         generation = generator.generate(prompt.normalizedText());
       } catch (InterruptedException e) {
         if (hold.fencedOut()) {
           return fencedOut(prompt, started);
+        }
+        if (hold.timedOut()) {
+          return recordFailure(claim, Failure.of(timedOut(generator)), started);
         }
         throw abandoned(fence, prompt, started);
       } catch (GeneratorUnavailableException e) {
@@ -190,9 +204,14 @@ public final class GenerationRuns {
         if (hold.fencedOut()) {
           return fencedOut(prompt, started);
         }
+        if (hold.timedOut()) {
+          Thread.interrupted(); // the timeout's, which the generator may have kept
+          return recordFailure(claim, Failure.of(timedOut(generator)), started);
+        }
         return recordFailure(claim, failure(e), started);
       }
-      Optional<StoredPrompt> stored = store(claim, generation, hold, started);
+      hold.generated();
+      Optional<StoredPrompt> stored = store(claim, generation, hold, started, answerBy);
       // Charged after the result is stored, so that a failure to record cannot lose it, and
       // whether or not it was kept: the model did the work.
       charge(budget, generation, prompt);
@@ -204,16 +223,22 @@ public final class GenerationRuns {
 
   /**
    * Completes under the fence. A store that is unavailable for the moment is tried again with
-   * backoff while the lease is still ours, since the result exists only here; after that the lease
-   * is released, so that the next caller generates at once instead of waiting it out.
+   * backoff while the lease held when the generation ended lasts, since the result exists only
+   * here, and no longer: renewals meanwhile do not extend the bound, so that a completion the store
+   * keeps refusing cannot keep the lease alive. After that the lease is released, so that the next
+   * caller generates at once instead of waiting it out.
    */
   private Optional<StoredPrompt> store(
-      Claim claim, Generation generation, LeaseKeeper.Hold hold, long started) {
+      Claim claim, Generation generation, LeaseKeeper.Hold hold, long started, Long answerBy) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     Instant now = now();
     String envelope =
         generation.document() != null ? generation.document() : EnvelopeJson.write(generation, now);
+    long giveUpAt = hold.liveUntilNanos();
+    if (answerBy != null && answerBy - giveUpAt < 0) {
+      giveUpAt = answerBy;
+    }
     Duration pause = FIRST_STORE_RETRY;
     while (true) {
       Optional<Result> completed;
@@ -225,7 +250,7 @@ public final class GenerationRuns {
         }
         boolean retry =
             e instanceof StoreUnavailableException
-                && System.nanoTime() + pause.toNanos() < hold.liveUntilNanos();
+                && System.nanoTime() + pause.toNanos() - giveUpAt < 0;
         if (!retry) {
           log.warn(
               "could not store the result of prompt {}; its lease is released: {}",
@@ -331,6 +356,12 @@ public final class GenerationRuns {
     String message = e.getMessage() == null ? "the generator failed" : e.getMessage();
     return Failure.of(
         message.length() <= MAX_ERROR_CHARS ? message : message.substring(0, MAX_ERROR_CHARS));
+  }
+
+  private static String timedOut(Generator generator) {
+    return "the generation took longer than its timeout of "
+        + generator.timeout().orElseThrow().toMillis()
+        + " ms";
   }
 
   private static GenieException interrupted(Prompt prompt) {

@@ -4,6 +4,7 @@ import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.PromptStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the leases of running generations alive: renews each every third of the lease, so that a
- * long generation is never taken over while its owner lives, and interrupts a generation whose
- * renewal finds that the lease was taken over after all.
+ * Keeps the leases of running generations alive while they make progress: renews each every third
+ * of the lease, so that a long generation is never taken over while its owner lives; interrupts a
+ * generation whose renewal finds that the lease was taken over after all, and one that outlived its
+ * generator's timeout, whose lease it then stops renewing.
  */
 public final class LeaseKeeper {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -35,9 +37,16 @@ public final class LeaseKeeper {
     this.lease = terms.get().duration();
   }
 
-  /** Renews {@code fence} until the returned hold is closed; interrupts {@code worker} if lost. */
-  public Hold hold(Fence fence, Thread worker) {
-    Hold hold = new Hold(fence, worker);
+  /**
+   * Renews {@code fence} until the returned hold is closed; interrupts {@code worker} if lost, or
+   * if it still generates after {@code generationTimeout}, when renewals stop.
+   */
+  public Hold hold(Fence fence, Thread worker, Optional<Duration> generationTimeout) {
+    Hold hold =
+        new Hold(
+            fence,
+            worker,
+            generationTimeout.map(timeout -> System.nanoTime() + timeout.toNanos()).orElse(null));
     long every = Math.max(1, lease.toNanos() / 3);
     hold.task = timer.scheduleWithFixedDelay(hold::renew, every, every, TimeUnit.NANOSECONDS);
     return hold;
@@ -47,18 +56,38 @@ public final class LeaseKeeper {
   public final class Hold implements AutoCloseable {
     private final Fence fence;
     private final Thread worker;
+    private final Long generateBy;
     private volatile long confirmedNanos = System.nanoTime();
     private volatile ScheduledFuture<?> task;
+    private boolean generating = true;
     private boolean fencedOut;
+    private boolean timedOut;
     private boolean closed;
 
-    private Hold(Fence fence, Thread worker) {
+    /**
+     * @param generateBy the {@link System#nanoTime} by which the generation must have returned;
+     *     null for none
+     */
+    private Hold(Fence fence, Thread worker, Long generateBy) {
       this.fence = fence;
       this.worker = worker;
+      this.generateBy = generateBy;
     }
 
     private void renew() {
       long attempted = System.nanoTime();
+      synchronized (this) {
+        if (generating && generateBy != null && attempted - generateBy > 0) {
+          // Not renewed: the run records the attempt as failed, or the lease runs out.
+          if (!closed) {
+            timedOut = true;
+            log.info("the generation of result {} outlived its timeout; stopping it", fence);
+            worker.interrupt();
+          }
+          task.cancel(false);
+          return;
+        }
+      }
       boolean ours;
       try {
         ours = store.renew(fence, terms.get());
@@ -86,6 +115,27 @@ public final class LeaseKeeper {
       return fencedOut;
     }
 
+    /** True once the generation outlived its timeout and was interrupted for it. */
+    public synchronized boolean timedOut() {
+      return timedOut;
+    }
+
+    /**
+     * The generation returned: no timeout applies from now on. An interrupt that the timeout sent
+     * just before is cleared from the worker, which calls this; the result exists and is stored.
+     */
+    public void generated() {
+      boolean clearInterrupt;
+      synchronized (this) {
+        generating = false;
+        clearInterrupt = timedOut;
+        timedOut = false;
+      }
+      if (clearInterrupt) {
+        Thread.interrupted();
+      }
+    }
+
     /** The {@link System#nanoTime} until which the lease is known to be ours. */
     public long liveUntilNanos() {
       return confirmedNanos + lease.toNanos();
@@ -98,7 +148,7 @@ public final class LeaseKeeper {
       boolean clearInterrupt;
       synchronized (this) {
         closed = true;
-        clearInterrupt = fencedOut && Thread.currentThread() == worker;
+        clearInterrupt = (fencedOut || timedOut) && Thread.currentThread() == worker;
       }
       if (clearInterrupt) {
         Thread.interrupted();

@@ -126,18 +126,23 @@ public final class PendingResults {
 
     /** Ends this caller's interest; the last one to leave stops the poller. */
     public void leave() {
-      if (left.compareAndSet(false, true)) {
-        pollers.computeIfPresent(
-            poller.resultId,
-            (id, current) -> {
-              if (current != poller) {
-                return current;
-              }
-              return --poller.waiters == 0 ? null : current;
-            });
-        if (poller.waiters == 0) {
-          poller.close(); // outside the map's compute, which close must not re-enter
-        }
+      if (!left.compareAndSet(false, true)) {
+        return;
+      }
+      // Decided inside the compute, where the count changes: two callers leaving at once see
+      // their own decrement, and exactly one of them sees the last.
+      boolean[] last = new boolean[1];
+      pollers.computeIfPresent(
+          poller.resultId,
+          (id, current) -> {
+            if (current != poller) {
+              return current;
+            }
+            last[0] = --poller.waiters == 0;
+            return last[0] ? null : current;
+          });
+      if (last[0]) {
+        poller.close(); // outside the map's compute, which close must not re-enter
       }
     }
   }
@@ -151,7 +156,7 @@ public final class PendingResults {
     private volatile boolean generatedHere;
     private volatile boolean again;
     private volatile boolean closed;
-    private volatile ResultWatch watch;
+    private ResultWatch watch; // under this poller's lock
     private volatile ScheduledFuture<?> next;
     private Duration pause = pollInitial;
     private volatile int waiters; // changed inside the map's compute only
@@ -166,7 +171,17 @@ public final class PendingResults {
       run(
           () -> {
             // Opened before the first read, so that no change between the two is missed.
-            watch = store.watch(resultId, this::wake);
+            ResultWatch opened = store.watch(resultId, this::wake);
+            synchronized (this) {
+              if (!closed) {
+                watch = opened;
+                opened = null;
+              }
+            }
+            if (opened != null) {
+              opened.close(); // every caller left before it opened
+              return;
+            }
             check();
           });
     }
@@ -265,14 +280,23 @@ public final class PendingResults {
       }
     }
 
+    /** Stops polling and closes the watch, once: by the last caller to leave, or on settling. */
     private void close() {
-      closed = true;
+      ScheduledFuture<?> pending;
+      ResultWatch open;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        pending = next;
+        open = watch;
+        watch = null;
+      }
       pollers.remove(resultId, this);
-      ScheduledFuture<?> pending = next;
       if (pending != null) {
         pending.cancel(false);
       }
-      ResultWatch open = watch;
       if (open != null) {
         open.close();
       }

@@ -4,16 +4,19 @@ import dev.genie.core.CoreErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts requests in flight, and once a stop has begun answers new ones 503 so that a load balancer
- * sends them elsewhere while those in flight finish.
+ * sends them elsewhere while those in flight finish. The count and the stop share one atomic word,
+ * and a request is counted before the stop is checked (as Undertow's GracefulShutdownHandler does):
+ * a drain that has seen the count at zero with the stop set can never be followed by a request.
  */
 public final class Draining implements HttpHandler {
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private static final long DRAINING = 1L << 62;
+  private static final long COUNT = DRAINING - 1;
+
+  private final AtomicLong state = new AtomicLong();
   private final HttpHandler next;
 
   public Draining(HttpHandler next) {
@@ -22,23 +25,36 @@ public final class Draining implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (draining.get()) {
+    if (!enter()) {
       exchange.setPersistent(false);
       HttpErrors.send(exchange, CoreErrorCode.SHUTTING_DOWN, "Genie is stopping; retry elsewhere");
       return;
     }
-    inFlight.incrementAndGet();
     exchange.addExchangeCompleteListener(
         (done, nextListener) -> {
-          inFlight.decrementAndGet();
+          exit();
           nextListener.proceed();
         });
     next.handleRequest(exchange);
   }
 
+  /** Counts a request in, unless a stop has begun; false (and not counted) then. */
+  boolean enter() {
+    if ((state.incrementAndGet() & DRAINING) == 0) {
+      return true;
+    }
+    exit();
+    return false;
+  }
+
+  /** Counts a request out. */
+  void exit() {
+    state.decrementAndGet();
+  }
+
   /** From now on, answers new requests 503. */
   public void refuseNew() {
-    draining.set(true);
+    state.getAndUpdate(current -> current | DRAINING);
   }
 
   /**
@@ -47,13 +63,14 @@ public final class Draining implements HttpHandler {
   public boolean drain(Duration grace) throws InterruptedException {
     refuseNew();
     long deadline = System.nanoTime() + grace.toNanos();
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+    while (inFlight() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    return inFlight.get() == 0;
+    return inFlight() == 0;
   }
 
+  /** Requests counted in and not yet out; a refused one counts for an instant, as it is refused. */
   public int inFlight() {
-    return inFlight.get();
+    return (int) (state.get() & COUNT);
   }
 }

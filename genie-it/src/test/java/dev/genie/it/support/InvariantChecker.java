@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
  *
  * <p>Besides those, it requires every request to have an allowed status (200 and 201 unless {@link
  * #allowStatuses} adds more), one result row per prompt row, and no pending result once every
- * response was completed.
+ * response was completed. A text whose requests were all refused (a 503) need not be stored.
  */
 public final class InvariantChecker {
   private static final Set<Integer> USUAL_STATUSES = Set.of(200, 201);
@@ -98,13 +99,27 @@ public final class InvariantChecker {
     responses.check(exchanges, "sql", violations);
     responses.checkSameAnswer(completed, violations);
     SqlChecks checks = new SqlChecks(rows, violations);
-    checks.onePrompt(sent.keySet());
+    checks.onePrompt(sent.keySet(), acknowledgedTexts(exchanges));
     checks.storedAnswer(completed);
     checks.nothingLost(exchanges);
     checks.nothingInvented(sent);
     checks.rowsConsistent();
     checks.nothingPending(exchanges);
     return violations;
+  }
+
+  /** The normalized texts that a request was answered 2xx for. */
+  private Set<String> acknowledgedTexts(List<Exchange> exchanges) {
+    Set<String> raws = new HashSet<>();
+    exchanges.stream().filter(Exchange::isSuccess).forEach(e -> raws.add(e.rawPrompt()));
+    Set<String> texts = new HashSet<>();
+    sent.forEach(
+        (text, variants) -> {
+          if (variants.stream().anyMatch(raws::contains)) {
+            texts.add(text);
+          }
+        });
+    return texts;
   }
 
   private Violations legacy(Map<String, String> storedEnvelopeByPromptId) {

@@ -100,6 +100,48 @@ class InvariantCheckerIT {
     }
   }
 
+  /**
+   * A request answered 503 acknowledged nothing: its text may have been stored or not. One answered
+   * 2xx must have its row.
+   */
+  @Test
+  void onlyAcknowledgedTextsMustBeStored() throws Exception {
+    TestDatabase database = POSTGRES.server().freshDatabase();
+    StoredPrompt poem = completed(database, "a poem");
+    StoredPrompt elsewhere = completed(POSTGRES.server().freshDatabase(), "a lost poem");
+    Map<String, Set<String>> sent =
+        Map.of(
+            "a poem", Set.of("a poem"),
+            "a refused poem", Set.of("a refused poem"),
+            "a lost poem", Set.of("a lost poem"));
+    try (Connection connection = database.connect()) {
+      History refused = new History();
+      refused.record(0, "a poem", 0, 1, response(201, poem, ENVELOPE));
+      refused.record(1, "a refused poem", 0, 2, storageUnavailable());
+      new InvariantChecker(refused, sent).allowStatuses(503).checkSql(connection);
+
+      History lost = new History();
+      lost.record(0, "a poem", 0, 1, response(201, poem, ENVELOPE));
+      lost.record(1, "a lost poem", 0, 2, response(201, elsewhere, ENVELOPE));
+      assertThatThrownBy(() -> new InvariantChecker(lost, sent).checkSql(connection))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("INV-1")
+          .hasMessageContaining("a lost poem");
+    }
+  }
+
+  private static GenieResponse storageUnavailable() {
+    HttpHeaders headers =
+        HttpHeaders.of(
+            Map.of("Genie-Storage", List.of("sql"), "Retry-After", List.of("1")),
+            (name, value) -> true);
+    return new GenieResponse(
+        503,
+        headers,
+        "{\"error\":{\"code\":\"STORAGE_UNAVAILABLE\",\"message\":\"the primary is away\","
+            + "\"requestId\":\"r1\"}}");
+  }
+
   private StoredPrompt completed(TestDatabase database, String text) {
     try (SqlPromptStore store =
         SqlPromptStore.open(

@@ -38,6 +38,7 @@ public final class PatroniCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path directory;
+  private final Path patroni;
   private final Path patronictl;
   private final Process etcd;
   private final List<Node> nodes = new ArrayList<>();
@@ -75,8 +76,9 @@ public final class PatroniCluster implements AutoCloseable {
     }
   }
 
-  private PatroniCluster(Path directory, Path patronictl, Process etcd) {
+  private PatroniCluster(Path directory, Path patroni, Path patronictl, Process etcd) {
     this.directory = directory;
+    this.patroni = patroni;
     this.patronictl = patronictl;
     this.etcd = etcd;
   }
@@ -114,7 +116,7 @@ public final class PatroniCluster implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(etcdLog.toFile())
             .start();
-    PatroniCluster cluster = new PatroniCluster(directory, patronictl, etcd);
+    PatroniCluster cluster = new PatroniCluster(directory, patroni, patronictl, etcd);
     try {
       LocalPrograms.awaitPort(etcdPort, etcd, Duration.ofSeconds(20), etcdLog);
       for (String name : List.of("node1", "node2")) {
@@ -130,13 +132,7 @@ public final class PatroniCluster implements AutoCloseable {
       }
       LocalPrograms.handOver(directory);
       for (Node node : cluster.nodes) {
-        node.patroni =
-            new ProcessBuilder(
-                    LocalPrograms.asServiceUser(
-                        List.of(patroni.toString(), node.config.toString())))
-                .redirectErrorStream(true)
-                .redirectOutput(node.log.toFile())
-                .start();
+        cluster.startPatroni(node);
         if (node == cluster.nodes.get(0)) {
           cluster.awaitLeader(START_TIMEOUT); // the first node bootstraps alone
         }
@@ -147,6 +143,26 @@ public final class PatroniCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  private void startPatroni(Node node) throws IOException {
+    node.patroni =
+        new ProcessBuilder(
+                LocalPrograms.asServiceUser(List.of(patroni.toString(), node.config.toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile()))
+            .start();
+  }
+
+  /**
+   * Starts the Patroni of a node that {@link #crash crashed} again: it rejoins the cluster as a
+   * standby, rewound first when it had gone ahead of the new primary.
+   */
+  public void restart(Node node) throws IOException, InterruptedException {
+    if (!node.patroni.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError(node + "'s Patroni was still running 10 s after its crash");
+    }
+    startPatroni(node);
   }
 
   /** {@code postgres://postgres@127.0.0.1:p1,127.0.0.1:p2/database}: both nodes. */

@@ -41,13 +41,15 @@ final class SqlChecks {
   }
 
   /**
-   * INV-1: exactly one prompt row per text sent, keyed by the SHA-256 of its profile's id (itself
-   * the SHA-256 of the stored profile), a line feed and its normalized text.
+   * INV-1: at most one prompt row per text sent, exactly one per text acknowledged (a request for
+   * it was answered 2xx; one answered only 503 may have been stored or not), keyed by the SHA-256
+   * of its profile's id (itself the SHA-256 of the stored profile), a line feed and its normalized
+   * text.
    */
-  void onePrompt(Set<String> texts) {
+  void onePrompt(Set<String> texts, Set<String> acknowledged) {
     for (String text : new TreeSet<>(texts)) {
       List<Map<String, String>> found = promptsByText.getOrDefault(text, List.of());
-      if (found.size() != 1) {
+      if (found.size() > 1 || (found.isEmpty() && acknowledged.contains(text))) {
         violations.add(
             "INV-1",
             "normalized text "

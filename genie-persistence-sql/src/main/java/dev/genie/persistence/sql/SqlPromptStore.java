@@ -49,6 +49,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.postgresql.Driver;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -64,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
+
+  private static final Logger log = LoggerFactory.getLogger(SqlPromptStore.class);
 
   private static final long FIRST_RETRY_PAUSE_MILLIS = 50;
   private static final long MAX_RETRY_PAUSE_MILLIS = 500;
@@ -193,25 +196,45 @@ public final class SqlPromptStore implements PromptStore {
   }
 
   private Claim claimAlone(NewPrompt prompt, LeaseTerms terms) {
+    Function<PromptMapper, PromptRow> claim =
+        mapper -> {
+          PromptRow claimed =
+              mapper.claim(
+                  prompt.key(),
+                  prompt.normalizedText(),
+                  prompt.rawText(),
+                  prompt.normalizerVersion(),
+                  prompt.profileId(),
+                  prompt.profile(),
+                  prompt.namespace(),
+                  terms.owner(),
+                  at(terms.now()),
+                  micros(terms.duration()));
+          return claimed != null ? claimed : mapper.findByKey(prompt.key());
+        };
     PromptRow row =
         inSession(
             "claim prompt " + prompt.key(),
-            mapper -> {
-              PromptRow claimed =
-                  mapper.claim(
-                      prompt.key(),
-                      prompt.normalizedText(),
-                      prompt.rawText(),
-                      prompt.normalizerVersion(),
-                      prompt.profileId(),
-                      prompt.profile(),
-                      prompt.namespace(),
-                      terms.owner(),
-                      at(terms.now()),
-                      micros(terms.duration()));
-              return claimed != null ? claimed : mapper.findByKey(prompt.key());
-            });
+            claim,
+            mapper -> createdByLostAttempt(claim.apply(mapper), terms.owner()));
     return claimFrom(row, prompt, true);
+  }
+
+  /**
+   * {@code row} marked created when a lost attempt of this claim created it: it is pending under a
+   * lease granted to {@code owner}, which names this claim alone ({@link LeaseTerms#owner()}).
+   */
+  private static PromptRow createdByLostAttempt(PromptRow row, String owner) {
+    if (row != null && !row.created && heldBy(row, owner)) {
+      log.info(
+          "the answer to the claim of prompt {} was lost; its lease is {}", row.promptId, owner);
+      row.created = true;
+    }
+    return row;
+  }
+
+  private static boolean heldBy(PromptRow row, String owner) {
+    return "pending".equals(row.status) && owner.equals(row.leaseOwner);
   }
 
   /**
@@ -229,10 +252,17 @@ public final class SqlPromptStore implements PromptStore {
     for (GroupCommit.Entry<ClaimRequest, Claim> entry : batch) {
       firsts.putIfAbsent(entry.request().prompt().key(), entry.request());
     }
+    List<ClaimRequest> requests = List.copyOf(firsts.values());
     Map<String, PromptRow> rows =
         inSession(
             "claim " + firsts.size() + " prompts together",
-            mapper -> claimBatch(mapper, List.copyOf(firsts.values())));
+            mapper -> claimBatch(mapper, requests),
+            mapper -> {
+              Map<String, PromptRow> found = claimBatch(mapper, requests);
+              found.replaceAll(
+                  (key, row) -> createdByLostAttempt(row, firsts.get(key).terms().owner()));
+              return found;
+            });
     for (GroupCommit.Entry<ClaimRequest, Claim> entry : batch) {
       NewPrompt prompt = entry.request().prompt();
       boolean first = firsts.get(prompt.key()) == entry.request();
@@ -312,28 +342,68 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
+    Function<PromptMapper, PromptRow> takeOver =
+        mapper ->
+            mapper.takeOver(
+                observed.resultId(),
+                observed.token(),
+                terms.owner(),
+                at(terms.now()),
+                micros(terms.duration()),
+                terms.maxAttempts());
     return Optional.ofNullable(
             inSession(
                 "take over result " + observed.resultId(),
-                mapper ->
-                    mapper.takeOver(
-                        observed.resultId(),
-                        observed.token(),
-                        terms.owner(),
-                        at(terms.now()),
-                        micros(terms.duration()),
-                        terms.maxAttempts())))
+                takeOver,
+                mapper -> {
+                  PromptRow taken = takeOver.apply(mapper);
+                  if (taken != null) {
+                    return taken;
+                  }
+                  // A lost attempt that took it has moved the token on: its lease names us.
+                  PromptRow lost =
+                      mapper.heldBy(terms.owner(), observed.resultId()).stream()
+                          .findFirst()
+                          .orElse(null);
+                  if (lost != null) {
+                    log.info(
+                        "the answer to the takeover of result {} was lost; its lease is {}",
+                        lost.resultId,
+                        terms.owner());
+                  }
+                  return lost;
+                }))
         .map(row -> Claim.granted(row.toStoredPrompt(), false));
   }
 
   @Override
   public List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
+    Function<PromptMapper, List<PromptRow>> sweep =
+        mapper ->
+            mapper.takeOverExpired(terms.owner(), at(terms.now()), micros(terms.duration()), limit);
     List<PromptRow> rows =
         inSession(
             "take over expired leases",
-            mapper ->
-                mapper.takeOverExpired(
-                    terms.owner(), at(terms.now()), micros(terms.duration()), limit));
+            sweep,
+            mapper -> {
+              // What a lost attempt took is ours already; the rest of the limit is taken now.
+              List<PromptRow> taken = new ArrayList<>(mapper.heldBy(terms.owner(), null));
+              if (!taken.isEmpty()) {
+                log.info(
+                    "the answer to a sweep was lost; it had taken {} results, under {}",
+                    taken.size(),
+                    terms.owner());
+              }
+              if (taken.size() < limit) {
+                taken.addAll(
+                    mapper.takeOverExpired(
+                        terms.owner(),
+                        at(terms.now()),
+                        micros(terms.duration()),
+                        limit - taken.size()));
+              }
+              return taken;
+            });
     return rows.stream().map(row -> Claim.granted(row.toStoredPrompt(), false)).toList();
   }
 
@@ -622,17 +692,26 @@ public final class SqlPromptStore implements PromptStore {
     return Optional.of(row.toResult());
   }
 
-  /**
-   * Runs {@code work}, retrying it on a fresh connection while the failure says that the primary
-   * went away, for up to {@link SqlStoreSettings#failoverWait()}: the time a standby takes to be
-   * promoted. Running a statement of this store again changes nothing that its first run did: it is
-   * a read, a claim that its key decides, or a compare-and-set on the fencing token. Once the
-   * primary has been away for longer than that, requests fail at once ({@link Outage}).
-   */
   private <T> T inSession(String action, Function<PromptMapper, T> work) {
+    return inSession(action, work, work);
+  }
+
+  /**
+   * Runs {@code first}, retrying on a fresh connection while the failure says that the primary went
+   * away, for up to {@link SqlStoreSettings#failoverWait()}: the time a standby takes to be
+   * promoted. Running a statement of this store again changes nothing that its first run did: it is
+   * a read, a claim that its key decides, or a compare-and-set on the fencing token. But an attempt
+   * may have committed and lost only its answer (the primary crashed after its commit reached the
+   * synchronous standby): each retry runs {@code again}, which finds what such an attempt was
+   * granted as its own. Once the primary has been away for longer than a failover takes, requests
+   * fail at once ({@link Outage}).
+   */
+  private <T> T inSession(
+      String action, Function<PromptMapper, T> first, Function<PromptMapper, T> again) {
     long deadline =
         System.nanoTime() + (outage.admit(action) ? settings.failoverWait().toNanos() : 0);
     long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
+    Function<PromptMapper, T> work = first;
     while (true) {
       try {
         T result = once(action, work);
@@ -653,6 +732,7 @@ public final class SqlPromptStore implements PromptStore {
           throw e;
         }
         pauseMillis = Math.min(2 * pauseMillis, MAX_RETRY_PAUSE_MILLIS);
+        work = again;
       }
     }
   }

@@ -54,6 +54,12 @@ public interface PromptMapper {
       @Param("leaseMicros") long leaseMicros,
       @Param("maxAttempts") int maxAttempts);
 
+  /**
+   * The pending results whose lease {@code owner} holds: only {@code resultId}'s when it is not
+   * null. An owner names one grant, so these are what a lost attempt of that grant took.
+   */
+  List<PromptRow> heldBy(@Param("owner") String owner, @Param("resultId") String resultId);
+
   List<PromptRow> takeOverExpired(
       @Param("owner") String owner,
       @Param("now") Instant now,
