@@ -183,6 +183,11 @@ class PendingResultsTest {
     public RuntimeException failure(StoredPrompt exhausted) {
       return new IllegalStateException("nothing fails here");
     }
+
+    @Override
+    public boolean failureIsTheAnswer(StoredPrompt failed) {
+      return false;
+    }
   }
 
   private static Executor daemons() {
