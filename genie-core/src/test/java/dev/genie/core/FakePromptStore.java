@@ -38,6 +38,9 @@ final class FakePromptStore implements PromptStore {
   final AtomicInteger claims = new AtomicInteger();
   final AtomicBoolean unavailable = new AtomicBoolean();
 
+  /** Runs before each renewal reaches the store, outside its lock: where a test can hold one. */
+  volatile Runnable beforeRenewal = () -> {};
+
   /** How many completions to refuse as unavailable before the next is taken. */
   final AtomicInteger completionsToRefuse = new AtomicInteger();
 
@@ -120,7 +123,12 @@ final class FakePromptStore implements PromptStore {
   }
 
   @Override
-  public synchronized boolean renew(Fence fence, LeaseTerms terms) {
+  public boolean renew(Fence fence, LeaseTerms terms) {
+    beforeRenewal.run();
+    return renewNow(fence, terms);
+  }
+
+  private synchronized boolean renewNow(Fence fence, LeaseTerms terms) {
     checkAvailable();
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)

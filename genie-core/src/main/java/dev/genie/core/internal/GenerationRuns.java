@@ -311,6 +311,7 @@ public final class GenerationRuns {
    * be reached.
    */
   public boolean release(Fence fence) {
+    leases.stopRenewing(fence);
     try {
       boolean released = store.release(fence, now());
       if (released && stopping.getAsBoolean()) {

@@ -4,10 +4,13 @@ import dev.genie.persistence.Fence;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.PromptStore;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ public final class LeaseKeeper {
   private final ScheduledExecutorService timer;
   private final Supplier<LeaseTerms> terms;
   private final Duration lease;
+  private final Map<Fence, Hold> held = new ConcurrentHashMap<>();
 
   /**
    * @param terms the terms of each renewal, read when it happens
@@ -48,8 +52,20 @@ public final class LeaseKeeper {
             worker,
             generationTimeout.map(timeout -> System.nanoTime() + timeout.toNanos()).orElse(null));
     long every = Math.max(1, lease.toNanos() / 3);
+    held.put(fence, hold);
     hold.task = timer.scheduleWithFixedDelay(hold::renew, every, every, TimeUnit.NANOSECONDS);
     return hold;
+  }
+
+  /**
+   * Stops renewing {@code fence}, waiting for a renewal under way: a lease about to be released
+   * must not be renewed after its release, which would keep it for another whole lease.
+   */
+  public void stopRenewing(Fence fence) {
+    Hold hold = held.get(fence);
+    if (hold != null) {
+      hold.stopRenewing();
+    }
   }
 
   /** One lease kept alive, for as long as its generation runs and stores its result. */
@@ -59,6 +75,11 @@ public final class LeaseKeeper {
     private final Long generateBy;
     private volatile long confirmedNanos = System.nanoTime();
     private volatile ScheduledFuture<?> task;
+
+    /** Held while a renewal talks to the store, so that stopping can wait for it to end. */
+    private final ReentrantLock renewal = new ReentrantLock();
+
+    private boolean renewing = true;
     private boolean generating = true;
     private boolean fencedOut;
     private boolean timedOut;
@@ -89,12 +110,20 @@ public final class LeaseKeeper {
         }
       }
       boolean ours;
+      renewal.lock();
       try {
+        synchronized (this) {
+          if (!renewing) {
+            return;
+          }
+        }
         ours = store.renew(fence, terms.get());
       } catch (RuntimeException e) {
         // The lease runs on until it expires; the token keeps a late result out if it does.
         log.debug("could not renew the lease of result {}: {}", fence.resultId(), e.toString());
         return;
+      } finally {
+        renewal.unlock();
       }
       if (ours) {
         confirmedNanos = attempted;
@@ -141,9 +170,19 @@ public final class LeaseKeeper {
       return confirmedNanos + lease.toNanos();
     }
 
+    private void stopRenewing() {
+      synchronized (this) {
+        renewing = false;
+      }
+      task.cancel(false);
+      renewal.lock(); // waits for a renewal under way, which then finds renewing false
+      renewal.unlock();
+    }
+
     /** Stops renewing; clears the interrupt this hold sent, which was meant for the generation. */
     @Override
     public void close() {
+      held.remove(fence, this);
       task.cancel(false);
       boolean clearInterrupt;
       synchronized (this) {
