@@ -248,12 +248,8 @@ public final class OpenAiGenerator implements Generator {
               .readTimeout(settings.timeout())
               .build()
               .listModels();
-      boolean listed =
-          models.stream()
-              .map(ModelDescription::name)
-              .anyMatch(
-                  name -> settings.model().equals(name) || name.endsWith("/" + settings.model()));
-      return new ModelCheck(settings.model(), listed, models.size());
+      List<String> names = models.stream().map(ModelDescription::name).toList();
+      return new ModelCheck(settings.model(), names.stream().anyMatch(this::namesTheModel), names);
     } catch (RuntimeException e) {
       throw new UpstreamException(
           "could not list the models at OpenAiSettings.baseUrl="
@@ -261,6 +257,18 @@ public final class OpenAiGenerator implements Generator {
               + ": "
               + UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).message());
     }
+  }
+
+  /**
+   * Whether a name the endpoint lists is the configured model: the same, or the same under a prefix
+   * ({@code models/gemini-2.5-flash}), or with the tag {@code latest} that Ollama reads into a name
+   * without one ({@code llama3.2:latest}).
+   */
+  private boolean namesTheModel(String listed) {
+    String model = settings.model();
+    return listed.equals(model)
+        || listed.endsWith("/" + model)
+        || (!model.contains(":") && listed.equals(model + ":latest"));
   }
 
   private Generation accept(ChatResponse response) throws RejectedReplyException {

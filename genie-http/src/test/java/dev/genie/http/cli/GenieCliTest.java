@@ -2,7 +2,9 @@ package dev.genie.http.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genie.generator.openai.FakeOpenAi;
 import dev.genie.http.GenieServer;
+import dev.genie.http.StartupCheckException;
 import dev.genie.persistence.legacy.LegacyPromptStore;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.ByteArrayOutputStream;
@@ -168,6 +170,30 @@ class GenieCliTest {
         .startsWith("GENIE STARTUP CHECK FAILED\n")
         .contains("the database is required (GENIE_REQUIRE_DB=1)");
     assertThat(out()).doesNotContain("passed");
+  }
+
+  @Test
+  void checkRefusesAModelTheEndpointDoesNotList() throws Exception {
+    try (FakeOpenAi fake = new FakeOpenAi()) {
+      Map<String, String> env = legacy("GENIE_GENERATOR", "openai");
+      env.put("GENIE_OPENAI_BASE_URL", fake.baseUrl().toString());
+      env.put("GENIE_OPENAI_API_KEY", "sk-test");
+      env.put("GENIE_OPENAI_MODEL", FakeOpenAi.MODEL);
+      assertThat(run(env, "check")).as(err()).isZero();
+      assertThat(out()).contains("it lists the model " + FakeOpenAi.MODEL);
+
+      env.put("GENIE_OPENAI_MODEL", "gpt-nonexistent");
+      assertThat(run(env, "check")).isEqualTo(78);
+      assertThat(err())
+          .startsWith("GENIE STARTUP CHECK FAILED\n")
+          .contains(
+              "does not list the model GENIE_OPENAI_MODEL=gpt-nonexistent among its 2 models"
+                  + " ("
+                  + FakeOpenAi.MODEL
+                  + ", other-model)")
+          .contains("fix:   set GENIE_OPENAI_MODEL to a model the endpoint lists");
+      assertThat(fake.calls()).as("nothing generated").isZero();
+    }
   }
 
   @Test
