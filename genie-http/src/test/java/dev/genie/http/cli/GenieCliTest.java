@@ -138,6 +138,27 @@ class GenieCliTest {
   }
 
   @Test
+  void aTakenNameOrAnUnknownKeyIsTheCommandsFailureNotAStartupCheck() {
+    Map<String, String> env = legacy("GENIE_STORAGE", "legacy");
+    assertThat(run(env, "keys", "create", "--name", "alice")).as(err()).isZero();
+    out.reset();
+
+    assertThat(run(env, "keys", "create", "--name", "alice")).isEqualTo(1);
+    assertThat(run(env, "keys", "revoke", "nobody")).isEqualTo(1);
+    assertThat(run(env, "keys", "create", "--name", "bob", "--rate", "fast")).isEqualTo(1);
+
+    assertThat(err())
+        .contains(
+            "java -jar genie.jar keys create: a key named alice exists already; choose another"
+                + " name\n  fix: choose another --name")
+        .contains("java -jar genie.jar keys revoke: no live key is named nobody")
+        .contains("--rate is 'fast'")
+        .doesNotContain(StartupCheckException.HEADLINE)
+        .doesNotContain("did not bind its port");
+    assertThat(out()).doesNotContain("genie_");
+  }
+
+  @Test
   void aRateIsRequestsPerSecond() {
     assertThat(KeysCommand.rate("5/s")).isEqualTo(5);
     assertThat(KeysCommand.rate("12")).isEqualTo(12);
