@@ -137,8 +137,8 @@ public final class GenieServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port and starts serving; logs one line naming the address and the store. When the
-   * port cannot be bound, the store is closed before the failure is thrown.
+   * Binds the port and starts serving; logs one line naming the address, the store and the
+   * generator. When the port cannot be bound, the store is closed before the failure is thrown.
    */
   public GenieServer start() {
     try {
@@ -151,10 +151,11 @@ public final class GenieServer implements AutoCloseable {
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info(
-        "Genie serving on {} from the {} store {}; {}",
+        "Genie serving on {} from the {} store {}; {}; {}",
         uri(),
         store.name(),
         store.describe(),
+        orchestrator.profile().summary(),
         config.auth().describe());
     return this;
   }
