@@ -21,7 +21,8 @@ import javax.tools.ToolProvider;
 
 /**
  * A {@code java} block of the library guide ({@code docs/library.md}), compiled as a user would
- * compile it, so that the documentation cannot drift from the code.
+ * compile it, so that the documentation cannot drift from the code; and the blocks of the other
+ * documents, for the tests that run them.
  */
 public final class GuideExample {
   /** The library guide, relative to the project's root. */
@@ -68,10 +69,21 @@ public final class GuideExample {
    * @throws AssertionError when the heading or the block is missing
    */
   public static String block(String heading, String language) throws IOException {
-    List<String> lines = Files.readAllLines(projectRoot().resolve(GUIDE), StandardCharsets.UTF_8);
+    return block(GUIDE, heading, language);
+  }
+
+  /**
+   * The text of the first {@code ```language} block after the line {@code heading} of the project's
+   * document {@code document} (such as {@code README.md}), before the next heading.
+   *
+   * @throws AssertionError when the line or the block is missing
+   */
+  public static String block(String document, String heading, String language) throws IOException {
+    List<String> lines =
+        Files.readAllLines(projectRoot().resolve(document), StandardCharsets.UTF_8);
     int at = lines.indexOf(heading);
     if (at < 0) {
-      throw new AssertionError(GUIDE + " has no line '" + heading + "'");
+      throw new AssertionError(document + " has no line '" + heading + "'");
     }
     int start = at + 1;
     boolean inBlock = false;
@@ -80,7 +92,7 @@ public final class GuideExample {
         inBlock = !inBlock;
       } else if (!inBlock && lines.get(start).startsWith("#")) {
         throw new AssertionError(
-            GUIDE + " has no ```" + language + " block under '" + heading + "'");
+            document + " has no ```" + language + " block under '" + heading + "'");
       }
       start++;
     }
@@ -89,7 +101,8 @@ public final class GuideExample {
       end++;
     }
     if (end >= lines.size()) {
-      throw new AssertionError(GUIDE + " has no ```" + language + " block under '" + heading + "'");
+      throw new AssertionError(
+          document + " has no ```" + language + " block under '" + heading + "'");
     }
     return String.join("\n", lines.subList(start + 1, end)) + "\n";
   }
