@@ -74,11 +74,11 @@ class PreviewExportTest extends LocalGenieTest {
     assertThat(pdf.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(pdf.headers().firstValue("Content-Disposition"))
         .contains(
-            "attachment; filename=\"a-poem.pdf\"; filename*=UTF-8''"
+            "attachment; filename=\"osennyaya-pesnya-a-poem.pdf\"; filename*=UTF-8''"
                 + "%D0%9E%D1%81%D0%B5%D0%BD%D0%BD%D1%8F%D1%8F%20%D0%BF%D0%B5%D1%81%D0%BD%D1%8F%20"
                 + "a%20poem.pdf");
     String resultId = field(get("/prompts/" + id).body(), "resultId");
-    assertThat(pdf.headers().firstValue("ETag")).contains("W/\"" + resultId + "-t1\"");
+    assertThat(pdf.headers().firstValue("ETag")).contains("W/\"" + resultId + "-t2\"");
     try (PDDocument document = Loader.loadPDF(pdf.body())) {
       assertThat(new PDFTextStripper().getText(document)).contains("Осенняя песня: a poem");
     }
