@@ -168,6 +168,18 @@ class PreviewExportTest extends LocalGenieTest {
     assertThat(style.headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
   }
 
+  @Test
+  void theIconThatBrowsersAskForIsThereWithoutAKey() throws Exception {
+    start(Map.of("GENIE_AUTH", "keys"));
+
+    HttpResponse<byte[]> icon =
+        client.send(request("/favicon.ico").GET().build(), BodyHandlers.ofByteArray());
+
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type")).contains("image/vnd.microsoft.icon");
+    assertThat(icon.body()).startsWith(0, 0, 1, 0); // an ICO file's header
+  }
+
   private String created(String prompt) throws Exception {
     HttpResponse<String> created = post("{\"prompt\":\"" + prompt.replace("\"", "\\\"") + "\"}");
     assertThat(created.statusCode()).isEqualTo(201);
