@@ -121,6 +121,7 @@ public final class GenieServer implements AutoCloseable {
                 workers.run(new ExportHandler(orchestrator, config.render())))
             .add(Methods.GET, "/", workers.run(WebPage.page()))
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
+            .add(Methods.GET, "/favicon.ico", workers.run(WebPage.icon()))
             .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
             .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
             .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()))
@@ -153,8 +154,8 @@ public final class GenieServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port and starts serving; logs one line naming the address and the store. When the
-   * port cannot be bound, the store is closed before the failure is thrown.
+   * Binds the port and starts serving; logs one line naming the address, the store and the
+   * generator. When the port cannot be bound, the store is closed before the failure is thrown.
    */
   public GenieServer start() {
     try {
@@ -167,10 +168,11 @@ public final class GenieServer implements AutoCloseable {
     }
     address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     log.info(
-        "Genie serving on {} from the {} store {}; {}; {}",
+        "Genie serving on {} from the {} store {}; {}; {}; {}",
         uri(),
         store.name(),
         store.describe(),
+        orchestrator.profile().summary(),
         config.auth().describe(),
         chatSurface);
     return this;

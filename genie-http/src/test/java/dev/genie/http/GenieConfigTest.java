@@ -81,7 +81,7 @@ class GenieConfigTest {
                 "SKIP_PUPPETEER", "true"));
 
     assertThat(config.storage().requireDb()).isTrue();
-    assertThat(config.storage().requireDbKey()).isEqualTo("USE_PRISMA_IN_TEST");
+    assertThat(config.storage().requiredBy()).isEqualTo("USE_PRISMA_IN_TEST=1");
     assertThat(config.notices())
         .hasSize(3)
         .anySatisfy(n -> assertThat(n).contains("USE_PRISMA_IN_TEST").contains("GENIE_REQUIRE_DB"))
@@ -180,6 +180,31 @@ class GenieConfigTest {
                 GenieConfig.fromEnvironment(
                     Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_MIGRATE", "yes")))
         .hasMessageContaining("GENIE_MIGRATE");
+  }
+
+  @Test
+  void aBadSqlSettingStopsGenieOnTheLegacyStoreToo() {
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(Map.of("GENIE_MIGRATE", "bogus")))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_MIGRATE is 'bogus', which is not one of apply, validate, off");
+    assertThatThrownBy(() -> GenieConfig.fromEnvironment(Map.of("GENIE_DB_POOL_SIZE", "0")))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_DB_POOL_SIZE must be between 1 and 1000: 0");
+    assertThat(GenieConfig.fromEnvironment(Map.of("GENIE_MIGRATE", "validate")).storage().sql())
+        .as("no SQL settings without DATABASE_URL")
+        .isEmpty();
+  }
+
+  @Test
+  void aPoolOfOneConnectionIsAccepted() {
+    assertThat(
+            GenieConfig.fromEnvironment(
+                    Map.of("DATABASE_URL", "postgres://u@localhost/db", "GENIE_DB_POOL_SIZE", "1"))
+                .storage()
+                .sql()
+                .orElseThrow()
+                .poolSize())
+        .isEqualTo(1);
   }
 
   @Test

@@ -74,11 +74,11 @@ class PreviewExportTest extends LocalGenieTest {
     assertThat(pdf.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(pdf.headers().firstValue("Content-Disposition"))
         .contains(
-            "attachment; filename=\"a-poem.pdf\"; filename*=UTF-8''"
+            "attachment; filename=\"osennyaya-pesnya-a-poem.pdf\"; filename*=UTF-8''"
                 + "%D0%9E%D1%81%D0%B5%D0%BD%D0%BD%D1%8F%D1%8F%20%D0%BF%D0%B5%D1%81%D0%BD%D1%8F%20"
                 + "a%20poem.pdf");
     String resultId = field(get("/prompts/" + id).body(), "resultId");
-    assertThat(pdf.headers().firstValue("ETag")).contains("W/\"" + resultId + "-t1\"");
+    assertThat(pdf.headers().firstValue("ETag")).contains("W/\"" + resultId + "-t2\"");
     try (PDDocument document = Loader.loadPDF(pdf.body())) {
       assertThat(new PDFTextStripper().getText(document)).contains("Осенняя песня: a poem");
     }
@@ -166,6 +166,18 @@ class PreviewExportTest extends LocalGenieTest {
       assertThat(script.body()).as("the page's sentence for " + code).contains(code + ": '");
     }
     assertThat(style.headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
+  }
+
+  @Test
+  void theIconThatBrowsersAskForIsThereWithoutAKey() throws Exception {
+    start(Map.of("GENIE_AUTH", "keys"));
+
+    HttpResponse<byte[]> icon =
+        client.send(request("/favicon.ico").GET().build(), BodyHandlers.ofByteArray());
+
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type")).contains("image/vnd.microsoft.icon");
+    assertThat(icon.body()).startsWith(0, 0, 1, 0); // an ICO file's header
   }
 
   private String created(String prompt) throws Exception {

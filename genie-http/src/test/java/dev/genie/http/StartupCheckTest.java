@@ -37,6 +37,14 @@ class StartupCheckTest {
   }
 
   @Test
+  void theRequiringSettingIsEchoedAsItWasGiven() {
+    assertRefused(
+        env("GENIE_REQUIRE_DB", "yes"),
+        "the database is required (GENIE_REQUIRE_DB=yes) but the store resolved to 'legacy'",
+        "set DATABASE_URL=postgres://");
+  }
+
+  @Test
   void theOldFlagIsReadAsTheNewOne() {
     assertRefused(
         env("USE_PRISMA_IN_TEST", "1"),

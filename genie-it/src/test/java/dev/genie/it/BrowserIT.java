@@ -45,6 +45,9 @@ class BrowserIT {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+  /** A time as the page, the preview and the PDF write it. */
+  private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
+
   private TestDatabase database;
 
   @BeforeEach
@@ -68,7 +71,8 @@ class BrowserIT {
     assertThat(text(page, "answer-pages"))
         .contains(stored.json().at("/envelope/pages/0/title").asText())
         .contains(stored.json().at("/envelope/pages/0/blocks/0/content").asText())
-        .contains("genie-sample-1");
+        .containsPattern("Written by genie-sample-1 at " + TIME);
+    assertThat(text(page, "answer-cache")).isEqualTo("miss");
 
     send(page, "  Write a short poem  about autumn ");
     awaitText("answer-http", "200");
@@ -96,6 +100,10 @@ class BrowserIT {
 
     assertThat(text(page, "answer-pages")).contains("genie-sample-1");
     assertThat(text(page, "message")).isEqualTo("The answer is ready.");
+    assertThat(text(page, "answer-http")).as("the status this page's request got").isEqualTo("202");
+    assertThat(page.findElement(By.id("answer-cache")).isDisplayed())
+        .as("no Genie-Cache of the read that followed the 202 (it said hit)")
+        .isFalse();
     assertThat(generator.calls()).isEqualTo(1);
   }
 
@@ -108,9 +116,13 @@ class BrowserIT {
     awaitText("answer-status", "failed");
 
     assertThat(text(page, "message"))
-        .startsWith("The generation failed. Sending the same prompt again tries again.")
-        .contains("GENERATION_FAILED");
-    assertThat(text(page, "answer-error")).contains("the model is down");
+        .startsWith("No answer could be written for this prompt this time. Sending it again tries")
+        .containsPattern("\\(request [0-9a-f]+\\)$");
+    assertThat(text(page, "answer-http")).as("the status this page's request got").isEqualTo("502");
+    assertThat(page.findElement(By.tagName("main")).getText())
+        .as("the operator's details stay out of the page")
+        .doesNotContain("the model is down")
+        .doesNotContain("GENERATION_FAILED");
     assertThat(page.findElement(By.id("answer-pdf")).isDisplayed()).isFalse();
     GenieResponse pdf =
         new GenieClient(genie.uri(), PATIENCE)
@@ -123,6 +135,50 @@ class BrowserIT {
 
     assertThat(page.findElement(By.cssSelector(".notice.failed")).getText())
         .contains("The generation failed", "the model is down");
+  }
+
+  @Test
+  void recentPromptsNameTheModelThatWroteEachAndTheirTimeInUtc() throws Exception {
+    GenieServer sample = genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of());
+    HostileGenerator other = new HostileGenerator();
+    GenieServer hostile = genies.sql(database, other, Map.of());
+    String text = "the same text under two models";
+    assertThat(new GenieClient(sample.uri(), PATIENCE).post(text).status()).isEqualTo(201);
+    assertThat(new GenieClient(hostile.uri(), PATIENCE).post(text).status()).isEqualTo(201);
+    WebDriver page = open(sample.uri());
+
+    assertThat(awaitList(page, 2)).containsExactly(text, text);
+    List<String> meta =
+        page.findElements(By.cssSelector("#recent li .meta")).stream()
+            .map(e -> e.getDomProperty("textContent"))
+            .toList();
+
+    assertThat(meta.get(0)).containsPattern(TIME).contains(" · " + other.profile().model() + " · ");
+    assertThat(meta.get(1)).containsPattern(TIME).contains(" · genie-sample-1 · ");
+  }
+
+  @Test
+  void whileThePageWaitsForAKeyItSaysSoAndThenSends() throws Exception {
+    GenieServer genie =
+        genies.sql(database, CountingGenerator.sample(Duration.ZERO), Map.of("GENIE_AUTH", "keys"));
+    String key = createKey("waiting");
+    WebDriver page = browser.driver();
+    page.get(genie.uri() + "/");
+    browser.await("the key form", d -> d.findElement(By.id("key-section")).isDisplayed());
+    enterKey(page, key);
+    browser.await("the empty list", d -> d.findElement(By.id("recent-empty")).isDisplayed());
+    // The key is revoked meanwhile, as the page sees it: the next call is refused.
+    js(page).executeScript("sessionStorage.setItem('genie.key', 'genie_" + "B".repeat(43) + "')");
+
+    send(page, "A poem sent before the key");
+    browser.await("the key form", d -> d.findElement(By.id("key-section")).isDisplayed());
+    String waiting = text(page, "message");
+    enterKey(page, key);
+    awaitText("answer-status", "completed");
+
+    assertThat(waiting).isEqualTo("Waiting for a key: enter it above to go on.");
+    assertThat(text(page, "message")).isEqualTo("Generated for you.");
+    assertThat(text(page, "answer-http")).isEqualTo("201");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,13 @@ class CliIT {
         .contains("Genie check passed")
         .contains("from the sql store")
         .contains("database=" + database.name())
+        .contains("generator sample, model genie-sample-1")
         .doesNotContain("Genie serving");
+    for (Run run : List.of(migrated, again, checked)) {
+      assertThat(run.stdout() + run.stderr())
+          .as("a short-lived command's pool closes without a warning")
+          .doesNotContain(" WARN ");
+    }
     try (ServerSocket stillFree = new ServerSocket(port)) {
       assertThat(stillFree.getLocalPort()).as("check never binds the port").isEqualTo(port);
     }
@@ -109,6 +116,7 @@ class CliIT {
         .matches("genie_[A-Za-z0-9_-]{43}");
     assertThat(database.number("SELECT count(*) FROM genie_api_keys WHERE name = 'scripted'"))
         .isEqualTo(1);
+    assertThat(created.stderr()).doesNotContain(" WARN ");
   }
 
   @Test

@@ -35,6 +35,22 @@ class GenerationIT {
     artifacts.record(history);
   }
 
+  /** The smallest pool the settings accept serves: migrations take connections of their own. */
+  @Test
+  void aPoolOfOneServesTwentySlowGenerationsAtOnce(PostgresServer postgres) throws Exception {
+    TestDatabase database = postgres.freshDatabase();
+    CountingGenerator generator = CountingGenerator.sample(Duration.ofMillis(200));
+    GenieServer genie = genies.sql(database, generator, Map.of("GENIE_DB_POOL_SIZE", "1"));
+    GenieClient client = new GenieClient(genie.uri(), PATIENCE);
+
+    new Burst(20, PATIENCE).post(history, client, i -> "prompt " + i + " on one connection");
+
+    assertThat(history.exchanges()).allSatisfy(e -> assertThat(e.httpStatus()).isEqualTo(201));
+    assertThat(generator.calls()).isEqualTo(20);
+    assertThat(database.number("SELECT count(*) FROM genie_results WHERE status = 'completed'"))
+        .isEqualTo(20);
+  }
+
   @Test
   void aPoolOfTwoServesFiftySlowGenerationsAtOnce(PostgresServer postgres) throws Exception {
     TestDatabase database = postgres.freshDatabase();

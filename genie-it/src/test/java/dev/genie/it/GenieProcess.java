@@ -1,5 +1,6 @@
 package dev.genie.it;
 
+import dev.genie.it.support.GuideExample;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,19 +50,43 @@ final class GenieProcess implements AutoCloseable {
   private static GenieProcess start(
       List<String> launcher, Path workDir, Map<String, String> env, String... args)
       throws IOException {
-    Path jar = Path.of(System.getProperty("genie.jar", "../genie-http/target/genie.jar"));
-    if (!Files.isRegularFile(jar)) {
-      throw new AssertionError(
-          "the packaged jar is missing at " + jar.toAbsolutePath() + "; run mvn -B verify");
-    }
     String java =
         ProcessHandle.current()
             .info()
             .command()
             .orElse(System.getProperty("java.home") + "/bin/java");
     List<String> command = new ArrayList<>(launcher);
-    command.addAll(List.of(java, "-jar", jar.toAbsolutePath().toString()));
+    command.addAll(List.of(java, "-jar", jar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
+    return run(command, workDir, env);
+  }
+
+  /**
+   * Starts {@code bin/genie args…} in {@code workDir} on {@code jar} ({@code GENIE_JAR}), with the
+   * {@code java} on the PATH, as a user runs it.
+   */
+  static GenieProcess startScript(Path jar, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(GuideExample.projectRoot().resolve("bin/genie").toString());
+    command.addAll(List.of(args));
+    Map<String, String> withJar = new HashMap<>(env);
+    withJar.put("GENIE_JAR", jar.toAbsolutePath().toString());
+    return run(command, workDir, withJar);
+  }
+
+  /** The packaged jar. */
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("genie.jar", "../genie-http/target/genie.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError(
+          "the packaged jar is missing at " + jar.toAbsolutePath() + "; run mvn -B verify");
+    }
+    return jar;
+  }
+
+  private static GenieProcess run(List<String> command, Path workDir, Map<String, String> env)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().keySet().removeIf(GenieProcess::isGenieSetting);
     builder.environment().putAll(env);

@@ -79,7 +79,8 @@ class ProfileUpgradeIT {
     SqlStoreSettings settings =
         SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(2).build();
     try (SqlPromptStore store = SqlPromptStore.open(settings)) {
-      assertThat(store.describe().get("schemaVersion")).isEqualTo(CurrentSchema.latestVersion());
+      assertThat(store.describe().get("schemaVersion"))
+          .isEqualTo(Integer.valueOf(CurrentSchema.latestVersion()));
       Normalizer normalizer = new Normalizer(8000);
       LeaseTerms terms = new LeaseTerms("upgrade-test", Instant.now(), Duration.ofMinutes(1), 3);
       List<String> found = new ArrayList<>();

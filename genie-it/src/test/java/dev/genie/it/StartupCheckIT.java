@@ -144,12 +144,16 @@ class StartupCheckIT {
 
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.text("storage")).isEqualTo("sql");
+      assertThat(health.json().path("schemaVersion").isInt())
+          .as("schemaVersion a JSON number: " + health.body())
+          .isTrue();
       assertThat(created.status()).isEqualTo(201);
       assertThat(created.header("Genie-Storage")).isEqualTo("sql");
       assertThat(genie.awaitExit(PATIENCE)).isZero();
       assertThat(genie.stdout())
           .contains("from the sql store")
           .contains("database=" + database.name())
+          .contains("; generator sample, model genie-sample-1; ")
           .contains("Genie stopped");
     }
   }

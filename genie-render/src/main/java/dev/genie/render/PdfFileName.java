@@ -15,15 +15,30 @@ public final class PdfFileName {
   private static final String ATTR_CHARS =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~";
 
+  /** Greek, then Cyrillic letters, each written as the entry of {@link #IN_LATIN} at its index. */
+  private static final String LETTERS =
+      "αβγδεζηθικλμνξοπρσςτυφχψω" + "абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґўђјљњћџѓќѕ";
+
+  private static final String[] IN_LATIN = {
+    "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
+    "t", "y", "f", "ch", "ps", "o", "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l",
+    "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e",
+    "yu", "ya", "i", "i", "ye", "g", "u", "dj", "j", "lj", "nj", "c", "dz", "gj", "kj", "dz"
+  };
+
   private PdfFileName() {}
 
-  /** Letters and digits of the title without accents, joined by dashes; never empty. */
+  /**
+   * Letters and digits of the title without accents, Greek and Cyrillic written in Latin letters
+   * (the scripts the PDF's font covers besides Latin), joined by dashes; never empty.
+   */
   public static String ascii(ResultView view) {
     String plain =
-        Normalizer.normalize(view.title(), Normalizer.Form.NFKD)
-            .replaceAll("\\p{M}+", "")
-            .replaceAll("[^A-Za-z0-9]+", "-")
-            .toLowerCase(Locale.ROOT);
+        latin(
+                Normalizer.normalize(view.title(), Normalizer.Form.NFKD)
+                    .replaceAll("\\p{M}+", "")
+                    .toLowerCase(Locale.ROOT))
+            .replaceAll("[^a-z0-9]+", "-");
     plain = trimDashes(plain);
     if (plain.length() > MAX_ASCII_CHARS) {
       plain = trimDashes(plain.substring(0, MAX_ASCII_CHARS));
@@ -65,6 +80,22 @@ public final class PdfFileName {
         out.append('%').append(String.format("%02X", b & 0xff));
       }
     }
+    return out.toString();
+  }
+
+  /** {@code text} with its Greek and Cyrillic letters (lower case, unaccented) in Latin ones. */
+  private static String latin(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              int at = LETTERS.indexOf(c);
+              if (at < 0) {
+                out.appendCodePoint(c);
+              } else {
+                out.append(IN_LATIN[at]);
+              }
+            });
     return out.toString();
   }
 

@@ -1,5 +1,6 @@
 package dev.genie.render;
 
+import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
 import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import dev.genie.render.internal.Fonts;
@@ -12,8 +13,8 @@ import java.io.UncheckedIOException;
 
 /**
  * A result as a PDF, rendered in the JVM by openhtmltopdf from the same page as {@link
- * HtmlRenderer}, with DejaVu Sans embedded. It loads nothing from outside: no image, style or font
- * that the page could name. CPU work: bound how many run at once. Thread-safe.
+ * HtmlRenderer}, with DejaVu Sans and its bold face embedded. It loads nothing from outside: no
+ * image, style or font that the page could name. CPU work: bound how many run at once. Thread-safe.
  */
 public final class PdfRenderer {
   static {
@@ -28,6 +29,16 @@ public final class PdfRenderer {
       new PdfRendererBuilder()
           .useFastMode()
           .useFont(() -> new ByteArrayInputStream(Fonts.dejaVuSans()), Fonts.FAMILY)
+          .useFont(
+              () -> new ByteArrayInputStream(Fonts.dejaVuSansBold()),
+              Fonts.FAMILY,
+              Fonts.BOLD,
+              FontStyle.NORMAL,
+              true)
+          // Tagged for screen readers (PDF/UA), which also keeps openhtmltopdf from setting up
+          // the PDF standard fonts for every document: PDFBox looked for each on the system and
+          // warned 'Using fallback font … for base font Symbol' where it found none.
+          .usePdfUaAccessibility(true)
           .useExternalResourceAccessControl(
               (uri, type) -> false, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI)
           .withProducer("Genie")

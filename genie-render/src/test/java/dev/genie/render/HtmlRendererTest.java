@@ -147,7 +147,7 @@ class HtmlRendererTest {
             "page 3 block 3");
     assertThat(textOf(page, "h1")).isEqualTo("Title of page 1");
     assertField(page, "dd", "model", "test-model");
-    assertField(page, "dd", "generated", Views.GENERATED.toString());
+    assertField(page, "dd", "generated", "2026-11-29 10:15:31 UTC");
     assertField(page, "dd", "page-count", "3");
   }
 

@@ -38,6 +38,11 @@ public record GenerationProfile(
     return new GenerationProfile(generator, model, null, null, null, outputMode, 1);
   }
 
+  /** {@code generator sample, model genie-sample-1}: for the lines that say what serves. */
+  public String summary() {
+    return "generator " + generator + ", model " + model;
+  }
+
   /**
    * Canonical JSON: members in alphabetical order, absent settings left out, no white space, and
    * numbers in their shortest plain form; equal profiles are equal text.

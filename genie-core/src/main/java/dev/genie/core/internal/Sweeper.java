@@ -81,7 +81,12 @@ public final class Sweeper {
         resume.accept(takeOverExpired.apply(limit));
       }
     } catch (RuntimeException e) {
-      log.warn("a sweep for expired leases failed; the next one tries again: {}", e.toString());
+      if (stopped) {
+        // A stop interrupts the pass it finds running: no fault, and no next pass.
+        log.debug("a sweep for expired leases ended with the stop: {}", e.toString());
+      } else {
+        log.warn("a sweep for expired leases failed; the next one tries again: {}", e.toString());
+      }
     } finally {
       scheduleNext();
     }

@@ -116,13 +116,20 @@ public final class OpenAiGenerator implements Generator {
    * @throws UpstreamException when it cannot be reached or refuses the key
    */
   public ModelCheck check() throws UpstreamException {
-    List<OpenAiEndpoint.Model> models = endpoint.models();
-    boolean listed =
-        models.stream()
-            .map(OpenAiEndpoint.Model::id)
-            .anyMatch(
-                name -> settings.model().equals(name) || name.endsWith("/" + settings.model()));
-    return new ModelCheck(settings.model(), listed, models.size());
+    List<String> names = endpoint.models().stream().map(OpenAiEndpoint.Model::id).toList();
+    return new ModelCheck(settings.model(), names.stream().anyMatch(this::namesTheModel), names);
+  }
+
+  /**
+   * Whether a name the endpoint lists is the configured model: the same, or the same under a prefix
+   * ({@code models/gemini-2.5-flash}), or with the tag {@code latest} that Ollama reads into a name
+   * without one ({@code llama3.2:latest}).
+   */
+  private boolean namesTheModel(String listed) {
+    String model = settings.model();
+    return listed.equals(model)
+        || listed.endsWith("/" + model)
+        || (!model.contains(":") && listed.equals(model + ":latest"));
   }
 
   private Generation accept(ChatResponse response) throws RejectedReplyException {

@@ -285,6 +285,24 @@ class OpenAiGeneratorTest {
   }
 
   @Test
+  void checkReadsNamesAsGeminiAndOllamaListThem() throws Exception {
+    fake.modelsAnswer(
+        Reply.raw(
+            200,
+            "{\"object\":\"list\",\"data\":[{\"id\":\"models/gemini-2.5-flash\"},"
+                + "{\"id\":\"llama3.2:latest\"},{\"id\":\"qwen2.5:7b\"}]}"));
+
+    assertThat(generator(settings().model("gemini-2.5-flash")).check().listed()).isTrue();
+    assertThat(generator(settings().model("llama3.2")).check().listed()).isTrue();
+    assertThat(generator(settings().model("qwen2.5:7b")).check().listed()).isTrue();
+    assertThat(generator(settings().model("qwen2.5")).check().listed())
+        .as("only a name without a tag means latest")
+        .isFalse();
+    assertThat(generator(settings().model("llama3.2:1b")).check().listedModels())
+        .containsExactly("models/gemini-2.5-flash", "llama3.2:latest", "qwen2.5:7b");
+  }
+
+  @Test
   void checkFailsWithoutTheKeyWhenTheEndpointRefusesIt() {
     fake.modelsAnswer(Reply.raw(401, "{\"error\":{\"message\":\"Incorrect key " + KEY + "\"}}"));
     assertThatThrownBy(() -> generator(settings()).check())

@@ -59,6 +59,8 @@ final class CheckCommand implements Callable<Integer> {
               + " store "
               + store.describe()
               + "; "
+              + orchestrator.profile().summary()
+              + "; "
               + config.auth().describe());
       return 0;
     } finally {

@@ -66,6 +66,11 @@ public final class GenieCli {
                   if (failure instanceof StartupCheckException refused) {
                     return refuse(refused);
                   }
+                  if (failure instanceof CommandFailure failed) {
+                    err.print(failed.text(command.getCommandSpec().qualifiedName(" ")));
+                    err.flush();
+                    return CommandFailure.EXIT_STATUS;
+                  }
                   throw failure;
                 });
     return commandLine.execute(args);

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       " 0:serving until stopped, or the command succeeded",
+      " 1:the command could not do what it was asked (keys: a name taken, no such key)",
       " 2:an unknown command or option",
       "78:the startup check failed; the banner on stderr names the cause and the fix"
     })

@@ -83,7 +83,7 @@ final class KeysCommand {
               null,
               null);
     } catch (IllegalArgumentException e) {
-      throw new StartupCheckException(e.getMessage(), "correct the option it names");
+      throw new CommandFailure(e.getMessage(), "correct the option it names");
     }
     String secret = ApiKeys.generate();
     return withKeys(
@@ -91,7 +91,8 @@ final class KeysCommand {
           try {
             keys.create(key, ApiKeys.hash(secret));
           } catch (IllegalArgumentException e) {
-            throw new StartupCheckException(e.getMessage(), "revoke it or choose another --name");
+            throw new CommandFailure(
+                e.getMessage(), "choose another --name; names stay taken after 'keys revoke'");
           }
           out.println(
               "Created key "
@@ -132,7 +133,7 @@ final class KeysCommand {
     return withKeys(
         keys -> {
           if (!keys.revoke(name, Instant.now().truncatedTo(ChronoUnit.MICROS))) {
-            throw new StartupCheckException(
+            throw new CommandFailure(
                 "no live key is named " + name, "see 'keys list' for the names");
           }
           out.println("Revoked key " + name + "; every instance refuses it within 2 seconds.");

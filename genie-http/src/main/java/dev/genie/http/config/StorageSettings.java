@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  *
  * @param mode the requested store ({@code GENIE_STORAGE})
  * @param requireDb whether only the SQL store may serve ({@code GENIE_REQUIRE_DB})
- * @param requireDbKey the key that required it, to name in messages
+ * @param requiredBy the setting that required it as it was given, such as {@code
+ *     GENIE_REQUIRE_DB=yes}, to name in messages
  * @param databaseUrl where PostgreSQL is ({@code DATABASE_URL})
  * @param legacy the legacy store's settings ({@code GENIE_DATA_DIR})
  * @param sql the SQL store's settings when a database URL is set
@@ -28,10 +29,16 @@ import java.util.function.UnaryOperator;
 public record StorageSettings(
     StorageMode mode,
     boolean requireDb,
-    String requireDbKey,
+    String requiredBy,
     Optional<DatabaseUrl> databaseUrl,
     LegacyStoreSettings legacy,
     Optional<SqlStoreSettings> sql) {
+
+  private static final String REQUIRE_DB = "GENIE_REQUIRE_DB";
+
+  /** What the SQL store's settings are checked against while DATABASE_URL is not set. */
+  private static final DatabaseUrl UNSET_URL =
+      DatabaseUrl.parse("postgres://genie@127.0.0.1/genie");
 
   /**
    * The store this configuration selects: {@value SqlPromptStore#NAME} or {@value
@@ -47,7 +54,7 @@ public record StorageSettings(
 
   /** These settings with another store requested, whatever {@code GENIE_STORAGE} said. */
   public StorageSettings withMode(StorageMode mode) {
-    return new StorageSettings(mode, requireDb, requireDbKey, databaseUrl, legacy, sql);
+    return new StorageSettings(mode, requireDb, requiredBy, databaseUrl, legacy, sql);
   }
 
   /** These settings with the SQL store's changed as {@code change} says, when there are any. */
@@ -55,7 +62,7 @@ public record StorageSettings(
     return new StorageSettings(
         mode,
         requireDb,
-        requireDbKey,
+        requiredBy,
         databaseUrl,
         legacy,
         sql.map(settings -> change.apply(settings.toBuilder()).build()));
@@ -63,18 +70,25 @@ public record StorageSettings(
 
   static StorageSettings from(Env env, List<String> notices) {
     StorageMode mode = storageMode(env);
-    boolean required = env.flag("GENIE_REQUIRE_DB");
-    String requiredBy = "GENIE_REQUIRE_DB";
+    boolean required = env.flag(REQUIRE_DB);
+    String requiredBy = given(env, REQUIRE_DB);
     if (env.get("USE_PRISMA_IN_TEST").isPresent()) {
       notices.add("USE_PRISMA_IN_TEST is read as GENIE_REQUIRE_DB; prefer GENIE_REQUIRE_DB=1");
       if (!required && env.flag("USE_PRISMA_IN_TEST")) {
         required = true;
-        requiredBy = "USE_PRISMA_IN_TEST";
+        requiredBy = given(env, "USE_PRISMA_IN_TEST");
       }
     }
     Optional<DatabaseUrl> url = databaseUrl(env);
-    Optional<SqlStoreSettings> sql = url.map(u -> sqlSettings(u, env));
-    return new StorageSettings(mode, required, requiredBy, url, legacySettings(env), sql);
+    // Read on either store, so that a bad value stops Genie even where it would not be used yet.
+    SqlStoreSettings sql = sqlSettings(url.orElse(UNSET_URL), env);
+    return new StorageSettings(
+        mode, required, requiredBy, url, legacySettings(env), url.map(u -> sql));
+  }
+
+  /** {@code KEY=value} as the environment gave it, for messages. */
+  private static String given(Env env, String key) {
+    return key + "=" + env.get(key).orElse("");
   }
 
   private static SqlStoreSettings sqlSettings(DatabaseUrl url, Env env) {

@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code GET /} and {@code GET /assets/{id}}: the web page, its one script and its style, served
- * from the jar as they are (no build step). The page may run only that script, and talk only to
- * this server.
+ * {@code GET /}, {@code GET /assets/{id}} and {@code GET /favicon.ico}: the web page, its one
+ * script, its style and its icon, served from the jar as they are (no build step). The page may run
+ * only that script, and talk only to this server.
  */
 public final class WebPage {
   // The preview's style hash too: a preview the page fetched with the key opens as a blob URL, and
@@ -28,6 +28,11 @@ public final class WebPage {
           + " frame-ancestors 'none'";
 
   private static final Asset PAGE = Asset.read("index.html", "text/html; charset=utf-8");
+
+  /** Asked for by browsers for every page of this server, the preview's too. */
+  private static final Asset ICON = Asset.read("favicon.ico", "image/vnd.microsoft.icon");
+
+  private static final String ICON_PATH = "/favicon.ico";
   private static final Map<String, Asset> ASSETS =
       Map.of(
           "app.js", Asset.read("app.js", "text/javascript; charset=utf-8"),
@@ -38,7 +43,8 @@ public final class WebPage {
    * the page can ask for one.
    */
   public static final Set<String> PATHS =
-      Stream.concat(Stream.of("/"), ASSETS.keySet().stream().map(name -> "/assets/" + name))
+      Stream.concat(
+              Stream.of("/", ICON_PATH), ASSETS.keySet().stream().map(name -> "/assets/" + name))
           .collect(Collectors.toUnmodifiableSet());
 
   private WebPage() {}
@@ -59,6 +65,10 @@ public final class WebPage {
 
   public static HttpHandler page() {
     return exchange -> send(exchange, PAGE);
+  }
+
+  public static HttpHandler icon() {
+    return exchange -> send(exchange, ICON);
   }
 
   public static HttpHandler assets() {

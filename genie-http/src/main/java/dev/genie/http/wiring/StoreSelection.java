@@ -34,8 +34,8 @@ final class StoreSelection {
     if (storage.requireDb() && !SqlPromptStore.NAME.equals(name)) {
       throw new StartupCheckException(
           "the database is required ("
-              + storage.requireDbKey()
-              + "=1) but the store resolved to '"
+              + storage.requiredBy()
+              + ") but the store resolved to '"
               + name
               + "' because "
               + (storage.databaseUrl().isEmpty()

@@ -2,7 +2,9 @@ package dev.genie.http.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genie.generator.openai.FakeOpenAi;
 import dev.genie.http.GenieServer;
+import dev.genie.http.StartupCheckException;
 import dev.genie.persistence.legacy.LegacyPromptStore;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.ByteArrayOutputStream;
@@ -136,6 +138,27 @@ class GenieCliTest {
   }
 
   @Test
+  void aTakenNameOrAnUnknownKeyIsTheCommandsFailureNotAStartupCheck() {
+    Map<String, String> env = legacy("GENIE_STORAGE", "legacy");
+    assertThat(run(env, "keys", "create", "--name", "alice")).as(err()).isZero();
+    out.reset();
+
+    assertThat(run(env, "keys", "create", "--name", "alice")).isEqualTo(1);
+    assertThat(run(env, "keys", "revoke", "nobody")).isEqualTo(1);
+    assertThat(run(env, "keys", "create", "--name", "bob", "--rate", "fast")).isEqualTo(1);
+
+    assertThat(err())
+        .contains(
+            "java -jar genie.jar keys create: a key named alice exists already; choose another"
+                + " name\n  fix: choose another --name")
+        .contains("java -jar genie.jar keys revoke: no live key is named nobody")
+        .contains("--rate is 'fast'")
+        .doesNotContain(StartupCheckException.HEADLINE)
+        .doesNotContain("did not bind its port");
+    assertThat(out()).doesNotContain("genie_");
+  }
+
+  @Test
   void aRateIsRequestsPerSecond() {
     assertThat(KeysCommand.rate("5/s")).isEqualTo(5);
     assertThat(KeysCommand.rate("12")).isEqualTo(12);
@@ -168,6 +191,30 @@ class GenieCliTest {
         .startsWith("GENIE STARTUP CHECK FAILED\n")
         .contains("the database is required (GENIE_REQUIRE_DB=1)");
     assertThat(out()).doesNotContain("passed");
+  }
+
+  @Test
+  void checkRefusesAModelTheEndpointDoesNotList() throws Exception {
+    try (FakeOpenAi fake = new FakeOpenAi()) {
+      Map<String, String> env = legacy("GENIE_GENERATOR", "openai");
+      env.put("GENIE_OPENAI_BASE_URL", fake.baseUrl().toString());
+      env.put("GENIE_OPENAI_API_KEY", "sk-test");
+      env.put("GENIE_OPENAI_MODEL", FakeOpenAi.MODEL);
+      assertThat(run(env, "check")).as(err()).isZero();
+      assertThat(out()).contains("it lists the model " + FakeOpenAi.MODEL);
+
+      env.put("GENIE_OPENAI_MODEL", "gpt-nonexistent");
+      assertThat(run(env, "check")).isEqualTo(78);
+      assertThat(err())
+          .startsWith("GENIE STARTUP CHECK FAILED\n")
+          .contains(
+              "does not list the model GENIE_OPENAI_MODEL=gpt-nonexistent among its 2 models"
+                  + " ("
+                  + FakeOpenAi.MODEL
+                  + ", other-model)")
+          .contains("fix:   set GENIE_OPENAI_MODEL to a model the endpoint lists");
+      assertThat(fake.calls()).as("nothing generated").isZero();
+    }
   }
 
   @Test

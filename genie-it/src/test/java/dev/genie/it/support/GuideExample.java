@@ -20,8 +20,9 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * A {@code java} block of the library guide ({@code docs/library.md}), or of another document,
- * compiled as a user would compile it, so that the documentation cannot drift from the code.
+ * A {@code java} block of the library guide ({@code docs/library.md}), compiled as a user would
+ * compile it, so that the documentation cannot drift from the code; and the blocks of the other
+ * documents, for the tests that run them.
  */
 public final class GuideExample {
   /** The library guide, relative to the project's root. */
@@ -80,9 +81,10 @@ public final class GuideExample {
   }
 
   /**
-   * {@link #block(String, String)} of {@code document}, a path relative to the project's root.
+   * The text of the first {@code ```language} block after the line {@code heading} of the project's
+   * document {@code document} (such as {@code README.md}), before the next heading.
    *
-   * @throws AssertionError when the heading or the block is missing
+   * @throws AssertionError when the line or the block is missing
    */
   public static String block(String document, String heading, String language) throws IOException {
     List<String> lines =

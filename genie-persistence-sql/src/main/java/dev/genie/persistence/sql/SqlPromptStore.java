@@ -611,7 +611,8 @@ public final class SqlPromptStore implements PromptStore {
     details.put("user", settings.url().user());
     details.put("poolSize", settings.poolSize());
     details.put("pooler", pooled ? "transaction" : "none");
-    details.put("schemaVersion", schemaVersion);
+    // A number, as the other counts: migrations are numbered by whole numbers (V1, V2, …).
+    details.put("schemaVersion", Integer.valueOf(schemaVersion));
     details.put(
         "notifications",
         listener.listening(settings.connectionTimeout()) ? "listening" : "polling");

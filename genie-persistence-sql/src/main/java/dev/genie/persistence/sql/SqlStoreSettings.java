@@ -116,6 +116,7 @@ public record SqlStoreSettings(
     builder.pooler = pooler;
     builder.failoverWait = failoverWait;
     builder.timeSource = timeSource;
+    builder.groupCommitMax = groupCommitMax;
     return builder;
   }
 

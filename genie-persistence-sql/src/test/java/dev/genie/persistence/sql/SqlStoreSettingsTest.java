@@ -25,6 +25,7 @@ class SqlStoreSettingsTest {
             .pooler(Pooler.TRANSACTION)
             .failoverWait(Duration.ofMillis(600))
             .timeSource(TimeSource.CALLER)
+            .groupCommitMax(5)
             .build();
 
     assertThat(settings.toBuilder().build()).isEqualTo(settings);

@@ -5,8 +5,12 @@ import dev.genie.core.generate.Page;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.render.Envelope;
 import dev.genie.render.ResultView;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the result template reads: every text from a user or a model passes {@link XmlText#clean}
@@ -28,6 +32,10 @@ public record ResultModel(
     int pageCount,
     List<PageModel> pages) {
 
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
   /** One page of the envelope, numbered from 1. */
   public record PageModel(int number, String title, List<BlockModel> blocks) {}
 
@@ -41,7 +49,7 @@ public record ResultModel(
     if (view.envelope().isPresent()) {
       Envelope envelope = view.envelope().get();
       model = XmlText.clean(envelope.model());
-      generatedAt = envelope.generatedAt().toString();
+      generatedAt = time(envelope.generatedAt());
       int number = 1;
       for (Page page : envelope.pages()) {
         List<BlockModel> blocks = new ArrayList<>();
@@ -57,7 +65,7 @@ public record ResultModel(
         view.promptId(),
         view.resultId(),
         view.status().wireName(),
-        view.created().toString(),
+        time(view.created()),
         view.status() == ResultStatus.PENDING,
         view.status() == ResultStatus.FAILED,
         view.status() == ResultStatus.COMPLETED,
@@ -66,6 +74,14 @@ public record ResultModel(
         generatedAt,
         pages.size(),
         pages);
+  }
+
+  /**
+   * {@code 2026-11-29 10:15:30 UTC}: the one form of a time on the preview, in the PDF and on the
+   * web page (app.js writes the same), in UTC since a rendering does not know its reader's zone.
+   */
+  public static String time(Instant instant) {
+    return TIME.format(instant);
   }
 
   /** A block type as a class name: letters, digits and dashes only, else "other". */

@@ -19,7 +19,7 @@ public final class SafeTemplates {
    * Part of the ETag of everything rendered from these templates: raise it whenever a template, the
    * style or the font changes what a rendering looks like.
    */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private static final List<String> UNESCAPED = List.of("{{{", "{{&", "{{=");
 

@@ -21,7 +21,7 @@
     BODY_TOO_LARGE: 'The prompt is too large to send.',
     UNSUPPORTED_MEDIA_TYPE: 'Genie refused the request format.',
     EXPECTATION_FAILED: 'Genie refused an expectation of the request.',
-    GENERATION_FAILED: 'The generation failed. Sending the same prompt again tries again.',
+    GENERATION_FAILED: 'No answer could be written for this prompt this time. Sending it again tries again.',
     STORAGE_UNAVAILABLE: 'Genie cannot reach its store right now; try again in a moment.',
     OVERLOADED: 'Genie is busy; try again in a moment.',
     SHUTTING_DOWN: 'Genie is stopping; try again in a moment.',
@@ -108,7 +108,10 @@
         sessionStorage.removeItem(KEY_ITEM);
       }
       if (!storedKey()) {
+        const before = { text: message.textContent, error: message.classList.contains('error') };
+        say('Waiting for a key: enter it above to go on.');
         await askForKey(Boolean(sent));
+        say(before.text, before.error);
       }
     }
   }
@@ -118,14 +121,34 @@
     message.classList.toggle('error', Boolean(isError));
   }
 
-  /** A clear sentence for an error answer: what it means, then Genie's own words and the id. */
+  /**
+   * A clear sentence for an error answer: what it means, then the request's id for the operator.
+   * Genie's own words follow only for the caller's mistakes (4xx); for its own failures (5xx)
+   * they are advice to its operator, who finds them in the log by the request's id.
+   */
   function explain(status, body) {
     const error = body && body.error;
     if (!error) {
       return 'Genie answered ' + status + ' without an explanation.';
     }
     const meaning = MESSAGES[error.code] || 'Genie refused the request.';
-    return meaning + ' (' + error.code + ': ' + error.message + '; request ' + error.requestId + ')';
+    const detail = status < 500 ? error.code + ': ' + error.message + '; ' : '';
+    return meaning + ' (' + detail + 'request ' + error.requestId + ')';
+  }
+
+  /** {@code 2026-11-29 10:15:30 UTC}: times as the preview and the PDF write them. */
+  function when(iso) {
+    const time = new Date(iso);
+    return isNaN(time) ? String(iso) : time.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+  }
+
+  /** The model that wrote a prompt's answer, from its generation profile. */
+  function modelOf(prompt) {
+    if (prompt && prompt.kind === 'chat.completion') {
+      return prompt.model || '';
+    }
+    const profile = prompt && prompt.profile;
+    return profile && profile.model ? profile.model : '';
   }
 
   async function call(method, url, body) {
@@ -148,9 +171,13 @@
     return '/prompts/' + encodeURIComponent(id);
   }
 
-  function showHeaders(headers) {
+  /**
+   * Storage and Genie-Cache of the answer shown. {@code followed}: the answer was read after a
+   * 202, so its Genie-Cache (hit) tells of that read, not of how this request was answered.
+   */
+  function showHeaders(headers, followed) {
     $('answer-storage').textContent = headers.get('Genie-Storage') || 'not named';
-    const cache = headers.get('Genie-Cache');
+    const cache = followed ? null : headers.get('Genie-Cache');
     document.querySelectorAll('.cache').forEach((el) => { el.hidden = !cache; });
     $('answer-cache').textContent = cache || '';
   }
@@ -166,9 +193,6 @@
     const pdf = $('answer-pdf');
     pdf.hidden = prompt.status !== 'completed';
     pdf.href = promptUrl(prompt.promptId) + '/export.pdf';
-    const error = $('answer-error');
-    error.hidden = prompt.status !== 'failed';
-    error.textContent = prompt.status === 'failed' ? 'The generation failed: ' + (prompt.error || '') : '';
     const pages = $('answer-pages');
     pages.replaceChildren();
     if (prompt.status === 'pending') {
@@ -196,7 +220,7 @@
       });
       const model = document.createElement('p');
       model.className = 'hint';
-      model.textContent = 'Written by ' + envelope.metadata.model + ' at ' + envelope.metadata.generatedAt;
+      model.textContent = 'Written by ' + envelope.metadata.model + ' at ' + when(envelope.metadata.generatedAt);
       pages.append(model);
     }
     if (prompt.kind === 'chat.completion' && prompt.completion) {
@@ -227,7 +251,8 @@
     return section;
   }
 
-  async function follow(id, submission) {
+  /** Polls a pending prompt until it settles; {@code httpStatus} is that of the request that found it pending. */
+  async function follow(id, submission, httpStatus) {
     let delay = POLL_FIRST_MS;
     while (submission === current) {
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -239,10 +264,10 @@
         if (answer.status !== 200) {
           say(explain(answer.status, answer.body), true);
         } else {
-          showHeaders(answer.headers);
-          showPrompt(answer.body, answer.status);
+          showHeaders(answer.headers, true);
+          showPrompt(answer.body, httpStatus);
           if (answer.body.status !== 'pending') {
-            say(answer.body.status === 'completed' ? 'The answer is ready.' : 'The generation failed.',
+            say(answer.body.status === 'completed' ? 'The answer is ready.' : MESSAGES.GENERATION_FAILED,
               answer.body.status !== 'completed');
             loadRecent(null);
             return;
@@ -275,7 +300,7 @@
         showPrompt(answer.body, answer.status);
         if (answer.status === 202) {
           say('Genie is still generating; the answer will appear here.');
-          follow(answer.body.promptId, submission);
+          follow(answer.body.promptId, submission, answer.status);
         } else {
           say(answer.status === 201 ? 'Generated for you.' : 'This prompt was answered before; here is the same answer.');
           loadRecent(null);
@@ -285,8 +310,8 @@
         if (answer.status === 502 && answer.headers.get('Location')) {
           const failed = await call('GET', answer.headers.get('Location'));
           if (failed.status === 200) {
-            showHeaders(failed.headers);
-            showPrompt(failed.body, failed.status);
+            showHeaders(failed.headers, true);
+            showPrompt(failed.body, answer.status);
           }
         }
         loadRecent(null);
@@ -383,8 +408,9 @@
     const status = document.createElement('span');
     status.className = 'status-' + item.status;
     status.textContent = item.status;
-    const kind = item.kind === 'chat.completion' ? ' · chat · ' + item.model : '';
-    meta.append(status, kind + ' · ' + new Date(item.created).toLocaleString() + ' · ' + item.promptId);
+    const model = modelOf(item);
+    const kind = item.kind === 'chat.completion' ? ' · chat' : '';
+    meta.append(status, kind + ' · ' + when(item.created) + (model ? ' · ' + model : '') + ' · ' + item.promptId);
     const row = document.createElement('span');
     row.className = 'row';
     const show = document.createElement('button');
@@ -420,10 +446,10 @@
       }
       showHeaders(answer.headers);
       showPrompt(answer.body, answer.status);
-      say('');
+      say(answer.body.status === 'failed' ? MESSAGES.GENERATION_FAILED : '', answer.body.status === 'failed');
       $('answer-heading').focus();
       if (answer.body.status === 'pending') {
-        follow(id, submission);
+        follow(id, submission, answer.status);
       }
     } catch (e) {
       say('Genie could not be reached. Is it running?', true);

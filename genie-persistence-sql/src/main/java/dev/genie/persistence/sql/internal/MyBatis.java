@@ -11,7 +11,10 @@ import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 
-/** Builds MyBatis in code: no XML configuration file, one mapper, no caches. */
+/**
+ * Builds MyBatis in code: no XML configuration file, one mapper, no caches, and no logging of bound
+ * values ({@link UnloggedStatements}).
+ */
 public final class MyBatis {
   private MyBatis() {}
 
@@ -61,6 +64,7 @@ public final class MyBatis {
     configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
     configuration.getTypeHandlerRegistry().register(Instant.class, new InstantTypeHandler());
     configuration.addMapper(PromptMapper.class);
+    configuration.addInterceptor(new UnloggedStatements());
     if (logSql) {
       configuration.addInterceptor(new StatementLog());
     }

@@ -30,6 +30,7 @@ final class PrimaryDataSource implements DataSource {
   private final String jdbcUrl;
   private final Properties properties;
   private final Duration patience;
+  private volatile int loginTimeoutSeconds;
 
   PrimaryDataSource(String jdbcUrl, Properties properties, Duration patience) {
     this.jdbcUrl = jdbcUrl;
@@ -71,12 +72,19 @@ final class PrimaryDataSource implements DataSource {
   @Override
   public void setLogWriter(PrintWriter out) {}
 
+  /**
+   * HikariCP sets this to its connection timeout, and on close waits this long for a connection it
+   * is adding: answering 0 made every close soon after the start (a command's) warn that the wait
+   * timed out.
+   */
   @Override
-  public void setLoginTimeout(int seconds) {}
+  public void setLoginTimeout(int seconds) {
+    loginTimeoutSeconds = seconds;
+  }
 
   @Override
   public int getLoginTimeout() {
-    return 0;
+    return loginTimeoutSeconds;
   }
 
   @Override
