@@ -64,7 +64,8 @@ class FailureStatusUpgradeIT {
     SqlStoreSettings settings =
         SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl())).poolSize(2).build();
     try (SqlPromptStore store = SqlPromptStore.open(settings)) {
-      assertThat(store.describe().get("schemaVersion")).isEqualTo(CurrentSchema.latestVersion());
+      assertThat(store.describe().get("schemaVersion"))
+          .isEqualTo(Integer.valueOf(CurrentSchema.latestVersion()));
       assertThat(CurrentSchema.latestVersion()).isEqualTo("6");
       Result completed = store.find(idsByStatus.get("completed")).orElseThrow().result();
       Result pending = store.find(idsByStatus.get("pending")).orElseThrow().result();
