@@ -3,7 +3,7 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.it.support.EmbeddedCluster;
-import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.OwnCluster;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.LeaseTerms;
@@ -29,11 +29,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An answer read from the database is answered only once the synchronous standby has it. When a
@@ -56,25 +55,10 @@ class StandbyConfirmationIT {
           "a prompt",
           1);
 
-  private static EmbeddedCluster cluster;
-  private static PostgresServer server;
+  @RegisterExtension static final OwnCluster CLUSTER = new OwnCluster("standby");
+
   private final ExecutorService callers = Executors.newCachedThreadPool();
   private final List<SqlPromptStore> stores = new ArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = EmbeddedCluster.start("standby");
-    server = PostgresServer.on(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    try (EmbeddedCluster stopped = cluster) {
-      if (server != null) {
-        server.close();
-      }
-    }
-  }
 
   @AfterEach
   void closeStores() throws SQLException {
@@ -85,7 +69,7 @@ class StandbyConfirmationIT {
 
   @Test
   void aCompletionTheStandbyHasNotConfirmedIsAnsweredByNoRead() throws Exception {
-    TestDatabase database = server.freshDatabase();
+    TestDatabase database = CLUSTER.server().freshDatabase();
     SqlPromptStore generating = open(database);
     SqlPromptStore waiting = open(database); // another instance: nothing of the prompt in memory
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -117,7 +101,7 @@ class StandbyConfirmationIT {
 
   @Test
   void withoutASynchronousStandbyAReadWaitsForNothing() throws Exception {
-    TestDatabase database = server.freshDatabase();
+    TestDatabase database = CLUSTER.server().freshDatabase();
     SqlPromptStore store = open(database);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     LeaseTerms terms = new LeaseTerms("owner", now, Duration.ofMinutes(1), 3);
@@ -197,7 +181,7 @@ class StandbyConfirmationIT {
   }
 
   private static Connection admin() throws SQLException {
-    DatabaseUrl admin = cluster.adminUrl();
+    DatabaseUrl admin = CLUSTER.cluster().adminUrl();
     return DriverManager.getConnection(admin.jdbcUrl(), admin.user(), "");
   }
 
