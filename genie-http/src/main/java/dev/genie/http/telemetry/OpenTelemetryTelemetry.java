@@ -10,7 +10,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
 import io.undertow.server.HttpHandler;
 import java.util.Map;
@@ -41,7 +40,8 @@ public final class OpenTelemetryTelemetry implements Telemetry {
    * configure it: OTLP for traces and metrics by default, no logs, and the service named {@code
    * genie} unless they name it.
    *
-   * @throws StartupCheckException when an {@code OTEL_*} setting is not one the SDK accepts
+   * @throws StartupCheckException when an {@code OTEL_*} setting is not one the SDK accepts, or
+   *     names an exporter it cannot build
    */
   public static OpenTelemetryTelemetry autoconfigured() {
     OpenTelemetrySdk sdk;
@@ -61,7 +61,9 @@ public final class OpenTelemetryTelemetry implements Telemetry {
               .disableShutdownHook()
               .build()
               .getOpenTelemetrySdk();
-    } catch (ConfigurationException e) {
+    } catch (RuntimeException e) {
+      // ConfigurationException for a value it refuses; others for an exporter it cannot build
+      // (OTEL_EXPORTER_OTLP_PROTOCOL=grpc, whose transport the jar does not carry).
       throw new StartupCheckException(
           "GENIE_OTEL is otlp, and OpenTelemetry cannot start as configured: " + e.getMessage(),
           "correct the OTEL_* setting it names, or set GENIE_OTEL=off");
