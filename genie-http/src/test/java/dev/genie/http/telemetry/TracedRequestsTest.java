@@ -113,11 +113,23 @@ class TracedRequestsTest {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private SpanData serverSpan() {
-    List<SpanData> servers =
-        otel.finished().stream().filter(span -> span.getKind() == SpanKind.SERVER).toList();
+  /**
+   * The one server span, once ended: it ends when the exchange completes, which may be just after
+   * the client has read the answer.
+   */
+  private SpanData serverSpan() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<SpanData> servers = servers();
+    while (servers.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      servers = servers();
+    }
     assertThat(servers).hasSize(1);
     return servers.get(0);
+  }
+
+  private List<SpanData> servers() {
+    return otel.finished().stream().filter(span -> span.getKind() == SpanKind.SERVER).toList();
   }
 
   @Test
