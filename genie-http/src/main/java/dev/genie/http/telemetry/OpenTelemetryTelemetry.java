@@ -48,8 +48,14 @@ public final class OpenTelemetryTelemetry implements Telemetry {
     try {
       sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
-              // Defaults only: OTEL_LOGS_EXPORTER still wins. Genie's logs stay in its log files.
-              .addPropertiesSupplier(() -> Map.of("otel.logs.exporter", "none"))
+              // Defaults only: the OTEL_* variables still win. Genie's logs stay in its log files;
+              // OTLP goes as http/protobuf, the transport the jar carries (the SDK's default is
+              // grpc).
+              .addPropertiesSupplier(
+                  () ->
+                      Map.of(
+                          "otel.logs.exporter", "none",
+                          "otel.exporter.otlp.protocol", "http/protobuf"))
               .addResourceCustomizer(
                   (resource, config) -> {
                     String named = resource.getAttribute(SERVICE_NAME);
@@ -65,10 +71,22 @@ public final class OpenTelemetryTelemetry implements Telemetry {
       // ConfigurationException for a value it refuses; others for an exporter it cannot build
       // (OTEL_EXPORTER_OTLP_PROTOCOL=grpc, whose transport the jar does not carry).
       throw new StartupCheckException(
-          "GENIE_OTEL is otlp, and OpenTelemetry cannot start as configured: " + e.getMessage(),
-          "correct the OTEL_* setting it names, or set GENIE_OTEL=off");
+          "GENIE_OTEL is otlp, and OpenTelemetry cannot start as configured: " + reasons(e),
+          "correct the OTEL_* setting it names (OTLP is sent as http/protobuf; grpc is not"
+              + " available), or set GENIE_OTEL=off");
     }
     return new OpenTelemetryTelemetry(sdk, sdk);
+  }
+
+  /** The failure's message and its causes', which say what the SDK could not do. */
+  private static String reasons(Throwable failure) {
+    StringBuilder reasons = new StringBuilder(String.valueOf(failure.getMessage()));
+    for (Throwable cause = failure.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      reasons.append(": ").append(cause.getMessage());
+    }
+    return reasons.toString();
   }
 
   @Override
