@@ -118,6 +118,21 @@ public final class Orchestrator implements AutoCloseable {
       OrchestratorSettings settings,
       Clock clock,
       OrchestratorListener listener) {
+    this(store, generators, settings, clock, listener, HandOver.NONE);
+  }
+
+  /**
+   * {@link #Orchestrator(PromptStore, List, OrchestratorSettings, Clock, OrchestratorListener)},
+   * with each generation run on a thread of its own taking along what {@code handOver} carries from
+   * the caller that started it.
+   */
+  public Orchestrator(
+      PromptStore store,
+      List<Generator> generators,
+      OrchestratorSettings settings,
+      Clock clock,
+      OrchestratorListener listener,
+      HandOver handOver) {
     this.store = store;
     this.generator = generators.get(0);
     this.generators = new LinkedHashMap<>();
@@ -159,7 +174,8 @@ public final class Orchestrator implements AutoCloseable {
             listener,
             new LeaseKeeper(store, leaseWork, () -> terms(now())),
             this::now,
-            () -> stopping);
+            () -> stopping,
+            handOver);
     this.sweeper =
         new Sweeper(
             leaseWork,

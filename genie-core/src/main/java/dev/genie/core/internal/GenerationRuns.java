@@ -5,6 +5,7 @@ import dev.genie.core.GenerationBudget;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
+import dev.genie.core.HandOver;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
 import dev.genie.core.generate.Generation;
@@ -57,6 +58,7 @@ public final class GenerationRuns {
   private final LeaseKeeper leases;
   private final Supplier<Instant> clock;
   private final BooleanSupplier stopping;
+  private final HandOver handOver;
   private final ExecutorService generations;
   private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
   private final Set<Fence> releasedInStop = ConcurrentHashMap.newKeySet();
@@ -65,6 +67,7 @@ public final class GenerationRuns {
    * @param generators each generator by the id of the profile it writes
    * @param clock the time of envelopes and of the store's calls
    * @param stopping whether a stop has begun, when releases are counted
+   * @param handOver what a generation started for a caller takes along to its own thread
    */
   public GenerationRuns(
       PromptStore store,
@@ -72,13 +75,15 @@ public final class GenerationRuns {
       OrchestratorListener listener,
       LeaseKeeper leases,
       Supplier<Instant> clock,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      HandOver handOver) {
     this.store = store;
     this.generators = Map.copyOf(generators);
     this.listener = listener;
     this.leases = leases;
     this.clock = clock;
     this.stopping = stopping;
+    this.handOver = handOver;
     AtomicInteger threads = new AtomicInteger();
     this.generations =
         Executors.newCachedThreadPool(
@@ -116,13 +121,14 @@ public final class GenerationRuns {
       Claim claim, GenerationBudget budget, CompletableFuture<Optional<StoredPrompt>> generation) {
     try {
       return generations.submit(
-          () -> {
-            try {
-              generation.complete(generate(claim, budget));
-            } catch (Throwable failure) {
-              generation.completeExceptionally(failure);
-            }
-          });
+          handOver.carry(
+              () -> {
+                try {
+                  generation.complete(generate(claim, budget));
+                } catch (Throwable failure) {
+                  generation.completeExceptionally(failure);
+                }
+              }));
     } catch (RejectedExecutionException e) {
       release(claim.lease().orElseThrow());
       return null;

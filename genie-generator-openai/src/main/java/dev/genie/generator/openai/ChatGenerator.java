@@ -7,12 +7,14 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
+import dev.genie.generator.openai.internal.ChatCalls;
 import dev.genie.generator.openai.internal.RejectedReplyException;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Answers chat completion requests of the OpenAI-compatible surface: posts the request's canonical
@@ -51,7 +53,10 @@ public final class ChatGenerator implements Generator {
   @Override
   public Generation generate(String canonical) throws Exception {
     try {
-      return endpoint.call(listener, () -> accept(endpoint.post(PATH, canonical)));
+      return endpoint.call(
+          listener,
+          () -> ChatCalls.asked(canonical, endpoint.settings().baseUrl()),
+          replied -> accept(endpoint.post(PATH, canonical), replied));
     } catch (UpstreamException e) {
       // The endpoint's own text stays here: callers are told its status in Genie's words.
       throw e.upstreamStatus() == 0 || e.upstreamStatus() == 200
@@ -63,7 +68,8 @@ public final class ChatGenerator implements Generator {
     }
   }
 
-  private Generation accept(SuccessfulHttpResponse response) throws RejectedReplyException {
+  private Generation accept(SuccessfulHttpResponse response, Consumer<UpstreamCall.Reply> replied)
+      throws RejectedReplyException {
     if (response.statusCode() != 200) {
       throw new RejectedReplyException(
           "the model's endpoint answered HTTP " + response.statusCode() + " instead of 200");
@@ -79,6 +85,9 @@ public final class ChatGenerator implements Generator {
     }
     if (completion.usage() != null) {
       listener.tokens(completion.usage().promptTokens(), completion.usage().completionTokens());
+    }
+    if (listener.traces()) {
+      replied.accept(ChatCalls.reply(body, completion.usage()));
     }
     return Generation.document(
         completion.model(), body, completion.usage(), completion.finishReason());

@@ -6,6 +6,7 @@ import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.Page;
 import dev.genie.core.generate.Usage;
+import dev.genie.generator.openai.internal.ChatCalls;
 import dev.genie.generator.openai.internal.RejectedReplyException;
 import dev.genie.generator.openai.internal.Replies;
 import dev.langchain4j.data.message.SystemMessage;
@@ -17,6 +18,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Generates pages with a model behind an OpenAI-compatible {@code /chat/completions} endpoint.
@@ -107,7 +109,15 @@ public final class OpenAiGenerator implements Generator {
         ChatRequest.builder()
             .messages(SystemMessage.from(instructions), UserMessage.from(normalizedPrompt))
             .build();
-    return endpoint.call(listener, () -> accept(model.chat(request)));
+    return endpoint.call(
+        listener,
+        () ->
+            new UpstreamCall.Asked(
+                settings.model(),
+                settings.temperature(),
+                settings.maxOutputTokens() == null ? null : settings.maxOutputTokens().longValue(),
+                endpoint.settings().baseUrl()),
+        replied -> accept(model.chat(request), replied));
   }
 
   /**
@@ -132,7 +142,8 @@ public final class OpenAiGenerator implements Generator {
         || (!model.contains(":") && listed.equals(model + ":latest"));
   }
 
-  private Generation accept(ChatResponse response) throws RejectedReplyException {
+  private Generation accept(ChatResponse response, Consumer<UpstreamCall.Reply> replied)
+      throws RejectedReplyException {
     TokenUsage tokens = response.tokenUsage();
     Usage usage = null;
     if (tokens != null) {
@@ -143,6 +154,14 @@ public final class OpenAiGenerator implements Generator {
       listener.tokens(usage.promptTokens(), usage.completionTokens());
     }
     FinishReason finish = response.finishReason();
+    if (listener.traces()) {
+      replied.accept(
+          new UpstreamCall.Reply(
+              response.id(),
+              response.modelName(),
+              finish == null ? List.of() : List.of(ChatCalls.wireName(finish)),
+              usage));
+    }
     Replies.requireFinished(finish);
     String content = response.aiMessage() == null ? null : response.aiMessage().text();
     List<Page> pages =

@@ -7,6 +7,7 @@ import dev.genie.core.OrchestratorListener;
 import dev.genie.core.generate.Generator;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.PromptStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,9 +31,11 @@ public final class CoreModule {
       Optional<ChatGenerator> chat,
       GenieConfig config,
       Clock clock,
-      OrchestratorListener listener) {
+      OrchestratorListener listener,
+      Telemetry telemetry) {
     List<Generator> generators = new ArrayList<>(List.of(generator));
     chat.ifPresent(generators::add);
-    return new Orchestrator(store, generators, config.orchestrator(), clock, listener);
+    return new Orchestrator(
+        store, generators, config.orchestrator(), clock, listener, telemetry.handOver());
   }
 }

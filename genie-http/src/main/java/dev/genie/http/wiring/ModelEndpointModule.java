@@ -6,6 +6,7 @@ import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.generator.openai.OpenAiEndpoint;
 import dev.genie.http.MicrometerUpstreamListener;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.telemetry.Telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import javax.inject.Singleton;
@@ -37,8 +38,11 @@ public final class ModelEndpointModule {
 
   @Provides
   @Singleton
-  static Optional<ChatGenerator> chat(Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
+  static Optional<ChatGenerator> chat(
+      Optional<OpenAiEndpoint> endpoint, MeterRegistry registry, Telemetry telemetry) {
     return endpoint.map(
-        shared -> new ChatGenerator(shared, new MicrometerUpstreamListener(registry, SURFACE)));
+        shared ->
+            new ChatGenerator(
+                shared, telemetry.upstream(new MicrometerUpstreamListener(registry, SURFACE))));
   }
 }
