@@ -170,7 +170,7 @@ public final class OpenAiEndpoint {
         long took = System.nanoTime() - started;
         breaker.onSuccess(took, TimeUnit.NANOSECONDS); // it answered: it is up
         listener.called("rejected", 200, Duration.ofNanos(took));
-        throw new UpstreamException(e.getMessage());
+        throw new UpstreamException(e.getMessage(), e.used());
       } catch (RuntimeException e) {
         if (Thread.interrupted() || causedBy(e, UpstreamInterruptedException.class)) {
           breaker.releasePermission();

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.generator.openai.OpenAiEndpoint;
+import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.http.MicrometerUpstreamListener;
 import dev.genie.http.config.GenieConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,14 @@ public final class ModelEndpointModule {
 
   @Provides
   @Singleton
-  static Optional<ChatGenerator> chat(Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
+  static Optional<ChatGenerator> chat(
+      Optional<OpenAiEndpoint> endpoint, GenieConfig config, MeterRegistry registry) {
+    // A request that names no output limit is assumed to stay within the configured one.
+    Integer outputLimit =
+        config.generator().openai().map(OpenAiSettings::maxOutputTokens).orElse(null);
     return endpoint.map(
-        shared -> new ChatGenerator(shared, new MicrometerUpstreamListener(registry, SURFACE)));
+        shared ->
+            new ChatGenerator(
+                shared, new MicrometerUpstreamListener(registry, SURFACE), outputLimit));
   }
 }
