@@ -54,7 +54,9 @@ class HttpApiTest extends LocalGenieTest {
     assertThat(read.headers().firstValue("Genie-Cache")).contains("hit");
     assertThat(created.body())
         .contains(
-            "\"profile\":{\"generator\":\"sample\",\"model\":\"genie-sample-1\","
+            "\"profile\":{\"id\":\""
+                + dev.genie.persistence.PromptKey.SAMPLE_PROFILE_ID
+                + "\",\"generator\":\"sample\",\"model\":\"genie-sample-1\","
                 + "\"outputMode\":\"pages\",\"templateVersion\":1}");
   }
 

@@ -7,6 +7,7 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.Usage;
 import dev.genie.generator.openai.internal.ChatCalls;
 import dev.genie.generator.openai.internal.RejectedReplyException;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -28,10 +30,34 @@ public final class ChatGenerator implements Generator {
 
   private final OpenAiEndpoint endpoint;
   private final UpstreamListener listener;
+  private final Integer outputLimit;
 
   public ChatGenerator(OpenAiEndpoint endpoint, UpstreamListener listener) {
+    this(endpoint, listener, null);
+  }
+
+  /**
+   * @param outputLimit the output-token limit assumed for a request that names none ({@code
+   *     OpenAiSettings.maxOutputTokens}), or null for none
+   */
+  public ChatGenerator(OpenAiEndpoint endpoint, UpstreamListener listener, Integer outputLimit) {
     this.endpoint = endpoint;
     this.listener = listener;
+    this.outputLimit = outputLimit;
+  }
+
+  /**
+   * The request as estimated plus its output limit ({@code max_completion_tokens}, else {@code
+   * max_tokens}, else the configured limit) for each of its {@code n} choices; empty when none
+   * bounds the output.
+   */
+  @Override
+  public OptionalLong worstCaseTokens(String canonical) {
+    OptionalLong limit = ChatRequest.outputLimit(canonical);
+    if (limit.isEmpty() && outputLimit != null) {
+      limit = OptionalLong.of((long) outputLimit * ChatRequest.choices(canonical));
+    }
+    return limit.isEmpty() ? limit : OptionalLong.of(Usage.estimate(canonical) + limit.getAsLong());
   }
 
   @Override

@@ -184,7 +184,7 @@ public final class OpenAiEndpoint {
         if (traced != null) {
           traced.ended("rejected", 200, took);
         }
-        throw new UpstreamException(e.getMessage());
+        throw new UpstreamException(e.getMessage(), e.used());
       } catch (RuntimeException e) {
         if (Thread.interrupted() || causedBy(e, UpstreamInterruptedException.class)) {
           breaker.releasePermission();
@@ -201,6 +201,11 @@ public final class OpenAiEndpoint {
         if (traced != null) {
           traced.ended(failure.outcome(), failure.status(), took);
         }
+        // The endpoint's own words only here, for the operator; callers get the status.
+        log.warn(
+            "a call to the model's endpoint failed: {}; it said: {}",
+            failure.message(),
+            failure.detail());
         throw new FailedCall(failure);
       }
       long took = System.nanoTime() - started;
@@ -299,11 +304,20 @@ public final class OpenAiEndpoint {
               + settings.baseUrl()
               + ": "
               + (e instanceof IOException
-                  ? "its answer is not a model list (" + e.getMessage() + ")"
-                  : UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).message()),
+                  ? "its answer is not a model list"
+                  : logged(UpstreamFailure.of(e, settings.apiKey(), settings.timeout()))),
           UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).status(),
           null);
     }
+  }
+
+  /** Its message, after logging its detail for the operator. */
+  private static String logged(UpstreamFailure failure) {
+    log.warn(
+        "listing the endpoint's models failed: {}; it said: {}",
+        failure.message(),
+        failure.detail());
+    return failure.message();
   }
 
   private GeneratorUnavailableException unavailable() {

@@ -18,6 +18,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -94,6 +95,18 @@ public final class OpenAiGenerator implements Generator {
     return profile;
   }
 
+  /**
+   * The instructions and the prompt as estimated, plus the output-token limit; empty without a
+   * limit ({@code OpenAiSettings.maxOutputTokens}), when the model may write any length.
+   */
+  @Override
+  public OptionalLong worstCaseTokens(String normalizedPrompt) {
+    Integer output = settings.maxOutputTokens();
+    return output == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(Usage.estimate(instructions) + Usage.estimate(normalizedPrompt) + output);
+  }
+
   /** {@code closed}, {@code open} or {@code half_open}, as the metrics show it. */
   public String breakerState() {
     return endpoint.breakerState();
@@ -162,12 +175,17 @@ public final class OpenAiGenerator implements Generator {
               finish == null ? List.of() : List.of(ChatCalls.wireName(finish)),
               usage));
     }
-    Replies.requireFinished(finish);
     String content = response.aiMessage() == null ? null : response.aiMessage().text();
-    List<Page> pages =
-        settings.outputMode() == OutputMode.JSON_SCHEMA
-            ? Replies.structured(content)
-            : Replies.text(content);
+    List<Page> pages;
+    try {
+      Replies.requireFinished(finish);
+      pages =
+          settings.outputMode() == OutputMode.JSON_SCHEMA
+              ? Replies.structured(content)
+              : Replies.text(content);
+    } catch (RejectedReplyException e) {
+      throw e.using(usage); // a reply cut off or unusable was written all the same: charged
+    }
     String modelName = response.modelName() == null ? settings.model() : response.modelName();
     return new Generation(modelName, pages, usage, finish == null ? null : "stop");
   }

@@ -22,6 +22,7 @@ import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.legacy.internal.DataDirLock;
 import dev.genie.persistence.legacy.internal.Journal;
 import dev.genie.persistence.legacy.internal.JournalRecord;
+import dev.genie.persistence.legacy.internal.JournalRecord.GenerationKeyRecorded;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRecord;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
@@ -421,6 +422,50 @@ public final class LegacyPromptStore implements PromptStore {
     @Override
     public long spent(String name, LocalDate day) {
       return locked(() -> keyIndex.spent(name, day));
+    }
+
+    @Override
+    public boolean reserve(String name, LocalDate day, long tokens, long limit) {
+      if (tokens < 1) {
+        throw new IllegalArgumentException("a reservation is at least 1 token: " + tokens);
+      }
+      // The check and the charge under the store's one lock: parallel reservations see each
+      // other's sums, as the SQL store's single conditional statement does.
+      return locked(
+          () -> {
+            if (keyIndex.byName(name).isEmpty() || keyIndex.spent(name, day) + tokens > limit) {
+              return false;
+            }
+            commit(new TokensCharged(name, day, tokens));
+            return true;
+          });
+    }
+
+    @Override
+    public void settle(String name, LocalDate day, long reserved, long used) {
+      LegacyPromptStore.this.<Void>locked(
+          () -> {
+            if (used != reserved && keyIndex.byName(name).isPresent()) {
+              commit(new TokensCharged(name, day, used - reserved));
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public void recordGenerationKey(String promptId, String name) {
+      LegacyPromptStore.this.<Void>locked(
+          () -> {
+            if (keyIndex.byName(name).isPresent()) {
+              commit(new GenerationKeyRecorded(promptId, name));
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public Optional<String> generationKey(String promptId) {
+      return locked(() -> keyIndex.generationKey(promptId));
     }
 
     /** The precision the journal keeps, so that what is answered equals what a restart replays. */

@@ -1,6 +1,7 @@
 package dev.genie.persistence.legacy.internal;
 
 import dev.genie.persistence.ApiKey;
+import dev.genie.persistence.legacy.internal.JournalRecord.GenerationKeyRecorded;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRecord;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
@@ -24,6 +25,7 @@ public final class KeyIndex {
   private final Map<String, byte[]> hashByName = new HashMap<>();
   private final Map<ByteBuffer, String> nameByHash = new HashMap<>();
   private final Map<String, Map<LocalDate, Long>> spent = new HashMap<>();
+  private final Map<String, String> generationKeys = new HashMap<>();
 
   /**
    * Applies one record.
@@ -33,6 +35,10 @@ public final class KeyIndex {
   public void apply(KeyRecord record) {
     if (record instanceof KeyCreated created) {
       add(created.key(), created.keyHash());
+      return;
+    }
+    if (record instanceof GenerationKeyRecorded recorded) {
+      generationKeys.put(recorded.promptId(), recorded.name());
       return;
     }
     ApiKey key = byName.get(record.name());
@@ -96,6 +102,11 @@ public final class KeyIndex {
   /** Every key, by name. */
   public List<ApiKey> all() {
     return List.copyOf(byName.values());
+  }
+
+  /** The key that last started the generation of {@code promptId}. */
+  public Optional<String> generationKey(String promptId) {
+    return Optional.ofNullable(generationKeys.get(promptId));
   }
 
   public long spent(String name, LocalDate day) {
