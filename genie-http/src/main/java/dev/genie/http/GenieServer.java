@@ -17,6 +17,7 @@ import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
+import dev.genie.http.internal.LocalCallersOnly;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PreviewHandler;
@@ -101,7 +102,7 @@ public final class GenieServer implements AutoCloseable {
             new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
             keys.<Admission>map(
                     keyStore -> new Authenticating(new KeyCache(keyStore, clock), limits))
-                .orElse(Admission.ANYONE));
+                .orElseGet(() -> new LocalCallersOnly(auth.allowedHosts())));
     boolean auditPrompts = auth.auditPrompts();
     HttpHandler submit = new Audited(auditPrompts, workers.runWithBody(prompts.submit()));
     this.routes =

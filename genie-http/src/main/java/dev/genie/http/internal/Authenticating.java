@@ -4,15 +4,15 @@ import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The admission when keys are on: {@code /health} and the web page with its assets are open
- * (static, no data: the page asks for a key and sends it on every call); the admin routes answer
- * loopback callers and admin keys; everything else needs a live key, within its rate. The key is
- * never logged nor echoed, only its name.
+ * (static, no data: the page asks for a key and sends it on every call); the admin routes need an
+ * admin key from every address, loopback too (behind a reverse proxy on this machine, everyone
+ * arrives from loopback); everything else needs a live key, within its rate. The key is never
+ * logged nor echoed, only its name.
  */
 public final class Authenticating implements Admission {
   private static final String HEALTH = "/health";
@@ -33,11 +33,12 @@ public final class Authenticating implements Admission {
       return;
     }
     if (ADMIN.contains(path)) {
-      if (!fromLoopback(exchange) && !authenticate(exchange).admin()) {
+      ApiKey key = authenticate(exchange);
+      if (!key.admin()) {
         throw new GenieException(
-            HttpErrorCode.FORBIDDEN,
-            path + " answers this machine and admin keys (keys create --admin)");
+            HttpErrorCode.FORBIDDEN, path + " answers admin keys only (keys create --admin)");
       }
+      exchange.putAttachment(Caller.ATTACHMENT, new Caller(key));
       return;
     }
     ApiKey key = authenticate(exchange);
@@ -56,10 +57,5 @@ public final class Authenticating implements Admission {
         .orElseThrow(
             () ->
                 new GenieException(HttpErrorCode.UNAUTHENTICATED, "the key is unknown or revoked"));
-  }
-
-  private static boolean fromLoopback(HttpServerExchange exchange) {
-    InetSocketAddress peer = exchange.getSourceAddress();
-    return peer != null && peer.getAddress() != null && peer.getAddress().isLoopbackAddress();
   }
 }
