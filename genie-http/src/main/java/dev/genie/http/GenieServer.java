@@ -123,7 +123,7 @@ public final class GenieServer implements AutoCloseable {
             .add(Methods.GET, "/", workers.run(WebPage.page()))
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
             .add(Methods.GET, "/favicon.ico", workers.run(WebPage.icon()))
-            .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
+            .add(Methods.GET, "/health", workers.run(new HealthHandler(store, !auth.keys())))
             .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
             .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()))
             .add(
