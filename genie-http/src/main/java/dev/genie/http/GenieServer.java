@@ -115,11 +115,15 @@ public final class GenieServer implements AutoCloseable {
                 "/prompts/{id}",
                 new Audited(auditPrompts, workers.run(prompts.find())))
             .add(
-                Methods.GET, "/prompts/{id}/preview", workers.run(new PreviewHandler(orchestrator)))
+                Methods.GET,
+                "/prompts/{id}/preview",
+                new Audited(auditPrompts, workers.run(new PreviewHandler(orchestrator, registry))))
             .add(
                 Methods.GET,
                 "/prompts/{id}/export.pdf",
-                workers.run(new ExportHandler(orchestrator, config.render())))
+                new Audited(
+                    auditPrompts,
+                    workers.run(new ExportHandler(orchestrator, config.render(), registry))))
             .add(Methods.GET, "/", workers.run(WebPage.page()))
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
             .add(Methods.GET, "/favicon.ico", workers.run(WebPage.icon()))
