@@ -184,16 +184,11 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
    * GENIE_LOG_SQL} no empty file appears; the asynchronous one in front waits when full.
    */
   private static Appender<ILoggingEvent> sql(LoggerContext context, String directory) {
+    // Built now: its conversion rules live in the context, which a stop clears before the
+    // asynchronous appender delivers what it holds, perhaps the first statement.
+    PatternLayoutEncoder lines = encoder(context, new PatternLayoutEncoder(), SQL_PATTERN);
     OpenedOnFirstEvent file =
-        new OpenedOnFirstEvent(
-            () ->
-                rollingFile(
-                    context,
-                    "SQL_FILE",
-                    directory,
-                    "sql",
-                    encoder(context, new PatternLayoutEncoder(), SQL_PATTERN),
-                    3));
+        new OpenedOnFirstEvent(() -> rollingFile(context, "SQL_FILE", directory, "sql", lines, 3));
     AsyncAppender async = new AsyncAppender();
     async.setContext(context); // before addAppender, which reports to it
     async.setQueueSize(8192);
