@@ -6,11 +6,11 @@ import io.undertow.util.Headers;
 
 /**
  * How a route's handler runs: an expectation other than {@code 100-continue} is refused, the caller
- * is admitted on a worker thread within the {@link WorkLimit} (for routes that take a body, before
- * a byte of it is read or {@code 100 Continue} is sent, so that a caller without a valid key costs
- * no body), the body is read on the IO thread, and then the handler runs on a worker thread within
- * the limit again. Whatever the handler throws is answered as a JSON error, so no stack trace
- * reaches a caller.
+ * is admitted on a worker thread (for routes that take a body, before a byte of it is read or
+ * {@code 100 Continue} is sent, so that a caller without a valid key costs no body; admission is
+ * cheap, bounded by the key cache, and holds no slot of the {@link WorkLimit}), the body is read on
+ * the IO thread, and then the handler runs on a worker thread within the limit. Whatever the
+ * handler throws is answered as a JSON error, so no stack trace reaches a caller.
  */
 public final class Workers {
   private static final String CONTINUE = "100-continue";
@@ -39,8 +39,9 @@ public final class Workers {
   public HttpHandler runWithBody(BodyHandler handler) {
     return exchange -> {
       if (expectationMet(exchange)) {
-        work.dispatch(
-            exchange,
+        // Admitted outside the work limit: a slot is held only while a handler runs, and taking
+        // one here, then another for the handler, could shed a request against its own slot.
+        exchange.dispatch(
             admitted(
                 admitted ->
                     bodies.read(
