@@ -17,6 +17,7 @@ import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
+import dev.genie.http.internal.LocalCallersOnly;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PreviewHandler;
@@ -105,7 +106,7 @@ public final class GenieServer implements AutoCloseable {
             new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
             keys.<Admission>map(
                     keyStore -> new Authenticating(new KeyCache(keyStore, clock), limits))
-                .orElse(Admission.ANYONE));
+                .orElseGet(() -> new LocalCallersOnly(auth.allowedHosts())));
     boolean auditPrompts = auth.auditPrompts();
     HttpHandler submit =
         new Audited(auditPrompts, workers.runWithBody(telemetry.withinRequest(prompts.submit())));
@@ -119,15 +120,19 @@ public final class GenieServer implements AutoCloseable {
                 "/prompts/{id}",
                 new Audited(auditPrompts, workers.run(prompts.find())))
             .add(
-                Methods.GET, "/prompts/{id}/preview", workers.run(new PreviewHandler(orchestrator)))
+                Methods.GET,
+                "/prompts/{id}/preview",
+                new Audited(auditPrompts, workers.run(new PreviewHandler(orchestrator, registry))))
             .add(
                 Methods.GET,
                 "/prompts/{id}/export.pdf",
-                workers.run(new ExportHandler(orchestrator, config.render())))
+                new Audited(
+                    auditPrompts,
+                    workers.run(new ExportHandler(orchestrator, config.render(), registry))))
             .add(Methods.GET, "/", workers.run(WebPage.page()))
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
             .add(Methods.GET, "/favicon.ico", workers.run(WebPage.icon()))
-            .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
+            .add(Methods.GET, "/health", workers.run(new HealthHandler(store, !auth.keys())))
             .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
             .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()))
             .add(

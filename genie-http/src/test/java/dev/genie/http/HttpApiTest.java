@@ -113,7 +113,7 @@ class HttpApiTest extends LocalGenieTest {
       socket
           .getOutputStream()
           .write(
-              "HEAD /health HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n\r\n"
+              "HEAD /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                   .getBytes(StandardCharsets.US_ASCII));
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
