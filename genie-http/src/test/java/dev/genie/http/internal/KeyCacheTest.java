@@ -139,5 +139,25 @@ class KeyCacheTest {
     public long spent(String name, LocalDate day) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public boolean reserve(String name, LocalDate day, long tokens, long limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void settle(String name, LocalDate day, long reserved, long used) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void recordGenerationKey(String promptId, String name) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<String> generationKey(String promptId) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
