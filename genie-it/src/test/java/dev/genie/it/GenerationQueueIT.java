@@ -91,6 +91,7 @@ class GenerationQueueIT {
                 "60000"));
     String flooder = createKey("--name", "flooder", "--namespace", "flood");
     String other = createKey("--name", "other", "--namespace", "other");
+    String admin = createKey("--name", "admin", "--admin");
     GenieClient flood = new GenieClient(genie.uri(), TIMEOUT, flooder);
     IntSupplier waiting = () -> genie.orchestrator().generationsWaiting();
 
@@ -113,6 +114,9 @@ class GenerationQueueIT {
                 "SELECT count(*) FROM genie_prompts"
                     + " WHERE normalized_text = 'one flood prompt too many'"))
         .isZero();
+    // One gauge for every namespace's line.
+    assertThat(new GenieClient(genie.uri(), TIMEOUT, admin).get("/metrics").body())
+        .containsPattern("(?m)^genie_generations_waiting " + QUEUE + "(\\.0)?$");
 
     List<String> started = new ArrayList<>();
     for (int i = 0; i < SLOTS; i++) {
