@@ -8,5 +8,7 @@ public enum CoreErrorCode implements ErrorCode {
   BUDGET_EXHAUSTED,
   GENERATION_FAILED,
   SHUTTING_DOWN,
-  GENERATOR_UNAVAILABLE
+  GENERATOR_UNAVAILABLE,
+  /** More generations are waiting than the queue holds, or a caller's wait for one ended. */
+  OVERLOADED
 }

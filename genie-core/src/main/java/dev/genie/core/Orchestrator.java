@@ -7,6 +7,7 @@ import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.Usage;
 import dev.genie.core.internal.Deadlines;
+import dev.genie.core.internal.GenerationQueue;
 import dev.genie.core.internal.GenerationRuns;
 import dev.genie.core.internal.LeaseKeeper;
 import dev.genie.core.internal.PendingResults;
@@ -38,9 +39,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -87,6 +92,7 @@ public final class Orchestrator implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ScheduledExecutorService leaseWork;
   private final GenerationRuns runs;
+  private final GenerationQueue queue;
   private final Sweeper sweeper;
   private final ExecutorService reads;
   private final PendingResults pending;
@@ -183,6 +189,11 @@ public final class Orchestrator implements AutoCloseable {
             settings.maxAttempts(),
             new Waiters());
     this.deadlines = new Deadlines<>(timer, reads);
+    this.queue =
+        new GenerationQueue(
+            settings.generationConcurrency(),
+            settings.generationQueue(),
+            "OrchestratorSettings.generationConcurrency, OrchestratorSettings.generationQueue");
     this.runs =
         new GenerationRuns(
             store,
@@ -192,14 +203,15 @@ public final class Orchestrator implements AutoCloseable {
             this::now,
             () -> stopping,
             takeovers,
-            handOver);
+            handOver,
+            settings.generationConcurrency());
     this.sweeper =
         new Sweeper(
             leaseWork,
             sweepInterval(settings.lease()),
             SWEEP_LIMIT,
-            limit -> store.takeOverExpired(terms(now()), limit),
-            runs::resume);
+            this::sweep,
+            claims -> runs.resume(claims, queue::release));
     sweeper.start();
   }
 
@@ -291,6 +303,7 @@ public final class Orchestrator implements AutoCloseable {
   private CompletableFuture<Answer> claimAndAnswer(
       NewPrompt prompt, GenerationBudget budget, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
+    boolean looked = false;
     if (budget.mayRefuse()) {
       // A stored answer needs no budget, so it is looked for first: a hit costs no read of what the
       // caller has spent. The budget is asked once, before the claim: a lease claimed and then
@@ -301,27 +314,150 @@ public final class Orchestrator implements AutoCloseable {
         listener.claimLost(); // found, as a claim would have
         return stored.get();
       }
+      looked = true;
+    }
+    // A generation that blocks runs in a slot of the generation queue, taken before the claim: a
+    // caller that waits for one has claimed nothing, so leaving the line changes nothing.
+    boolean slotted = needsSlot(prompt.profileId());
+    boolean slotFree = slotted && queue.tryAcquire();
+    if (slotted && !slotFree && !looked) {
+      // Stored answers and pending ones never wait in the line.
+      Optional<CompletableFuture<Answer>> stored = answerFromStored(prompt, deadline);
+      if (stored.isPresent()) {
+        listener.claimLost();
+        return stored.get();
+      }
     }
     // Reserved before the claim, so that parallel requests of one key cannot all start
     // generations that together overshoot its budget; given back when the claim wins nothing.
-    GenerationBudget.Reservation reservation = budget.reserve(worstCase(prompt));
+    GenerationBudget.Reservation reservation;
+    try {
+      reservation = budget.reserve(worstCase(prompt));
+    } catch (RuntimeException e) {
+      if (slotFree) {
+        queue.release();
+      }
+      throw e;
+    }
+    if (!slotted) {
+      return claimHolding(prompt, reservation, deadline, () -> {});
+    }
+    if (slotFree) {
+      return claimHolding(prompt, reservation, deadline, slot());
+    }
+    CompletableFuture<Void> turn;
+    try {
+      turn = queue.acquire(prompt.namespace());
+    } catch (RuntimeException e) {
+      reservation.settle(Usage.NONE);
+      throw e;
+    }
+    if (turn.isDone() && !turn.isCompletedExceptionally()) {
+      return claimHolding(prompt, reservation, deadline, slot());
+    }
+    leaveAt(prompt.namespace(), turn, deadline, wait);
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    turn.whenComplete(
+        (granted, failure) -> {
+          if (failure != null) {
+            reservation.settle(Usage.NONE);
+            answer.completeExceptionally(unwrap(failure));
+            return;
+          }
+          // Claimed off the thread that gave the slot back: that may be a generation's own.
+          Runnable slot = slot();
+          try {
+            reads.execute(
+                () -> {
+                  try {
+                    relay(claimHolding(prompt, reservation, deadline, slot), answer);
+                  } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            slot.run();
+            reservation.settle(Usage.NONE);
+            answer.completeExceptionally(shuttingDown());
+          }
+        });
+    return answer;
+  }
+
+  /**
+   * Takes {@code turn} out of the line at the caller's deadline, unless its slot came first: the
+   * caller is then answered {@code OVERLOADED}, having claimed nothing.
+   */
+  private void leaveAt(
+      String namespace, CompletableFuture<Void> turn, long deadline, Duration wait) {
+    Runnable leave =
+        () -> {
+          if (queue.leave(namespace, turn)) {
+            GenieException ended =
+                new GenieException(
+                    CoreErrorCode.OVERLOADED,
+                    "no generation slot came free within the wait of "
+                        + wait.toMillis()
+                        + " ms (OrchestratorSettings.generationConcurrency); nothing was started;"
+                        + " retry shortly");
+            // Settled off the timer, whose tasks never wait: the caller's budget is given back.
+            try {
+              reads.execute(() -> turn.completeExceptionally(ended));
+            } catch (RejectedExecutionException e) {
+              turn.completeExceptionally(ended);
+            }
+          }
+        };
+    try {
+      ScheduledFuture<?> due =
+          timer.schedule(leave, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      turn.whenComplete((granted, failure) -> due.cancel(false));
+    } catch (RejectedExecutionException e) {
+      // Stopping: the queue's close ends the wait.
+    }
+  }
+
+  /** Whether a generation of {@code profileId} takes a slot: it runs on a thread of its own. */
+  private boolean needsSlot(String profileId) {
+    Generator writer = generators.get(profileId);
+    return writer != null && writer.blocks();
+  }
+
+  /** Gives a held slot back once, however often it is run. */
+  private Runnable slot() {
+    AtomicBoolean held = new AtomicBoolean(true);
+    return () -> {
+      if (held.getAndSet(false)) {
+        queue.release();
+      }
+    };
+  }
+
+  /**
+   * Claims {@code prompt} holding {@code slot} (given back when no generation of this caller's
+   * starts, or when the one started ends) and answers.
+   */
+  private CompletableFuture<Answer> claimHolding(
+      NewPrompt prompt, GenerationBudget.Reservation reservation, long deadline, Runnable slot) {
     Claim claim;
     try {
       claim = store.claim(prompt, terms(now()));
     } catch (RuntimeException e) {
       reservation.settle(Usage.NONE);
+      slot.run();
       throw e;
     }
     if (claim.lease().isPresent()) {
       listener.claimWon();
       reservation.started(claim.state().prompt().id());
-      return generateWithin(claim, claim.created(), deadline, reservation);
+      return generateWithin(claim, claim.created(), deadline, reservation, slot);
     }
     listener.claimLost();
     if (claim.state().result().status() == ResultStatus.FAILED
         && ChatRequest.isChat(claim.state().prompt())) {
-      return generateAgain(claim.state(), deadline, reservation);
+      return generateAgain(claim.state(), deadline, reservation, slot);
     }
+    slot.run(); // someone else generates it
     reservation.settle(Usage.NONE);
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
       // The common case: nothing to wait for.
@@ -329,6 +465,29 @@ public final class Orchestrator implements AutoCloseable {
           new Answer(Outcome.EXISTING, claim.state(), Cache.HIT));
     }
     return awaitSettled(claim.state(), false, deadline);
+  }
+
+  /**
+   * Takes over up to {@code limit} expired leases, no more than generation slots are free now: the
+   * rest wait for the next pass.
+   */
+  private List<Claim> sweep(int limit) {
+    int slots = 0;
+    while (slots < limit && queue.tryAcquire()) {
+      slots++;
+    }
+    if (slots == 0) {
+      return List.of();
+    }
+    List<Claim> claims = List.of();
+    try {
+      claims = store.takeOverExpired(terms(now()), slots);
+      return claims;
+    } finally {
+      for (int unused = claims.size(); unused < slots; unused++) {
+        queue.release();
+      }
+    }
   }
 
   /** The most a generation of {@code prompt} may use, as its generator knows it. */
@@ -343,7 +502,7 @@ public final class Orchestrator implements AutoCloseable {
    * no limit of attempts. Another request that got there first is waited for instead.
    */
   private CompletableFuture<Answer> generateAgain(
-      StoredPrompt failed, long deadline, GenerationBudget.Reservation reservation) {
+      StoredPrompt failed, long deadline, GenerationBudget.Reservation reservation, Runnable slot) {
     boolean settled = false;
     try {
       StoredPrompt seen = failed;
@@ -353,7 +512,7 @@ public final class Orchestrator implements AutoCloseable {
           listener.tookOver();
           settled = true;
           reservation.started(seen.prompt().id());
-          return generateWithin(takeover.get(), false, deadline, reservation);
+          return generateWithin(takeover.get(), false, deadline, reservation, slot);
         }
         String promptId = seen.prompt().id();
         seen =
@@ -377,6 +536,7 @@ public final class Orchestrator implements AutoCloseable {
     } finally {
       if (!settled) {
         reservation.settle(Usage.NONE); // no generation of this caller's: given back
+        slot.run();
       }
     }
   }
@@ -428,6 +588,11 @@ public final class Orchestrator implements AutoCloseable {
     return store;
   }
 
+  /** New prompts waiting for a generation slot now, across namespaces. */
+  public int generationsWaiting() {
+    return queue.waiting();
+  }
+
   /**
    * Starts a stop: no new generation or takeover begins here, and every caller still waiting is
    * answered within {@code grace}: with its result if it settles in time, else pending, after the
@@ -445,6 +610,7 @@ public final class Orchestrator implements AutoCloseable {
     stopDeadline = System.nanoTime() + grace.minus(sending).toNanos();
     stopping = true;
     sweeper.stop();
+    queue.close(shuttingDown());
     deadlines.stopBy(stopDeadline);
   }
 
@@ -476,10 +642,19 @@ public final class Orchestrator implements AutoCloseable {
    * stop's end answers pending at once, after releasing the lease and interrupting the run.
    */
   private CompletableFuture<Answer> generateWithin(
-      Claim claim, boolean created, long deadline, GenerationBudget.Reservation reservation) {
+      Claim claim,
+      boolean created,
+      long deadline,
+      GenerationBudget.Reservation reservation,
+      Runnable slot) {
     Generator writer = generators.get(claim.state().prompt().profileId());
     if (writer == null || !writer.blocks()) {
-      Optional<StoredPrompt> done = runs.generate(claim, reservation, deadline);
+      Optional<StoredPrompt> done;
+      try {
+        done = runs.generate(claim, reservation, deadline);
+      } finally {
+        slot.run();
+      }
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
@@ -487,8 +662,11 @@ public final class Orchestrator implements AutoCloseable {
     }
     Fence fence = claim.lease().orElseThrow();
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
+    // The slot goes back when the run ends, every way it ends: it settles the generation.
+    generation.whenComplete((done, failure) -> slot.run());
     Future<?> run = runs.inBackground(claim, reservation, generation);
     if (run == null) {
+      slot.run();
       throw shuttingDown();
     }
     CompletableFuture<Answer> answer = new CompletableFuture<>();
@@ -519,6 +697,8 @@ public final class Orchestrator implements AutoCloseable {
   /** Generates a result taken over by a waiter, on a thread of its own. */
   private CompletableFuture<Optional<StoredPrompt>> generateTakenOver(Claim claim) {
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
+    // Holds the slot its takeover took, until the run ends.
+    generation.whenComplete((done, failure) -> queue.release());
     // Taken over on behalf of every waiter of this process: charged to none of their budgets, but
     // to the key that started the prompt's generation.
     if (runs.inBackground(claim, takeovers.of(claim.state().prompt().id()), generation) == null) {
@@ -608,9 +788,24 @@ public final class Orchestrator implements AutoCloseable {
 
     @Override
     public Optional<Claim> takeOver(Result result, Instant now) {
-      Optional<Claim> takeover = store.takeOver(result.fence(), terms(now));
-      takeover.ifPresent(claim -> listener.tookOver());
-      return takeover;
+      // Without a free slot the waiter waits on, as if the result were still pending: the
+      // generations in the slots and the callers in line come first.
+      if (!queue.tryAcquire()) {
+        return Optional.empty();
+      }
+      Optional<Claim> takeover;
+      try {
+        takeover = store.takeOver(result.fence(), terms(now));
+      } catch (RuntimeException e) {
+        queue.release();
+        throw e;
+      }
+      if (takeover.isEmpty()) {
+        queue.release();
+        return takeover;
+      }
+      listener.tookOver();
+      return takeover; // its run gives the slot back: generateTakenOver
     }
 
     @Override

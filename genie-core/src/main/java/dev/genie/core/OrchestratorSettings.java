@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param pollInitial the first pause of a waiter, doubled up to {@code pollMax}
  * @param pollMax the longest pause of a waiter between two reads of the store
  * @param instanceId this instance's name in leases (each grant adds a number), for diagnostics
+ * @param generationConcurrency how many generations of a generator that blocks run at once
+ * @param generationQueue how many new prompts may wait for one of those; more are refused
  */
 public record OrchestratorSettings(
     Duration waitTimeout,
@@ -25,7 +27,9 @@ public record OrchestratorSettings(
     int maxPromptChars,
     Duration pollInitial,
     Duration pollMax,
-    String instanceId) {
+    String instanceId,
+    int generationConcurrency,
+    int generationQueue) {
 
   public OrchestratorSettings {
     requireBetween("OrchestratorSettings.waitTimeout", waitTimeout, Duration.ZERO, HOUR);
@@ -39,6 +43,8 @@ public record OrchestratorSettings(
     requireBetween("OrchestratorSettings.maxAttempts", maxAttempts, 1, 100);
     requireBetween("OrchestratorSettings.maxPromptChars", maxPromptChars, 1, 1_000_000);
     Objects.requireNonNull(instanceId, "OrchestratorSettings.instanceId");
+    requireBetween("OrchestratorSettings.generationConcurrency", generationConcurrency, 1, 1_000);
+    requireBetween("OrchestratorSettings.generationQueue", generationQueue, 0, 100_000);
   }
 
   private static final Duration HOUR = Duration.ofHours(1);
@@ -56,6 +62,8 @@ public record OrchestratorSettings(
     private Duration pollInitial = Duration.ofMillis(5);
     private Duration pollMax = Duration.ofMillis(250);
     private String instanceId = "genie-" + UUID.randomUUID().toString().substring(0, 8);
+    private int generationConcurrency = 8;
+    private int generationQueue = 256;
 
     private Builder() {}
 
@@ -94,9 +102,27 @@ public record OrchestratorSettings(
       return this;
     }
 
+    public Builder generationConcurrency(int generationConcurrency) {
+      this.generationConcurrency = generationConcurrency;
+      return this;
+    }
+
+    public Builder generationQueue(int generationQueue) {
+      this.generationQueue = generationQueue;
+      return this;
+    }
+
     public OrchestratorSettings build() {
       return new OrchestratorSettings(
-          waitTimeout, lease, maxAttempts, maxPromptChars, pollInitial, pollMax, instanceId);
+          waitTimeout,
+          lease,
+          maxAttempts,
+          maxPromptChars,
+          pollInitial,
+          pollMax,
+          instanceId,
+          generationConcurrency,
+          generationQueue);
     }
   }
 }

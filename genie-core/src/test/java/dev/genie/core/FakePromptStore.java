@@ -57,6 +57,13 @@ final class FakePromptStore implements PromptStore {
     throw new AssertionError("prompt " + promptId + " never became " + status);
   }
 
+  /** The normalized text of every stored prompt. */
+  synchronized java.util.Set<String> texts() {
+    java.util.Set<String> texts = new java.util.HashSet<>();
+    promptsById.values().forEach(prompt -> texts.add(prompt.normalizedText()));
+    return texts;
+  }
+
   /** The one stored prompt and its result, for tests that store exactly one. */
   synchronized StoredPrompt only() {
     if (promptsById.size() != 1) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the result under the fencing token (retrying a store that is unavailable for the moment within
  * the lease held when the generation ended), records failures, and reports every run's outcome;
  * every run ends, and one that cannot store its result lets its lease go. Runs that nobody waits on
- * go to threads of their own.
+ * go to a fixed pool of threads, one per generation slot: every run handed to it holds a slot of
+ * the {@link GenerationQueue}, so none waits there for long.
  */
 public final class GenerationRuns {
   private static final Logger log = LoggerFactory.getLogger(GenerationRuns.class);
@@ -72,6 +73,7 @@ public final class GenerationRuns {
    * @param stopping whether a stop has begun, when releases are counted
    * @param handOver what a generation started for a caller takes along to its own thread
    * @param takeovers what the generations of results a sweep took over are charged to
+   * @param threads the generation slots: the most runs handed to threads at once
    */
   public GenerationRuns(
       PromptStore store,
@@ -81,7 +83,8 @@ public final class GenerationRuns {
       Supplier<Instant> clock,
       BooleanSupplier stopping,
       Takeovers takeovers,
-      HandOver handOver) {
+      HandOver handOver,
+      int threads) {
     this.store = store;
     this.takeovers = takeovers;
     this.generators = Map.copyOf(generators);
@@ -90,11 +93,12 @@ public final class GenerationRuns {
     this.clock = clock;
     this.stopping = stopping;
     this.handOver = handOver;
-    AtomicInteger threads = new AtomicInteger();
+    AtomicInteger count = new AtomicInteger();
     this.generations =
-        Executors.newCachedThreadPool(
+        Executors.newFixedThreadPool(
+            threads,
             task -> {
-              Thread thread = new Thread(task, "genie-generate-" + threads.incrementAndGet());
+              Thread thread = new Thread(task, "genie-generate-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
@@ -142,18 +146,29 @@ public final class GenerationRuns {
     }
   }
 
-  /** Runs the generations of results a sweep took over; nobody waits for them here. */
-  public void resume(List<Claim> claims) {
+  /**
+   * Runs the generations of results a sweep took over; nobody waits for them here. {@code ended}
+   * runs once after each, however it ended (the sweep's slot goes back).
+   */
+  public void resume(List<Claim> claims, Runnable ended) {
     listener.swept(claims.size());
     for (Claim claim : claims) {
       listener.tookOver();
       log.info(
           "resuming prompt {}: its lease expired without renewal", claim.state().prompt().id());
       try {
-        generations.submit(() -> generateQuietly(claim));
+        generations.submit(
+            () -> {
+              try {
+                generateQuietly(claim);
+              } finally {
+                ended.run();
+              }
+            });
       } catch (RejectedExecutionException e) {
         // Not started: nothing to charge.
         release(claim.lease().orElseThrow());
+        ended.run();
       }
     }
   }

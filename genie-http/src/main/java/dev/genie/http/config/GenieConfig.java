@@ -76,6 +76,9 @@ public record GenieConfig(
     env.integer("GENIE_MAX_ATTEMPTS").ifPresent(builder::maxAttempts);
     env.integer("GENIE_MAX_PROMPT_CHARS").ifPresent(builder::maxPromptChars);
     env.get("GENIE_INSTANCE_ID").ifPresent(builder::instanceId);
+    // The same key as the model endpoint's own limit: the queue's slots are the calls it allows.
+    env.integer("GENIE_GENERATION_CONCURRENCY").ifPresent(builder::generationConcurrency);
+    env.integer("GENIE_GENERATION_QUEUE").ifPresent(builder::generationQueue);
     return builder.build();
   }
 }

@@ -19,6 +19,8 @@ public final class SettingNames {
           Map.entry("OrchestratorSettings.maxAttempts", "GENIE_MAX_ATTEMPTS"),
           Map.entry("OrchestratorSettings.maxPromptChars", "GENIE_MAX_PROMPT_CHARS"),
           Map.entry("OrchestratorSettings.instanceId", "GENIE_INSTANCE_ID"),
+          Map.entry("OrchestratorSettings.generationConcurrency", "GENIE_GENERATION_CONCURRENCY"),
+          Map.entry("OrchestratorSettings.generationQueue", "GENIE_GENERATION_QUEUE"),
           Map.entry("SqlStoreSettings.url", "DATABASE_URL"),
           Map.entry("SqlStoreSettings.poolSize", "GENIE_DB_POOL_SIZE"),
           Map.entry("SqlStoreSettings.migrate", "GENIE_MIGRATE"),

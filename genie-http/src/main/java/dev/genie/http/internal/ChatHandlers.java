@@ -83,7 +83,7 @@ public final class ChatHandlers {
       if (!waiting.enter()) {
         waiting.leave();
         throw new GenieException(
-            HttpErrorCode.OVERLOADED,
+            CoreErrorCode.OVERLOADED,
             "too many requests are waiting for results (GENIE_MAX_WAITING_REQUESTS); retry shortly");
       }
       Duration wait = on.settings().timeout();

@@ -22,7 +22,6 @@ public enum HttpErrorCode implements ErrorCode {
   /** An {@code Expect} header other than {@code 100-continue}. */
   EXPECTATION_FAILED,
   STORAGE_UNAVAILABLE,
-  OVERLOADED,
   /** The model's endpoint could not be asked, or answered with an error (not a generation). */
   UPSTREAM_FAILED,
   /** A chat completion not ready within {@code GENIE_GENERATION_TIMEOUT_MS}: it goes on. */

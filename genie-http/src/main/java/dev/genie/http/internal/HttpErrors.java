@@ -43,7 +43,7 @@ public final class HttpErrors {
       case INVALID_PROMPT, PROMPT_TOO_LONG, INVALID_REQUEST -> 400;
       case BUDGET_EXHAUSTED -> 429;
       case GENERATION_FAILED -> 502;
-      case SHUTTING_DOWN, GENERATOR_UNAVAILABLE -> 503;
+      case SHUTTING_DOWN, GENERATOR_UNAVAILABLE, OVERLOADED -> 503;
     };
   }
 
@@ -61,7 +61,7 @@ public final class HttpErrors {
       case RATE_LIMITED -> 429;
       case INTERNAL -> 500;
       case MODEL_NOT_FOUND -> 404;
-      case STORAGE_UNAVAILABLE, OVERLOADED -> 503;
+      case STORAGE_UNAVAILABLE -> 503;
       case UPSTREAM_FAILED -> 502;
       case GENERATION_TIMEOUT -> 504;
     };

@@ -35,7 +35,7 @@ final class RenderGate {
     if (admitted.incrementAndGet() > admissible) {
       admitted.decrementAndGet();
       throw new GenieException(
-          HttpErrorCode.OVERLOADED,
+          CoreErrorCode.OVERLOADED,
           admissible + " renderings are running or waiting (" + settings + "); retry shortly");
     }
     try {

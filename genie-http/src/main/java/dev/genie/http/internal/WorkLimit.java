@@ -1,5 +1,6 @@
 package dev.genie.http.internal;
 
+import dev.genie.core.CoreErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -45,7 +46,7 @@ public final class WorkLimit {
       queued.decrementAndGet();
       HttpErrors.send(
           exchange,
-          HttpErrorCode.OVERLOADED,
+          CoreErrorCode.OVERLOADED,
           "too many requests in flight (GENIE_MAX_CONCURRENT_REQUESTS, "
               + "GENIE_MAX_QUEUED_REQUESTS); retry shortly");
       return;

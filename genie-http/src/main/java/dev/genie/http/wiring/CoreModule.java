@@ -12,6 +12,7 @@ import dev.genie.http.internal.CallerLimits;
 import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,7 +46,19 @@ public final class CoreModule {
         (config.auth().keys() ? store.keys() : Optional.<KeyStore>empty())
             .map(keys -> new CallerLimits(keys, clock, registry).takeovers())
             .orElse(GenerationBudget.Takeovers.NOBODY);
-    return new Orchestrator(
-        store, generators, config.orchestrator(), clock, listener, takeovers, telemetry.handOver());
+    Orchestrator orchestrator =
+        new Orchestrator(
+            store,
+            generators,
+            config.orchestrator(),
+            clock,
+            listener,
+            takeovers,
+            telemetry.handOver());
+    // One number for all namespaces: a namespace label would grow with the callers.
+    Gauge.builder("genie.generations.waiting", orchestrator::generationsWaiting)
+        .description("New prompts waiting for a generation slot (GENIE_GENERATION_QUEUE)")
+        .register(registry);
+    return orchestrator;
   }
 }

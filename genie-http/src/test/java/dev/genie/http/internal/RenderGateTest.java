@@ -3,6 +3,7 @@ package dev.genie.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ class RenderGateTest {
 
       assertThatThrownBy(() -> gate.run(() -> "one too many"))
           .isInstanceOfSatisfying(
-              GenieException.class, e -> assertThat(e.code()).isEqualTo(HttpErrorCode.OVERLOADED))
+              GenieException.class, e -> assertThat(e.code()).isEqualTo(CoreErrorCode.OVERLOADED))
           .hasMessageContaining("GENIE_PDF_QUEUE=1");
 
       release.countDown();
