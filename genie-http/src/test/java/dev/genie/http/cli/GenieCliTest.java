@@ -247,7 +247,7 @@ class GenieCliTest {
             .doesNotContain("Exception")
             .doesNotContain("\tat ");
         assertThat(served).isEmpty();
-        assertThat(dataDir.resolve("genie.journal"))
+        assertThat(dataDir.resolve("genie.db"))
             .as(as + ": the store was never opened")
             .doesNotExist();
       }
