@@ -108,7 +108,13 @@ public final class WriteQueue implements AutoCloseable {
       queue.drainTo(batch, MAX_BATCH - 1);
       stopping = batch.remove(STOP);
       if (!batch.isEmpty()) {
-        commit(batch);
+        try {
+          commit(batch);
+        } catch (RuntimeException | Error e) {
+          // Whatever happened, no caller may wait forever, and the thread goes on for the next.
+          rollBack();
+          failAll(batch, e);
+        }
       }
     }
     List<Task<?>> left = new ArrayList<>();
@@ -167,7 +173,8 @@ public final class WriteQueue implements AutoCloseable {
     try {
       results.add(task.work.run(db));
       errors.add(null);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
+      // An Error too (a stack overflow in one write, say): it fails that write, not the writer.
       db.prepare("ROLLBACK TO write").execute();
       results.add(null);
       errors.add(e);
