@@ -145,7 +145,7 @@ public final class Waiters {
 
   private static byte[] request(String prompt) {
     String body = "{\"prompt\":\"" + prompt + "\"}";
-    return ("POST /prompts HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n"
+    return ("POST /prompts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + "Content-Type: application/json\r\nContent-Length: "
             + body.length()
             + "\r\n\r\n"
@@ -160,7 +160,7 @@ public final class Waiters {
   private static int get(InetSocketAddress address, String path) throws IOException {
     return exchange(
         address,
-        ("GET " + path + " HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n\r\n")
+        ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             .getBytes(StandardCharsets.UTF_8));
   }
 

@@ -5,6 +5,7 @@ import dev.genie.core.Answer.Outcome;
 import dev.genie.core.chat.ChatRequest;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.Usage;
 import dev.genie.core.internal.Deadlines;
 import dev.genie.core.internal.GenerationRuns;
 import dev.genie.core.internal.LeaseKeeper;
@@ -29,7 +30,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,6 +100,9 @@ public final class Orchestrator implements AutoCloseable {
 
   private volatile boolean stopping;
 
+  /** What generations taken over by a waiter or a sweep are charged to. */
+  private final GenerationBudget.Takeovers takeovers;
+
   public Orchestrator(
       PromptStore store,
       Generator generator,
@@ -118,7 +124,32 @@ public final class Orchestrator implements AutoCloseable {
       OrchestratorSettings settings,
       Clock clock,
       OrchestratorListener listener) {
+    this(
+        store,
+        generators,
+        settings,
+        clock,
+        listener,
+        GenerationBudget.Takeovers.NOBODY,
+        HandOver.NONE);
+  }
+
+  /**
+   * {@link #Orchestrator(PromptStore, List, OrchestratorSettings, Clock, OrchestratorListener)}
+   * that charges the generations of results taken over, by a waiter or a sweep, to whom {@code
+   * takeovers} names (the key that started each prompt's generation), and runs each generation on a
+   * thread of its own taking along what {@code handOver} carries from the caller that started it.
+   */
+  public Orchestrator(
+      PromptStore store,
+      List<Generator> generators,
+      OrchestratorSettings settings,
+      Clock clock,
+      OrchestratorListener listener,
+      GenerationBudget.Takeovers takeovers,
+      HandOver handOver) {
     this.store = store;
+    this.takeovers = Objects.requireNonNull(takeovers, "takeovers");
     this.generator = generators.get(0);
     this.generators = new LinkedHashMap<>();
     for (Generator each : generators) {
@@ -159,7 +190,9 @@ public final class Orchestrator implements AutoCloseable {
             listener,
             new LeaseKeeper(store, leaseWork, () -> terms(now())),
             this::now,
-            () -> stopping);
+            () -> stopping,
+            takeovers,
+            handOver);
     this.sweeper =
         new Sweeper(
             leaseWork,
@@ -268,24 +301,40 @@ public final class Orchestrator implements AutoCloseable {
         listener.claimLost(); // found, as a claim would have
         return stored.get();
       }
-      budget.beforeGeneration();
     }
-    Claim claim = store.claim(prompt, terms(now()));
+    // Reserved before the claim, so that parallel requests of one key cannot all start
+    // generations that together overshoot its budget; given back when the claim wins nothing.
+    GenerationBudget.Reservation reservation = budget.reserve(worstCase(prompt));
+    Claim claim;
+    try {
+      claim = store.claim(prompt, terms(now()));
+    } catch (RuntimeException e) {
+      reservation.settle(Usage.NONE);
+      throw e;
+    }
     if (claim.lease().isPresent()) {
       listener.claimWon();
-      return generateWithin(claim, claim.created(), deadline, budget);
+      reservation.started(claim.state().prompt().id());
+      return generateWithin(claim, claim.created(), deadline, reservation);
     }
     listener.claimLost();
+    if (claim.state().result().status() == ResultStatus.FAILED
+        && ChatRequest.isChat(claim.state().prompt())) {
+      return generateAgain(claim.state(), deadline, reservation);
+    }
+    reservation.settle(Usage.NONE);
     if (claim.state().result().status() == ResultStatus.COMPLETED) {
       // The common case: nothing to wait for.
       return CompletableFuture.completedFuture(
           new Answer(Outcome.EXISTING, claim.state(), Cache.HIT));
     }
-    if (claim.state().result().status() == ResultStatus.FAILED
-        && ChatRequest.isChat(claim.state().prompt())) {
-      return generateAgain(claim.state(), deadline, budget);
-    }
     return awaitSettled(claim.state(), false, deadline);
+  }
+
+  /** The most a generation of {@code prompt} may use, as its generator knows it. */
+  private OptionalLong worstCase(NewPrompt prompt) {
+    Generator writer = generators.get(prompt.profileId());
+    return writer == null ? OptionalLong.empty() : writer.worstCaseTokens(prompt.normalizedText());
   }
 
   /**
@@ -294,33 +343,42 @@ public final class Orchestrator implements AutoCloseable {
    * no limit of attempts. Another request that got there first is waited for instead.
    */
   private CompletableFuture<Answer> generateAgain(
-      StoredPrompt failed, long deadline, GenerationBudget budget) {
-    StoredPrompt seen = failed;
-    for (int race = 0; race < RETRY_RACES; race++) {
-      Optional<Claim> takeover = store.takeOver(seen.result().fence(), unlimitedTerms(now()));
-      if (takeover.isPresent()) {
-        listener.tookOver();
-        return generateWithin(takeover.get(), false, deadline, budget);
+      StoredPrompt failed, long deadline, GenerationBudget.Reservation reservation) {
+    boolean settled = false;
+    try {
+      StoredPrompt seen = failed;
+      for (int race = 0; race < RETRY_RACES; race++) {
+        Optional<Claim> takeover = store.takeOver(seen.result().fence(), unlimitedTerms(now()));
+        if (takeover.isPresent()) {
+          listener.tookOver();
+          settled = true;
+          reservation.started(seen.prompt().id());
+          return generateWithin(takeover.get(), false, deadline, reservation);
+        }
+        String promptId = seen.prompt().id();
+        seen =
+            store
+                .find(promptId)
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "prompt " + promptId + " vanished from the store; this is a bug"));
+        switch (seen.result().status()) {
+          case COMPLETED -> {
+            return CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, seen, Cache.HIT));
+          }
+          case PENDING -> {
+            return awaitSettled(seen, false, deadline);
+          }
+          case FAILED -> {} // another request's new attempt failed meanwhile: try once more
+        }
       }
-      String promptId = seen.prompt().id();
-      seen =
-          store
-              .find(promptId)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "prompt " + promptId + " vanished from the store; this is a bug"));
-      switch (seen.result().status()) {
-        case COMPLETED -> {
-          return CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, seen, Cache.HIT));
-        }
-        case PENDING -> {
-          return awaitSettled(seen, false, deadline);
-        }
-        case FAILED -> {} // another request's new attempt failed meanwhile: try once more
+      return CompletableFuture.failedFuture(failureOf(seen));
+    } finally {
+      if (!settled) {
+        reservation.settle(Usage.NONE); // no generation of this caller's: given back
       }
     }
-    return CompletableFuture.failedFuture(failureOf(seen));
   }
 
   /**
@@ -418,10 +476,10 @@ public final class Orchestrator implements AutoCloseable {
    * stop's end answers pending at once, after releasing the lease and interrupting the run.
    */
   private CompletableFuture<Answer> generateWithin(
-      Claim claim, boolean created, long deadline, GenerationBudget budget) {
+      Claim claim, boolean created, long deadline, GenerationBudget.Reservation reservation) {
     Generator writer = generators.get(claim.state().prompt().profileId());
     if (writer == null || !writer.blocks()) {
-      Optional<StoredPrompt> done = runs.generate(claim, budget, deadline);
+      Optional<StoredPrompt> done = runs.generate(claim, reservation, deadline);
       if (done.isPresent()) {
         return CompletableFuture.completedFuture(answer(created, done.get(), Cache.MISS));
       }
@@ -429,7 +487,7 @@ public final class Orchestrator implements AutoCloseable {
     }
     Fence fence = claim.lease().orElseThrow();
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
-    Future<?> run = runs.inBackground(claim, budget, generation);
+    Future<?> run = runs.inBackground(claim, reservation, generation);
     if (run == null) {
       throw shuttingDown();
     }
@@ -461,8 +519,9 @@ public final class Orchestrator implements AutoCloseable {
   /** Generates a result taken over by a waiter, on a thread of its own. */
   private CompletableFuture<Optional<StoredPrompt>> generateTakenOver(Claim claim) {
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
-    // Taken over on behalf of every waiter of this process: charged to none of their budgets.
-    if (runs.inBackground(claim, GenerationBudget.UNLIMITED, generation) == null) {
+    // Taken over on behalf of every waiter of this process: charged to none of their budgets, but
+    // to the key that started the prompt's generation.
+    if (runs.inBackground(claim, takeovers.of(claim.state().prompt().id()), generation) == null) {
       generation.completeExceptionally(shuttingDown());
     }
     return generation;

@@ -15,6 +15,7 @@ import dev.genie.persistence.StoredPrompt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -72,11 +73,13 @@ class ChatOrchestrationTest {
         }
 
         @Override
-        public void beforeGeneration() {}
-
-        @Override
-        public void spent(Usage usage) {
-          charged.add(usage);
+        public Reservation reserve(OptionalLong worstCase) {
+          // What the model used; requests that generated nothing give back what they reserved.
+          return used -> {
+            if (used != null && !used.equals(Usage.NONE)) {
+              charged.add(used);
+            }
+          };
         }
       };
 

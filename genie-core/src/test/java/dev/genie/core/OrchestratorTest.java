@@ -7,9 +7,11 @@ import dev.genie.core.Answer.Cache;
 import dev.genie.core.Answer.Outcome;
 import dev.genie.core.ScriptedGenerator.Step;
 import dev.genie.core.generate.Generation;
+import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
+import dev.genie.core.generate.Usage;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
@@ -22,6 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,13 +110,8 @@ class OrchestratorTest {
     GenerationBudget exhausted =
         new GenerationBudget() {
           @Override
-          public void beforeGeneration() {
+          public Reservation reserve(OptionalLong worstCase) {
             throw new GenieException(CoreErrorCode.BUDGET_EXHAUSTED, "spent");
-          }
-
-          @Override
-          public void spent(dev.genie.core.generate.Usage usage) {
-            throw new AssertionError("nothing was generated");
           }
         };
 
@@ -136,12 +136,10 @@ class OrchestratorTest {
     GenerationBudget counted =
         new GenerationBudget() {
           @Override
-          public void beforeGeneration() {
+          public Reservation reserve(OptionalLong worstCase) {
             asked.incrementAndGet();
+            return Reservation.NONE;
           }
-
-          @Override
-          public void spent(dev.genie.core.generate.Usage usage) {}
         };
 
     assertThat(genie.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", counted).cache())
@@ -533,6 +531,85 @@ class OrchestratorTest {
     assertThat(generator.calls).hasValue(1);
     awaitEvent("generated:COMPLETED");
     assertThat(listener.events).containsSubsequence("swept:1", "tookOver", "generated:COMPLETED");
+  }
+
+  /** A generator with an output limit whose every answer is cut off, after using 100 tokens. */
+  private static final class CutOffGenerator implements Generator {
+    @Override
+    public String name() {
+      return "cut-off";
+    }
+
+    @Override
+    public OptionalLong worstCaseTokens(String normalizedPrompt) {
+      return OptionalLong.of(500);
+    }
+
+    @Override
+    public Generation generate(String normalizedPrompt) throws GenerationException {
+      throw new GenerationException("cut off", 0, null, new Usage(20, 80));
+    }
+  }
+
+  @Test
+  void aGenerationReservesItsWorstCaseBeforeItsClaimAndSettlesToWhatAFailureUsed() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    GenerationBudget recorded =
+        new GenerationBudget() {
+          @Override
+          public Reservation reserve(OptionalLong worstCase) {
+            int prompts = store.list(10, Optional.empty()).items().size();
+            events.add("reserve " + worstCase.getAsLong() + " with " + prompts + " prompts");
+            return new Reservation() {
+              @Override
+              public void started(String promptId) {
+                events.add("started");
+              }
+
+              @Override
+              public void settle(Usage used) {
+                events.add("settle " + (used == null ? "unknown" : used.total()));
+              }
+            };
+          }
+        };
+    orchestrator =
+        new Orchestrator(store, new CutOffGenerator(), settings().build(), clock, listener);
+
+    assertThatThrownBy(() -> orchestrator.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", recorded))
+        .isInstanceOf(GenerationFailedException.class);
+
+    assertThat(events).containsExactly("reserve 500 with 0 prompts", "started", "settle 100");
+  }
+
+  @Test
+  void aSweptGenerationIsChargedToWhomTheTakeoversName() throws Exception {
+    ScriptedGenerator generator = new ScriptedGenerator(Step.SUCCEED);
+    Claim orphan =
+        store.claim(
+            new Normalizer(100).normalize("orphaned", generator.profile()),
+            new LeaseTerms("dead", clock.instant(), LEASE, 3));
+    clock.advance(Duration.ofHours(1));
+    List<String> charged = new CopyOnWriteArrayList<>();
+    CountDownLatch settled = new CountDownLatch(1);
+
+    orchestrator =
+        new Orchestrator(
+            store,
+            List.of(generator),
+            settings().lease(Duration.ofMillis(100)).build(),
+            clock,
+            listener,
+            promptId ->
+                used -> {
+                  charged.add(promptId + " " + used);
+                  settled.countDown();
+                },
+            HandOver.NONE);
+    awaitStatus(orphan.state().prompt().id(), ResultStatus.COMPLETED);
+    settled.await();
+
+    assertThat(charged).containsExactly(orphan.state().prompt().id() + " " + Usage.NONE);
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.genie.http.internal.ExportHandler;
 import dev.genie.http.internal.HealthHandler;
 import dev.genie.http.internal.KeyCache;
 import dev.genie.http.internal.ListenCheck;
+import dev.genie.http.internal.LocalCallersOnly;
 import dev.genie.http.internal.MetricsHandler;
 import dev.genie.http.internal.OpenApiHandler;
 import dev.genie.http.internal.PreviewHandler;
@@ -26,6 +27,7 @@ import dev.genie.http.internal.WaitingRequests;
 import dev.genie.http.internal.WebPage;
 import dev.genie.http.internal.WorkLimit;
 import dev.genie.http.internal.Workers;
+import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,6 +72,7 @@ public final class GenieServer implements AutoCloseable {
   private final Draining draining;
   private final Undertow undertow;
   private final String chatSurface;
+  private final Telemetry telemetry;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile InetSocketAddress address;
@@ -81,8 +84,10 @@ public final class GenieServer implements AutoCloseable {
       PromptStore store,
       PrometheusMeterRegistry registry,
       Optional<OpenAiEndpoint> endpoint,
-      Clock clock) {
+      Clock clock,
+      Telemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
     this.orchestrator = orchestrator;
     this.store = store;
     ServerSettings server = config.server();
@@ -101,9 +106,10 @@ public final class GenieServer implements AutoCloseable {
             new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
             keys.<Admission>map(
                     keyStore -> new Authenticating(new KeyCache(keyStore, clock), limits))
-                .orElse(Admission.ANYONE));
+                .orElseGet(() -> new LocalCallersOnly(auth.allowedHosts())));
     boolean auditPrompts = auth.auditPrompts();
-    HttpHandler submit = new Audited(auditPrompts, workers.runWithBody(prompts.submit()));
+    HttpHandler submit =
+        new Audited(auditPrompts, workers.runWithBody(telemetry.withinRequest(prompts.submit())));
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", submit)
@@ -114,26 +120,31 @@ public final class GenieServer implements AutoCloseable {
                 "/prompts/{id}",
                 new Audited(auditPrompts, workers.run(prompts.find())))
             .add(
-                Methods.GET, "/prompts/{id}/preview", workers.run(new PreviewHandler(orchestrator)))
+                Methods.GET,
+                "/prompts/{id}/preview",
+                new Audited(auditPrompts, workers.run(new PreviewHandler(orchestrator, registry))))
             .add(
                 Methods.GET,
                 "/prompts/{id}/export.pdf",
-                workers.run(new ExportHandler(orchestrator, config.render())))
+                new Audited(
+                    auditPrompts,
+                    workers.run(new ExportHandler(orchestrator, config.render(), registry))))
             .add(Methods.GET, "/", workers.run(WebPage.page()))
             .add(Methods.GET, "/assets/{id}", workers.run(WebPage.assets()))
             .add(Methods.GET, "/favicon.ico", workers.run(WebPage.icon()))
-            .add(Methods.GET, "/health", workers.run(new HealthHandler(store)))
+            .add(Methods.GET, "/health", workers.run(new HealthHandler(store, !auth.keys())))
             .add(Methods.GET, "/metrics", workers.run(new MetricsHandler(registry)))
             .add(Methods.GET, "/openapi.yaml", workers.run(new OpenApiHandler()))
             .add(
                 Methods.POST,
                 "/v1/chat/completions",
-                new Audited(auditPrompts, workers.runWithBody(chat.completions())))
+                new Audited(
+                    auditPrompts, workers.runWithBody(telemetry.withinRequest(chat.completions()))))
             .add(Methods.GET, "/v1/models", workers.run(chat.models()))
             .add(Methods.GET, "/v1/models/{id}", workers.run(chat.model()))
             .add(Methods.GET, "/v1/models/{owner}/{id}", workers.run(chat.model()));
     this.draining = new Draining(routes.handler());
-    HttpHandler root = new AccessLog(store.name(), registry, draining);
+    HttpHandler root = new AccessLog(store.name(), registry, telemetry.requests(draining));
     this.undertow =
         Undertow.builder()
             .addHttpListener(server.port(), server.host())
@@ -246,6 +257,7 @@ public final class GenieServer implements AutoCloseable {
     Duration left = grace.minusNanos(System.nanoTime() - started);
     int released = orchestrator.shutdown(left.isNegative() ? Duration.ZERO : left);
     store.close();
+    telemetry.close();
     log.info(
         "Genie stopped after {} ms: {} of {} requests in flight answered within the grace{}{};"
             + " unfinished generations whose leases were released: {}",

@@ -54,7 +54,9 @@ class HttpApiTest extends LocalGenieTest {
     assertThat(read.headers().firstValue("Genie-Cache")).contains("hit");
     assertThat(created.body())
         .contains(
-            "\"profile\":{\"generator\":\"sample\",\"model\":\"genie-sample-1\","
+            "\"profile\":{\"id\":\""
+                + dev.genie.persistence.PromptKey.SAMPLE_PROFILE_ID
+                + "\",\"generator\":\"sample\",\"model\":\"genie-sample-1\","
                 + "\"outputMode\":\"pages\",\"templateVersion\":1}");
   }
 
@@ -111,7 +113,7 @@ class HttpApiTest extends LocalGenieTest {
       socket
           .getOutputStream()
           .write(
-              "HEAD /health HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n\r\n"
+              "HEAD /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                   .getBytes(StandardCharsets.US_ASCII));
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.genie.http.cli.GenieCli;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.wiring.Launcher;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +21,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +41,28 @@ abstract class LocalGenieTest {
     env.put("GENIE_DATA_DIR", dataDir.toString());
     env.putAll(settings);
     server = Launcher.server(GenieConfig.fromEnvironment(env)).start();
+  }
+
+  /**
+   * Creates a key in the legacy store with {@code keys create ARGS}, before {@link #start}, and
+   * returns it: the last line the command printed.
+   */
+  String createKey(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] command = new String[args.length + 2];
+    command[0] = "keys";
+    command[1] = "create";
+    System.arraycopy(args, 0, command, 2, args.length);
+    int status =
+        new GenieCli(
+                Map.of("GENIE_STORAGE", "legacy", "GENIE_DATA_DIR", dataDir.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+                served -> {})
+            .execute(command);
+    assertThat(status).as("keys create").isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return lines.get(lines.size() - 1);
   }
 
   @AfterEach

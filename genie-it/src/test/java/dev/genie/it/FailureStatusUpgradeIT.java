@@ -66,7 +66,7 @@ class FailureStatusUpgradeIT {
     try (SqlPromptStore store = SqlPromptStore.open(settings)) {
       assertThat(store.describe().get("schemaVersion"))
           .isEqualTo(Integer.valueOf(CurrentSchema.latestVersion()));
-      assertThat(CurrentSchema.latestVersion()).isEqualTo("6");
+      assertThat(CurrentSchema.latestVersion()).isEqualTo("7");
       Result completed = store.find(idsByStatus.get("completed")).orElseThrow().result();
       Result pending = store.find(idsByStatus.get("pending")).orElseThrow().result();
       Result failed = store.find(idsByStatus.get("failed")).orElseThrow().result();

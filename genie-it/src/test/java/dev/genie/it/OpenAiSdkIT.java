@@ -82,6 +82,7 @@ class OpenAiSdkIT {
   private List<GenieServer> instances;
   private String keyA;
   private String keyB;
+  private String adminKey;
 
   /** One call as its caller saw it: what the history is checked against the database with. */
   record Call(int index, int status, String cache, String promptId, String body) {}
@@ -93,6 +94,7 @@ class OpenAiSdkIT {
     POSTGRES.server().checkConnectionBudget(2, GenieInstances.POOL_SIZE, 1);
     keyA = createKey("--name", "team-a", "--namespace", "team-a");
     keyB = createKey("--name", "team-b", "--namespace", "team-b");
+    adminKey = createKey("--name", "ops", "--admin");
     Map<String, String> env =
         Map.of(
             "GENIE_AUTH", "keys",
@@ -176,7 +178,7 @@ class OpenAiSdkIT {
               try {
                 List<GenieClient> clients =
                     instances.stream()
-                        .map(genie -> new GenieClient(genie.uri(), settings.timeout()))
+                        .map(genie -> new GenieClient(genie.uri(), settings.timeout(), adminKey))
                         .toList();
                 long deadline = System.nanoTime() + settings.timeout().toNanos();
                 while (claims(clients) < callers && System.nanoTime() < deadline) {
@@ -206,7 +208,7 @@ class OpenAiSdkIT {
   private double metric(String name, Map<String, String> labels) throws Exception {
     double sum = 0;
     for (GenieServer genie : instances) {
-      GenieClient client = new GenieClient(genie.uri(), settings.timeout());
+      GenieClient client = new GenieClient(genie.uri(), settings.timeout(), adminKey);
       sum += PrometheusText.parse(client.get("/metrics").body()).sum(name, labels);
     }
     return sum;

@@ -10,7 +10,7 @@ import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.History;
 import dev.genie.it.support.Load;
-import dev.genie.it.support.PostgresServer;
+import dev.genie.it.support.OwnCluster;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
 import java.io.IOException;
@@ -23,8 +23,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,37 +44,21 @@ class PostgresRestartIT {
   @RegisterExtension final GenieInstances genies = new GenieInstances();
   private final History history = new History();
 
-  private static EmbeddedCluster cluster;
-  private static PostgresServer server;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = EmbeddedCluster.start("restart");
-    server = PostgresServer.on(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    try (EmbeddedCluster stopped = cluster) {
-      if (server != null) {
-        server.close();
-      }
-    }
-  }
+  @RegisterExtension static final OwnCluster CLUSTER = new OwnCluster("restart");
 
   @Test
   void aRestartCosts503sOnlyAndLosesNothingAcknowledged() throws Exception {
-    survives("restart", cluster::restart);
+    survives("restart", CLUSTER.cluster()::restart);
   }
 
   @Test
   void aCrashCosts503sOnlyAndLosesNothingAcknowledged() throws Exception {
-    survives("kill -9", cluster::crashAndRestart);
+    survives("kill -9", CLUSTER.cluster()::crashAndRestart);
   }
 
   private void survives(String what, Runnable outage) throws Exception {
     artifacts.record(history);
-    TestDatabase database = server.freshDatabase();
+    TestDatabase database = CLUSTER.server().freshDatabase();
     GenieServer genie =
         genies.sql(
             database,

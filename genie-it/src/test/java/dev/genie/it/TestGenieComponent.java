@@ -11,6 +11,7 @@ import dev.genie.http.wiring.MetricsModule;
 import dev.genie.http.wiring.ModelEndpointModule;
 import dev.genie.http.wiring.SqlStoreModule;
 import dev.genie.http.wiring.StoreModule;
+import dev.genie.http.wiring.TelemetryModule;
 import java.time.Clock;
 import javax.inject.Singleton;
 
@@ -27,7 +28,8 @@ import javax.inject.Singleton;
       LegacyStoreModule.class,
       CoreModule.class,
       MetricsModule.class,
-      ModelEndpointModule.class
+      ModelEndpointModule.class,
+      TelemetryModule.class
     })
 interface TestGenieComponent {
   GenieServer server();

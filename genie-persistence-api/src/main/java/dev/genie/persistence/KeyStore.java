@@ -35,4 +35,31 @@ public interface KeyStore {
 
   /** What the key spent on {@code day} (UTC), 0 when nothing. */
   long spent(String name, LocalDate day);
+
+  /**
+   * Adds {@code tokens} to what the key spent on {@code day} (UTC) if the sum stays within {@code
+   * limit}, in one atomic step that every instance's reservations are decided by: parallel
+   * reservations never take a key past its limit together.
+   *
+   * @param tokens at least 1: the most a generation may use
+   * @return false, changing nothing, when the sum would exceed {@code limit} or there is no key of
+   *     that name
+   */
+  boolean reserve(String name, LocalDate day, long tokens, long limit);
+
+  /**
+   * Replaces a reservation made with {@link #reserve} on {@code day} by what the generation used:
+   * adds {@code used - reserved}, which gives back what it did not use (or charges what it used
+   * beyond the reservation).
+   */
+  void settle(String name, LocalDate day, long reserved, long used);
+
+  /**
+   * Records that key {@code name} started the generation of prompt {@code promptId}, replacing the
+   * key recorded before: takeovers and sweeps of that generation are charged to it.
+   */
+  void recordGenerationKey(String promptId, String name);
+
+  /** The key that last started the generation of {@code promptId}; empty when none did. */
+  Optional<String> generationKey(String promptId);
 }

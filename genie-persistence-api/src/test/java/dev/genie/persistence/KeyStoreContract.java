@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,6 +140,85 @@ public abstract class KeyStoreContract {
     assertThat(keys().spent("alice", DAY)).isEqualTo(120);
     keys().charge("alice", DAY, 5);
     assertThat(keys().spent("alice", DAY)).isEqualTo(125);
+  }
+
+  @Test
+  void aReservationIsGrantedOnlyWhileItFitsWithinTheLimit() {
+    keys().create(key("alice", "default", 0, 100, false), hash(1));
+    keys().charge("alice", DAY, 30);
+
+    assertThat(keys().reserve("alice", DAY, 70, 100)).isTrue();
+    assertThat(keys().spent("alice", DAY)).isEqualTo(100);
+    assertThat(keys().reserve("alice", DAY, 1, 100)).isFalse();
+    assertThat(keys().spent("alice", DAY)).as("a refusal changes nothing").isEqualTo(100);
+    assertThat(keys().reserve("alice", DAY.plusDays(1), 101, 100)).isFalse();
+    assertThat(keys().spent("alice", DAY.plusDays(1))).isZero();
+    assertThat(keys().reserve("alice", DAY.plusDays(1), 100, 100)).isTrue();
+    assertThat(keys().reserve("nobody", DAY, 1, 100)).isFalse();
+  }
+
+  @Test
+  void settlingGivesBackWhatAReservationDidNotUseOrChargesWhatItUsedBeyond() throws Exception {
+    keys().create(key("alice", "default", 0, 100, false), hash(1));
+    assertThat(keys().reserve("alice", DAY, 80, 100)).isTrue();
+
+    keys().settle("alice", DAY, 80, 25);
+    assertThat(keys().spent("alice", DAY)).isEqualTo(25);
+    assertThat(keys().reserve("alice", DAY, 75, 100)).isTrue();
+    keys().settle("alice", DAY, 75, 90);
+    assertThat(keys().spent("alice", DAY)).isEqualTo(115);
+
+    store.close();
+    store = reopenStore();
+    assertThat(keys().spent("alice", DAY)).isEqualTo(115);
+  }
+
+  @Test
+  void parallelReservationsNeverTakeAKeyPastItsLimit() throws Exception {
+    keys().create(key("alice", "default", 0, 1_000, false), hash(1));
+    int callers = 50;
+    CyclicBarrier barrier = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Boolean>> granted = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        granted.add(
+            pool.submit(
+                () -> {
+                  barrier.await(30, TimeUnit.SECONDS);
+                  return keys().reserve("alice", DAY, 100, 1_000);
+                }));
+      }
+      int count = 0;
+      for (Future<Boolean> each : granted) {
+        count += each.get(30, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(count).isEqualTo(10);
+      assertThat(keys().spent("alice", DAY)).isEqualTo(1_000);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theKeyThatStartedAGenerationIsRecordedPerPromptAndSurvivesAReopen() throws Exception {
+    keys().create(key("alice", "default", 0, 100, false), hash(1));
+    keys().create(key("bob", "default", 0, 100, false), hash(2));
+    Claim claim =
+        store.claim(
+            new NewPrompt(
+                PromptKey.of(PromptKey.SAMPLE_PROFILE_ID, "a poem"), "a poem", "a poem", 1),
+            new LeaseTerms("owner", T0, java.time.Duration.ofMinutes(1), 3));
+    String promptId = claim.state().prompt().id();
+
+    assertThat(keys().generationKey(promptId)).isEmpty();
+    keys().recordGenerationKey(promptId, "alice");
+    assertThat(keys().generationKey(promptId)).contains("alice");
+    keys().recordGenerationKey(promptId, "bob");
+
+    store.close();
+    store = reopenStore();
+    assertThat(keys().generationKey(promptId)).contains("bob");
   }
 
   private static ApiKey key(

@@ -9,6 +9,7 @@ import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptKey;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -112,6 +113,43 @@ public record ChatRequest(
    */
   public NewPrompt prompt() {
     return new NewPrompt(key, body, canonical, KEY_VERSION, PROFILE_ID, PROFILE_JSON, namespace);
+  }
+
+  /**
+   * The output tokens the request allows over all its choices: {@code max_completion_tokens}, else
+   * {@code max_tokens}, times {@code n}; empty when it names neither.
+   *
+   * @param canonical the request's canonical JSON
+   */
+  public static OptionalLong outputLimit(String canonical) {
+    Map<?, ?> members = members(canonical);
+    Object limit = members.get("max_completion_tokens");
+    if (!(limit instanceof Number)) {
+      limit = members.get("max_tokens");
+    }
+    if (!(limit instanceof Number number) || number.doubleValue() < 0) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of((long) Math.ceil(number.doubleValue()) * choices(members));
+  }
+
+  /** The choices the request asks for ({@code n}, 1 when absent). */
+  public static long choices(String canonical) {
+    return choices(members(canonical));
+  }
+
+  private static long choices(Map<?, ?> members) {
+    return members.get("n") instanceof Number n && n.doubleValue() >= 1
+        ? (long) Math.ceil(n.doubleValue())
+        : 1;
+  }
+
+  private static Map<?, ?> members(String canonical) {
+    try {
+      return CanonicalJson.parse(canonical) instanceof Map<?, ?> map ? map : Map.of();
+    } catch (IllegalArgumentException e) {
+      return Map.of();
+    }
   }
 
   /** Whether {@code prompt} is a chat completion request rather than a prompt for pages. */

@@ -12,15 +12,25 @@ import java.time.Duration;
 public class GenerationException extends Exception {
   private final int upstreamStatus;
   private final transient Duration retryAfter;
+  private final transient Usage used;
 
   /**
    * @param upstreamStatus the endpoint's HTTP status, or 0 when it answered none
    * @param retryAfter the endpoint's {@code Retry-After}, or null
    */
   public GenerationException(String message, int upstreamStatus, Duration retryAfter) {
+    this(message, upstreamStatus, retryAfter, null);
+  }
+
+  /**
+   * @param used the tokens the model reported for the failed attempt (a reply cut off or not
+   *     usable), or null when it reported none
+   */
+  public GenerationException(String message, int upstreamStatus, Duration retryAfter, Usage used) {
     super(message);
     this.upstreamStatus = upstreamStatus;
     this.retryAfter = retryAfter;
+    this.used = used;
   }
 
   public GenerationException(String message) {
@@ -30,6 +40,11 @@ public class GenerationException extends Exception {
   /** The endpoint's HTTP status, or 0 when it answered none. */
   public int upstreamStatus() {
     return upstreamStatus;
+  }
+
+  /** The tokens the model reported for this attempt, or null when it reported none. */
+  public Usage used() {
+    return used;
   }
 
   /** The endpoint's {@code Retry-After}, or null. */

@@ -2,6 +2,7 @@ package dev.genie.core.generate;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Turns a normalized prompt into pages. The orchestrator calls it at most once per live lease,
@@ -27,6 +28,15 @@ public interface Generator {
    *     it must not carry secrets
    */
   Generation generate(String normalizedPrompt) throws Exception;
+
+  /**
+   * The most tokens one {@link #generate} call of {@code normalizedPrompt} may use, read and
+   * written: a caller's budget reserves it before the generation starts. Empty, the default: the
+   * generator's output has no limit, and a budget reserves all it has left.
+   */
+  default OptionalLong worstCaseTokens(String normalizedPrompt) {
+    return OptionalLong.empty();
+  }
 
   /**
    * The longest one {@link #generate} call may run. Past it, its run stops renewing the lease,

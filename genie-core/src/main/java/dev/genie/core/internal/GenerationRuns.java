@@ -1,15 +1,18 @@
 package dev.genie.core.internal;
 
 import dev.genie.core.CoreErrorCode;
-import dev.genie.core.GenerationBudget;
+import dev.genie.core.GenerationBudget.Reservation;
+import dev.genie.core.GenerationBudget.Takeovers;
 import dev.genie.core.GenerationFailedException;
 import dev.genie.core.GeneratorUnavailableException;
 import dev.genie.core.GenieException;
+import dev.genie.core.HandOver;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.Usage;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
@@ -57,7 +60,9 @@ public final class GenerationRuns {
   private final LeaseKeeper leases;
   private final Supplier<Instant> clock;
   private final BooleanSupplier stopping;
+  private final HandOver handOver;
   private final ExecutorService generations;
+  private final Takeovers takeovers;
   private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
   private final Set<Fence> releasedInStop = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +70,8 @@ public final class GenerationRuns {
    * @param generators each generator by the id of the profile it writes
    * @param clock the time of envelopes and of the store's calls
    * @param stopping whether a stop has begun, when releases are counted
+   * @param handOver what a generation started for a caller takes along to its own thread
+   * @param takeovers what the generations of results a sweep took over are charged to
    */
   public GenerationRuns(
       PromptStore store,
@@ -72,13 +79,17 @@ public final class GenerationRuns {
       OrchestratorListener listener,
       LeaseKeeper leases,
       Supplier<Instant> clock,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      Takeovers takeovers,
+      HandOver handOver) {
     this.store = store;
+    this.takeovers = takeovers;
     this.generators = Map.copyOf(generators);
     this.listener = listener;
     this.leases = leases;
     this.clock = clock;
     this.stopping = stopping;
+    this.handOver = handOver;
     AtomicInteger threads = new AtomicInteger();
     this.generations =
         Executors.newCachedThreadPool(
@@ -113,17 +124,19 @@ public final class GenerationRuns {
    * orchestrator is shutting down, and the lease was released.
    */
   public Future<?> inBackground(
-      Claim claim, GenerationBudget budget, CompletableFuture<Optional<StoredPrompt>> generation) {
+      Claim claim, Reservation reservation, CompletableFuture<Optional<StoredPrompt>> generation) {
     try {
       return generations.submit(
-          () -> {
-            try {
-              generation.complete(generate(claim, budget));
-            } catch (Throwable failure) {
-              generation.completeExceptionally(failure);
-            }
-          });
+          handOver.carry(
+              () -> {
+                try {
+                  generation.complete(generate(claim, reservation));
+                } catch (Throwable failure) {
+                  generation.completeExceptionally(failure);
+                }
+              }));
     } catch (RejectedExecutionException e) {
+      settleQuietly(reservation, Usage.NONE, claim.state().prompt());
       release(claim.lease().orElseThrow());
       return null;
     }
@@ -139,6 +152,7 @@ public final class GenerationRuns {
       try {
         generations.submit(() -> generateQuietly(claim));
       } catch (RejectedExecutionException e) {
+        // Not started: nothing to charge.
         release(claim.lease().orElseThrow());
       }
     }
@@ -146,7 +160,7 @@ public final class GenerationRuns {
 
   private void generateQuietly(Claim claim) {
     try {
-      generate(claim, GenerationBudget.UNLIMITED);
+      generate(claim, takeovers.of(claim.state().prompt().id()));
     } catch (GenieException e) {
       log.debug("a resumed generation ended: {}", e.getMessage());
     } catch (RuntimeException e) {
@@ -158,22 +172,36 @@ public final class GenerationRuns {
    * Generates and completes under the claim's fence, renewing the lease meanwhile. Empty when the
    * fence went stale: another caller owns the result now.
    */
-  public Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget) {
-    return generate(claim, budget, null);
+  public Optional<StoredPrompt> generate(Claim claim, Reservation reservation) {
+    return generate(claim, reservation, null);
   }
 
   /**
-   * {@link #generate(Claim, GenerationBudget)} for a caller that waits on this thread: a result
-   * that the store keeps refusing is given up at {@code answerBy} ({@link System#nanoTime}; null
-   * for no bound but the lease), so that the caller is answered in time.
+   * {@link #generate(Claim, Reservation)} for a caller that waits on this thread: a result that the
+   * store keeps refusing is given up at {@code answerBy} ({@link System#nanoTime}; null for no
+   * bound but the lease), so that the caller is answered in time. The reservation is settled on
+   * every way out: to what the model reported, nothing when no call was made, and kept whole when
+   * the use is unknown.
    */
-  public Optional<StoredPrompt> generate(Claim claim, GenerationBudget budget, Long answerBy) {
+  public Optional<StoredPrompt> generate(Claim claim, Reservation reservation, Long answerBy) {
+    Usage[] used = {null};
+    try {
+      return generate(claim, used, answerBy);
+    } finally {
+      // Charged after the result is stored, so that a failure to record cannot lose it, and
+      // whether or not it was kept: the model did the work.
+      settleQuietly(reservation, used[0], claim.state().prompt());
+    }
+  }
+
+  private Optional<StoredPrompt> generate(Claim claim, Usage[] used, Long answerBy) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     long started = System.nanoTime();
     Generator generator = generators.get(prompt.profileId());
     if (generator == null) {
       // Claimed by a sweep, or asked for, on an instance configured for other profiles.
+      used[0] = Usage.NONE;
       return recordFailure(
           claim,
           Failure.of(
@@ -197,10 +225,12 @@ public final class GenerationRuns {
         throw abandoned(fence, prompt, started);
       } catch (GeneratorUnavailableException e) {
         // Not an attempt: released, so that the next caller may try once the generator is back.
+        used[0] = Usage.NONE;
         release(fence);
         listener.generated(GenerationOutcome.UNAVAILABLE, since(started));
         throw e;
       } catch (Exception e) {
+        used[0] = usedBy(e);
         if (hold.fencedOut()) {
           return fencedOut(prompt, started);
         }
@@ -211,11 +241,8 @@ public final class GenerationRuns {
         return recordFailure(claim, failure(e), started);
       }
       hold.generated();
-      Optional<StoredPrompt> stored = store(claim, generation, hold, started, answerBy);
-      // Charged after the result is stored, so that a failure to record cannot lose it, and
-      // whether or not it was kept: the model did the work.
-      charge(budget, generation, prompt);
-      return stored;
+      used[0] = generation.usage() == null ? Usage.NONE : generation.usage();
+      return store(claim, generation, hold, started, answerBy);
     } finally {
       leasesHeld.remove(fence);
     }
@@ -281,14 +308,28 @@ public final class GenerationRuns {
     }
   }
 
-  private static void charge(GenerationBudget budget, Generation generation, Prompt prompt) {
+  /** Settles, and never throws: the generation's outcome is the caller's answer. */
+  private static void settleQuietly(Reservation reservation, Usage used, Prompt prompt) {
     try {
-      if (generation.usage() != null) {
-        budget.spent(generation.usage());
-      }
+      reservation.settle(used);
     } catch (RuntimeException e) {
       log.warn("could not record the tokens used for prompt {}: {}", prompt.id(), e.getMessage());
     }
+  }
+
+  /**
+   * What a failed attempt used: what the model reported with it; nothing when the endpoint answered
+   * an error without a count (it generated nothing); unknown when no answer came (a timeout, a
+   * reset), since the model may have worked.
+   */
+  private static Usage usedBy(Exception e) {
+    if (e instanceof GenerationException failed) {
+      if (failed.used() != null) {
+        return failed.used();
+      }
+      return failed.upstreamStatus() != 0 ? Usage.NONE : null;
+    }
+    return null;
   }
 
   private Optional<StoredPrompt> fencedOut(Prompt prompt, long started) {

@@ -7,12 +7,16 @@ import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
+import dev.genie.core.generate.Usage;
+import dev.genie.generator.openai.internal.ChatCalls;
 import dev.genie.generator.openai.internal.RejectedReplyException;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Answers chat completion requests of the OpenAI-compatible surface: posts the request's canonical
@@ -26,10 +30,34 @@ public final class ChatGenerator implements Generator {
 
   private final OpenAiEndpoint endpoint;
   private final UpstreamListener listener;
+  private final Integer outputLimit;
 
   public ChatGenerator(OpenAiEndpoint endpoint, UpstreamListener listener) {
+    this(endpoint, listener, null);
+  }
+
+  /**
+   * @param outputLimit the output-token limit assumed for a request that names none ({@code
+   *     OpenAiSettings.maxOutputTokens}), or null for none
+   */
+  public ChatGenerator(OpenAiEndpoint endpoint, UpstreamListener listener, Integer outputLimit) {
     this.endpoint = endpoint;
     this.listener = listener;
+    this.outputLimit = outputLimit;
+  }
+
+  /**
+   * The request as estimated plus its output limit ({@code max_completion_tokens}, else {@code
+   * max_tokens}, else the configured limit) for each of its {@code n} choices; empty when none
+   * bounds the output.
+   */
+  @Override
+  public OptionalLong worstCaseTokens(String canonical) {
+    OptionalLong limit = ChatRequest.outputLimit(canonical);
+    if (limit.isEmpty() && outputLimit != null) {
+      limit = OptionalLong.of((long) outputLimit * ChatRequest.choices(canonical));
+    }
+    return limit.isEmpty() ? limit : OptionalLong.of(Usage.estimate(canonical) + limit.getAsLong());
   }
 
   @Override
@@ -51,7 +79,10 @@ public final class ChatGenerator implements Generator {
   @Override
   public Generation generate(String canonical) throws Exception {
     try {
-      return endpoint.call(listener, () -> accept(endpoint.post(PATH, canonical)));
+      return endpoint.call(
+          listener,
+          () -> ChatCalls.asked(canonical, endpoint.settings().baseUrl()),
+          replied -> accept(endpoint.post(PATH, canonical), replied));
     } catch (UpstreamException e) {
       // The endpoint's own text stays here: callers are told its status in Genie's words.
       throw e.upstreamStatus() == 0 || e.upstreamStatus() == 200
@@ -63,7 +94,8 @@ public final class ChatGenerator implements Generator {
     }
   }
 
-  private Generation accept(SuccessfulHttpResponse response) throws RejectedReplyException {
+  private Generation accept(SuccessfulHttpResponse response, Consumer<UpstreamCall.Reply> replied)
+      throws RejectedReplyException {
     if (response.statusCode() != 200) {
       throw new RejectedReplyException(
           "the model's endpoint answered HTTP " + response.statusCode() + " instead of 200");
@@ -79,6 +111,9 @@ public final class ChatGenerator implements Generator {
     }
     if (completion.usage() != null) {
       listener.tokens(completion.usage().promptTokens(), completion.usage().completionTokens());
+    }
+    if (listener.traces()) {
+      replied.accept(ChatCalls.reply(body, completion.usage()));
     }
     return Generation.document(
         completion.model(), body, completion.usage(), completion.finishReason());

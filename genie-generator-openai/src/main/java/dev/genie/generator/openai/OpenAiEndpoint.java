@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +51,17 @@ public final class OpenAiEndpoint {
   private final Backoff backoff;
   private volatile long openedAtNanos;
 
+  /** Takes no reply: what a call is given when its listener does not trace. */
+  private static final Consumer<UpstreamCall.Reply> UNTRACED = reply -> {};
+
   /** One call's work: a request, and the reading of its reply. */
   interface Call<T> {
     /**
+     * @param replied told what the endpoint answered, when a completion came back, usable or not;
+     *     only needed when the listener {@link UpstreamListener#traces}
      * @throws RejectedReplyException when the endpoint answered, but not usably
      */
-    T run() throws RejectedReplyException;
+    T run(Consumer<UpstreamCall.Reply> replied) throws RejectedReplyException;
   }
 
   /** A model the endpoint offers, as {@code GET /models} lists it. */
@@ -110,17 +118,18 @@ public final class OpenAiEndpoint {
   }
 
   /**
-   * Runs {@code call} under this endpoint's policy, reporting each try to {@code listener}.
+   * Runs {@code call} under this endpoint's policy, reporting each try to {@code listener}, with
+   * what {@code asked} describes when it traces.
    *
    * @throws UpstreamException when it failed, after the retries allowed
    * @throws GeneratorUnavailableException when the breaker refuses new calls
    */
-  <T> T call(UpstreamListener listener, Call<T> call)
+  <T> T call(UpstreamListener listener, Supplier<UpstreamCall.Asked> asked, Call<T> call)
       throws UpstreamException, InterruptedException {
     for (int retry = 0; ; retry++) {
       UpstreamFailure failure;
       try {
-        return callOnce(listener, call);
+        return callOnce(listener, asked, call);
       } catch (FailedCall e) {
         failure = e.failure;
       }
@@ -154,7 +163,8 @@ public final class OpenAiEndpoint {
   }
 
   /** One call, within the limit of calls at once and as the breaker permits. */
-  private <T> T callOnce(UpstreamListener listener, Call<T> call)
+  private <T> T callOnce(
+      UpstreamListener listener, Supplier<UpstreamCall.Asked> asked, Call<T> call)
       throws FailedCall, UpstreamException, InterruptedException {
     calls.acquire();
     try {
@@ -162,15 +172,19 @@ public final class OpenAiEndpoint {
         listener.called("unavailable", 0, Duration.ZERO);
         throw unavailable();
       }
+      Traced traced = listener.traces() ? new Traced(listener, asked, clock.instant()) : null;
       long started = System.nanoTime();
       T reply;
       try {
-        reply = call.run();
+        reply = call.run(traced == null ? UNTRACED : traced);
       } catch (RejectedReplyException e) {
         long took = System.nanoTime() - started;
         breaker.onSuccess(took, TimeUnit.NANOSECONDS); // it answered: it is up
         listener.called("rejected", 200, Duration.ofNanos(took));
-        throw new UpstreamException(e.getMessage());
+        if (traced != null) {
+          traced.ended("rejected", 200, took);
+        }
+        throw new UpstreamException(e.getMessage(), e.used());
       } catch (RuntimeException e) {
         if (Thread.interrupted() || causedBy(e, UpstreamInterruptedException.class)) {
           breaker.releasePermission();
@@ -184,14 +198,49 @@ public final class OpenAiEndpoint {
           breaker.onSuccess(took, TimeUnit.NANOSECONDS); // it answered: it is up
         }
         listener.called(failure.outcome(), failure.status(), Duration.ofNanos(took));
+        if (traced != null) {
+          traced.ended(failure.outcome(), failure.status(), took);
+        }
+        // The endpoint's own words only here, for the operator; callers get the status.
+        log.warn(
+            "a call to the model's endpoint failed: {}; it said: {}",
+            failure.message(),
+            failure.detail());
         throw new FailedCall(failure);
       }
       long took = System.nanoTime() - started;
       breaker.onSuccess(took, TimeUnit.NANOSECONDS);
       listener.called("ok", 200, Duration.ofNanos(took));
+      if (traced != null) {
+        traced.ended("ok", 200, took);
+      }
       return reply;
     } finally {
       calls.release();
+    }
+  }
+
+  /** One call being described for a listener that traces: its reply, once it came. */
+  private static final class Traced implements Consumer<UpstreamCall.Reply> {
+    private final UpstreamListener listener;
+    private final Supplier<UpstreamCall.Asked> asked;
+    private final Instant started;
+    private UpstreamCall.Reply reply;
+
+    Traced(UpstreamListener listener, Supplier<UpstreamCall.Asked> asked, Instant started) {
+      this.listener = listener;
+      this.asked = asked;
+      this.started = started;
+    }
+
+    @Override
+    public void accept(UpstreamCall.Reply reply) {
+      this.reply = reply;
+    }
+
+    void ended(String outcome, int status, long nanos) {
+      listener.traced(
+          new UpstreamCall(asked.get(), reply, outcome, status, started, Duration.ofNanos(nanos)));
     }
   }
 
@@ -255,11 +304,20 @@ public final class OpenAiEndpoint {
               + settings.baseUrl()
               + ": "
               + (e instanceof IOException
-                  ? "its answer is not a model list (" + e.getMessage() + ")"
-                  : UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).message()),
+                  ? "its answer is not a model list"
+                  : logged(UpstreamFailure.of(e, settings.apiKey(), settings.timeout()))),
           UpstreamFailure.of(e, settings.apiKey(), settings.timeout()).status(),
           null);
     }
+  }
+
+  /** Its message, after logging its detail for the operator. */
+  private static String logged(UpstreamFailure failure) {
+    log.warn(
+        "listing the endpoint's models failed: {}; it said: {}",
+        failure.message(),
+        failure.detail());
+    return failure.message();
   }
 
   private GeneratorUnavailableException unavailable() {

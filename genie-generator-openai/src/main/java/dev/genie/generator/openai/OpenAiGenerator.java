@@ -6,6 +6,7 @@ import dev.genie.core.generate.GenerationProfile;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.Page;
 import dev.genie.core.generate.Usage;
+import dev.genie.generator.openai.internal.ChatCalls;
 import dev.genie.generator.openai.internal.RejectedReplyException;
 import dev.genie.generator.openai.internal.Replies;
 import dev.langchain4j.data.message.SystemMessage;
@@ -17,6 +18,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Generates pages with a model behind an OpenAI-compatible {@code /chat/completions} endpoint.
@@ -92,6 +95,18 @@ public final class OpenAiGenerator implements Generator {
     return profile;
   }
 
+  /**
+   * The instructions and the prompt as estimated, plus the output-token limit; empty without a
+   * limit ({@code OpenAiSettings.maxOutputTokens}), when the model may write any length.
+   */
+  @Override
+  public OptionalLong worstCaseTokens(String normalizedPrompt) {
+    Integer output = settings.maxOutputTokens();
+    return output == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(Usage.estimate(instructions) + Usage.estimate(normalizedPrompt) + output);
+  }
+
   /** {@code closed}, {@code open} or {@code half_open}, as the metrics show it. */
   public String breakerState() {
     return endpoint.breakerState();
@@ -107,7 +122,15 @@ public final class OpenAiGenerator implements Generator {
         ChatRequest.builder()
             .messages(SystemMessage.from(instructions), UserMessage.from(normalizedPrompt))
             .build();
-    return endpoint.call(listener, () -> accept(model.chat(request)));
+    return endpoint.call(
+        listener,
+        () ->
+            new UpstreamCall.Asked(
+                settings.model(),
+                settings.temperature(),
+                settings.maxOutputTokens() == null ? null : settings.maxOutputTokens().longValue(),
+                endpoint.settings().baseUrl()),
+        replied -> accept(model.chat(request), replied));
   }
 
   /**
@@ -132,7 +155,8 @@ public final class OpenAiGenerator implements Generator {
         || (!model.contains(":") && listed.equals(model + ":latest"));
   }
 
-  private Generation accept(ChatResponse response) throws RejectedReplyException {
+  private Generation accept(ChatResponse response, Consumer<UpstreamCall.Reply> replied)
+      throws RejectedReplyException {
     TokenUsage tokens = response.tokenUsage();
     Usage usage = null;
     if (tokens != null) {
@@ -143,12 +167,25 @@ public final class OpenAiGenerator implements Generator {
       listener.tokens(usage.promptTokens(), usage.completionTokens());
     }
     FinishReason finish = response.finishReason();
-    Replies.requireFinished(finish);
+    if (listener.traces()) {
+      replied.accept(
+          new UpstreamCall.Reply(
+              response.id(),
+              response.modelName(),
+              finish == null ? List.of() : List.of(ChatCalls.wireName(finish)),
+              usage));
+    }
     String content = response.aiMessage() == null ? null : response.aiMessage().text();
-    List<Page> pages =
-        settings.outputMode() == OutputMode.JSON_SCHEMA
-            ? Replies.structured(content)
-            : Replies.text(content);
+    List<Page> pages;
+    try {
+      Replies.requireFinished(finish);
+      pages =
+          settings.outputMode() == OutputMode.JSON_SCHEMA
+              ? Replies.structured(content)
+              : Replies.text(content);
+    } catch (RejectedReplyException e) {
+      throw e.using(usage); // a reply cut off or unusable was written all the same: charged
+    }
     String modelName = response.modelName() == null ? settings.model() : response.modelName();
     return new Generation(modelName, pages, usage, finish == null ? null : "stop");
   }

@@ -1,6 +1,7 @@
 package dev.genie.generator.openai;
 
 import dev.genie.core.generate.GenerationException;
+import dev.genie.core.generate.Usage;
 import java.time.Duration;
 
 /**
@@ -18,5 +19,12 @@ public final class UpstreamException extends GenerationException {
    */
   public UpstreamException(String message, int status, Duration retryAfter) {
     super(message, status, retryAfter);
+  }
+
+  /**
+   * @param used the tokens the endpoint reported for a reply Genie could not use, or null
+   */
+  public UpstreamException(String message, Usage used) {
+    super(message, 0, null, used);
   }
 }

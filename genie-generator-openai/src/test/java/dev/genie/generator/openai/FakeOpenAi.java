@@ -97,6 +97,24 @@ public final class FakeOpenAi implements AutoCloseable {
       return new Reply(status, null, body, Duration.ZERO, Duration.ZERO, null);
     }
 
+    /** This completion reporting other token counts than its 12 read and 34 written. */
+    public Reply usage(long promptTokens, long completionTokens) {
+      String counts =
+          "\"prompt_tokens\":"
+              + promptTokens
+              + ",\"completion_tokens\":"
+              + completionTokens
+              + ",\"total_tokens\":"
+              + (promptTokens + completionTokens);
+      return new Reply(
+          status,
+          retryAfter,
+          body.replace("\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46", counts),
+          delay,
+          bodyDelay,
+          release);
+    }
+
     public Reply after(Duration delay) {
       return new Reply(status, retryAfter, body, delay, bodyDelay, release);
     }

@@ -10,6 +10,7 @@ import dev.genie.core.generate.Block;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.Usage;
 import dev.genie.generator.openai.FakeOpenAi.Reply;
+import dev.genie.generator.openai.internal.UpstreamFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,7 +205,8 @@ class OpenAiGeneratorTest {
     assertThatThrownBy(() -> generator(settings()).generate("a poem"))
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("refused")
-        .hasMessageContaining("I can't help with that.");
+        .as("the endpoint's words stay in the operator's log")
+        .hasMessageNotContaining("I can't help with that.");
     assertThat(fake.calls()).isEqualTo(1);
     assertThat(recording.calls).containsExactly("refused 200");
   }
@@ -320,10 +322,32 @@ class OpenAiGeneratorTest {
     assertThatThrownBy(() -> generator.generate("a poem"))
         .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("HTTP 401")
-        .hasMessageContaining("[redacted]")
-        .hasMessageNotContaining(KEY);
+        .hasMessageNotContaining(KEY)
+        .hasMessageNotContaining("Incorrect API key");
     assertThat(generator.toString() + OpenAiSettings.builder().apiKey(KEY).model("m").build())
         .doesNotContain(KEY);
+  }
+
+  @Test
+  void whatTheOperatorsLogKeepsOfAnErrorBodyHasNothingKeyLike() {
+    String body =
+        "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-********abCD for "
+            + "org-Q7bLk2mZp9XyTr4 (Authorization: Bearer eyJhbGciOi.x.y); key "
+            + KEY
+            + ", google AIzaSyA1234567890abcdef, token 0123456789abcdef0123456789abcdef01\"}}";
+
+    String logged = UpstreamFailure.scrub(body, KEY);
+
+    assertThat(logged)
+        .contains("Incorrect API key provided", "[redacted]")
+        .doesNotContain(
+            "sk-proj",
+            "abCD",
+            "Q7bLk2mZp9XyTr4",
+            "eyJhbGciOi",
+            KEY,
+            "AIzaSy",
+            "0123456789abcdef0123456789abcdef01");
   }
 
   @Test

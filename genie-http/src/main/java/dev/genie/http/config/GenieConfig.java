@@ -19,6 +19,7 @@ public record GenieConfig(
     LogSettings log,
     RenderSettings render,
     AuthSettings auth,
+    TelemetrySettings telemetry,
     List<String> notices) {
 
   public GenieConfig {
@@ -27,12 +28,14 @@ public record GenieConfig(
 
   /** This configuration with other storage settings, for a command that adjusts them. */
   public GenieConfig withStorage(StorageSettings storage) {
-    return new GenieConfig(server, storage, orchestrator, generator, log, render, auth, notices);
+    return new GenieConfig(
+        server, storage, orchestrator, generator, log, render, auth, telemetry, notices);
   }
 
   /** This configuration with other authentication settings, for a command that serves nobody. */
   public GenieConfig withAuth(AuthSettings auth) {
-    return new GenieConfig(server, storage, orchestrator, generator, log, render, auth, notices);
+    return new GenieConfig(
+        server, storage, orchestrator, generator, log, render, auth, telemetry, notices);
   }
 
   /**
@@ -59,6 +62,7 @@ public record GenieConfig(
           LogSettings.from(environment, env),
           RenderSettings.from(env),
           AuthSettings.from(env, server.host()),
+          TelemetrySettings.from(env),
           notices);
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");

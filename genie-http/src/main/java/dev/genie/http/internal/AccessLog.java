@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,7 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The first handler of every exchange: gives it a request id and the {@code Genie-Storage} header,
  * and once it is answered, whatever answered it, a line in the access log and a sample in the
- * request timer.
+ * request timer. The timer's labels take a bounded set of values whatever callers send: a method
+ * outside HTTP's registered few is {@value #OTHER_METHOD}, a path that matched no route is {@link
+ * Routes#UNMATCHED}, and a status has three digits; so the timers, and this map of them, stay a few
+ * dozen.
  */
 public final class AccessLog implements HttpHandler {
   public static final HttpString STORAGE_HEADER = HttpString.tryFromString("Genie-Storage");
@@ -25,8 +29,15 @@ public final class AccessLog implements HttpHandler {
   private final HttpHandler next;
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
+  /** What the method label says for a method not in {@link #METHODS}. */
+  static final String OTHER_METHOD = "other";
+
+  /** The methods of RFC 9110 and PATCH: each its own label value. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
   /** A few routes times a few statuses: looked up per request rather than built and registered. */
-  private record TimerKey(HttpString method, String route, int status) {}
+  private record TimerKey(String method, String route, int status) {}
 
   public AccessLog(String storage, MeterRegistry registry, HttpHandler next) {
     this.storage = storage;
@@ -53,7 +64,7 @@ public final class AccessLog implements HttpHandler {
   private Timer timer(TimerKey key) {
     return Timer.builder("genie.http.requests")
         .description("HTTP requests by route, method and status")
-        .tag("method", key.method().toString())
+        .tag("method", key.method())
         .tag("route", key.route())
         .tag("status", Integer.toString(key.status()))
         .register(registry);
@@ -62,7 +73,9 @@ public final class AccessLog implements HttpHandler {
   private void record(HttpServerExchange exchange, long nanos) {
     TimerKey key =
         new TimerKey(
-            exchange.getRequestMethod(), Routes.template(exchange), exchange.getStatusCode());
+            method(exchange.getRequestMethod()),
+            Routes.template(exchange),
+            exchange.getStatusCode());
     timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     if (access.isInfoEnabled()) {
       access.info(
@@ -73,5 +86,11 @@ public final class AccessLog implements HttpHandler {
           TimeUnit.NANOSECONDS.toMillis(nanos),
           RequestIds.of(exchange));
     }
+  }
+
+  /** The method's label value: itself when registered, else {@value #OTHER_METHOD}. */
+  static String method(HttpString method) {
+    String name = method.toString();
+    return METHODS.contains(name) ? name : OTHER_METHOD;
   }
 }

@@ -4,15 +4,15 @@ import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The admission when keys are on: {@code /health} and the web page with its assets are open
- * (static, no data: the page asks for a key and sends it on every call); the admin routes answer
- * loopback callers and admin keys; everything else needs a live key, within its rate. The key is
- * never logged nor echoed, only its name.
+ * (static, no data: the page asks for a key and sends it on every call); the admin routes need an
+ * admin key from every address, loopback too (behind a reverse proxy on this machine, everyone
+ * arrives from loopback); everything else needs a live key, within its rate. The key is never
+ * logged nor echoed, only its name.
  */
 public final class Authenticating implements Admission {
   private static final String HEALTH = "/health";
@@ -29,20 +29,39 @@ public final class Authenticating implements Admission {
   @Override
   public void admit(HttpServerExchange exchange) {
     String path = exchange.getRelativePath();
-    if (path.equals(HEALTH) || WebPage.PATHS.contains(path)) {
+    if (path.equals(HEALTH)) {
+      admitToHealth(exchange);
+      return;
+    }
+    if (WebPage.PATHS.contains(path)) {
       return;
     }
     if (ADMIN.contains(path)) {
-      if (!fromLoopback(exchange) && !authenticate(exchange).admin()) {
+      ApiKey key = authenticate(exchange);
+      if (!key.admin()) {
         throw new GenieException(
-            HttpErrorCode.FORBIDDEN,
-            path + " answers this machine and admin keys (keys create --admin)");
+            HttpErrorCode.FORBIDDEN, path + " answers admin keys only (keys create --admin)");
       }
+      exchange.putAttachment(Caller.ATTACHMENT, new Caller(key));
       return;
     }
     ApiKey key = authenticate(exchange);
     limits.admit(key);
     exchange.putAttachment(Caller.ATTACHMENT, new Caller(key));
+  }
+
+  /**
+   * {@code /health} is open; an admin key sent with it gets the details. Any other key, valid or
+   * not, is the open answer rather than an error: a load balancer's check must not fail on it.
+   */
+  private void admitToHealth(HttpServerExchange exchange) {
+    if (exchange.getRequestHeaders().contains(Headers.AUTHORIZATION)) {
+      try {
+        exchange.putAttachment(Caller.ATTACHMENT, new Caller(authenticate(exchange)));
+      } catch (RuntimeException e) {
+        // the open answer, also when the store cannot be asked about the key
+      }
+    }
   }
 
   private ApiKey authenticate(HttpServerExchange exchange) {
@@ -56,10 +75,5 @@ public final class Authenticating implements Admission {
         .orElseThrow(
             () ->
                 new GenieException(HttpErrorCode.UNAUTHENTICATED, "the key is unknown or revoked"));
-  }
-
-  private static boolean fromLoopback(HttpServerExchange exchange) {
-    InetSocketAddress peer = exchange.getSourceAddress();
-    return peer != null && peer.getAddress() != null && peer.getAddress().isLoopbackAddress();
   }
 }

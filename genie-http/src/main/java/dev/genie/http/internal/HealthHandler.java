@@ -1,33 +1,48 @@
 package dev.genie.http.internal;
 
 import dev.genie.persistence.PromptStore;
-import dev.genie.persistence.StoreException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Duration;
 import java.util.Map;
 
-/** {@code GET /health}: 200 when the store answers now, 503 when it does not. */
+/**
+ * {@code GET /health}: 200 when the store answers, 503 when it does not, from a {@link HealthCheck}
+ * that asks it at most once a second and holds no caller long. With keys on, a caller without an
+ * admin key learns only that, and the store's name that every answer's {@code Genie-Storage} header
+ * carries anyway: never its host, port, database, user, pool or schema, nor what a failure said.
+ */
 public final class HealthHandler implements HttpHandler {
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
   private final PromptStore store;
+  private final boolean detailsForAll;
+  private final HealthCheck check;
 
-  public HealthHandler(PromptStore store) {
+  /**
+   * @param detailsForAll whether every caller gets the details (keys off), or admin keys only
+   */
+  public HealthHandler(PromptStore store, boolean detailsForAll) {
     this.store = store;
+    this.detailsForAll = detailsForAll;
+    this.check = new HealthCheck(() -> store.ping(PING_TIMEOUT), System::nanoTime);
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    try {
-      store.ping(PING_TIMEOUT);
-      Responses.json(exchange, Json.health("ok", store.name(), store.describe()));
-    } catch (StoreException e) {
-      exchange.setStatusCode(503);
-      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+    HealthCheck.Outcome outcome = check.check();
+    boolean details = detailsForAll || Caller.of(exchange).admin();
+    if (outcome.ok()) {
       Responses.json(
-          exchange, Json.health("unavailable", store.name(), Map.of("reason", e.getMessage())));
+          exchange, Json.health("ok", store.name(), details ? store.describe() : Map.of()));
+      return;
     }
+    exchange.setStatusCode(503);
+    exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+    Responses.json(
+        exchange,
+        Json.health(
+            "unavailable", store.name(), details ? Map.of("reason", outcome.failure()) : Map.of()));
   }
 }

@@ -139,7 +139,7 @@ public final class Json {
       json.writeStringField("model", chat.get().model());
     }
     json.writeFieldName("profile");
-    json.writeRawValue(prompt.profile()); // canonical JSON, as stored
+    PublicProfile.write(json, prompt); // its id and public settings: never the system prompt
     // Both as stored: canonical already, or the endpoint's completion as it came.
     json.writeFieldName("envelope");
     rawOrNull(json, chat.isPresent() ? null : result.envelope());

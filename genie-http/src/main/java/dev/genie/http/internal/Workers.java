@@ -5,10 +5,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
 /**
- * How a route's handler runs: an expectation other than {@code 100-continue} is refused, the body
- * (for routes that take one) is read on the IO thread, and then the handler runs on a worker thread
- * within the {@link WorkLimit}, once the caller is admitted. Whatever the handler throws is
- * answered as a JSON error, so no stack trace reaches a caller.
+ * How a route's handler runs: an expectation other than {@code 100-continue} is refused, the caller
+ * is admitted on a worker thread (for routes that take a body, before a byte of it is read or
+ * {@code 100 Continue} is sent, so that a caller without a valid key costs no body; admission is
+ * cheap, bounded by the key cache, and holds no slot of the {@link WorkLimit}), the body is read on
+ * the IO thread, and then the handler runs on a worker thread within the limit. Whatever the
+ * handler throws is answered as a JSON error, so no stack trace reaches a caller.
  */
 public final class Workers {
   private static final String CONTINUE = "100-continue";
@@ -37,18 +39,31 @@ public final class Workers {
   public HttpHandler runWithBody(BodyHandler handler) {
     return exchange -> {
       if (expectationMet(exchange)) {
-        bodies.read(
-            exchange,
-            (read, body) ->
-                work.dispatch(read, admitted(admitted -> handler.handleRequest(admitted, body))));
+        // Admitted outside the work limit: a slot is held only while a handler runs, and taking
+        // one here, then another for the handler, could shed a request against its own slot.
+        exchange.dispatch(
+            admitted(
+                admitted ->
+                    bodies.read(
+                        admitted,
+                        (read, body) ->
+                            work.dispatch(
+                                read, answered(handled -> handler.handleRequest(handled, body))))));
       }
     };
   }
 
   private HttpHandler admitted(HttpHandler handler) {
+    return answered(
+        exchange -> {
+          admission.admit(exchange);
+          handler.handleRequest(exchange);
+        });
+  }
+
+  private static HttpHandler answered(HttpHandler handler) {
     return exchange -> {
       try {
-        admission.admit(exchange);
         handler.handleRequest(exchange);
       } catch (Throwable failure) {
         HttpErrors.send(exchange, failure);

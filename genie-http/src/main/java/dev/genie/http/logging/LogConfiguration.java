@@ -46,14 +46,17 @@ import org.slf4j.LoggerFactory;
  *   <li>statements ({@code dev.genie.sql}, with {@code GENIE_LOG_SQL=1}) to {@code sql.log} only,
  *       opened at the first statement, through an asynchronous appender that waits when full;
  *   <li>libraries at WARN;
- *   <li>in server lines, the library settings a message names shown as their environment keys.
+ *   <li>in server lines, the library settings a message names shown as their environment keys;
+ *   <li>in every line, control characters escaped ({@link LogText}), in the message and in an
+ *       exception's messages, so that no caller's text can forge a line.
  * </ul>
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfiguration extends ContextAwareBase implements Configurator {
   private static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %keyedMsg%n";
-  private static final String SQL_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %msg%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %keyedMsg%n%escapedEx";
+  private static final String SQL_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %escapedMsg%n%escapedEx";
   private static final FileSize MAX_FILE_SIZE = FileSize.valueOf("100MB");
   private static final FileSize TOTAL_SIZE_CAP = FileSize.valueOf("1GB");
 
@@ -94,6 +97,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     context.getStatusManager().add(new NopStatusListener()); // Logback's own messages stay quiet
     Map<String, Supplier<DynamicConverter<?>>> rules = new HashMap<>();
     rules.put("keyedMsg", KeyedMessageConverter::new);
+    rules.put("escapedMsg", EscapedMessageConverter::new);
+    rules.put("escapedEx", EscapedThrowableConverter::new);
     context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
     PatternLayoutEncoder lines = encoder(context, new SharedEncoder(), PATTERN);
     Appender<ILoggingEvent> console = console(context, lines);
@@ -189,16 +194,11 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
    * GENIE_LOG_SQL} no empty file appears; the asynchronous one in front waits when full.
    */
   private static Appender<ILoggingEvent> sql(LoggerContext context, String directory) {
+    // Built now: its conversion rules live in the context, which a stop clears before the
+    // asynchronous appender delivers what it holds, perhaps the first statement.
+    PatternLayoutEncoder lines = encoder(context, new PatternLayoutEncoder(), SQL_PATTERN);
     OpenedOnFirstEvent file =
-        new OpenedOnFirstEvent(
-            () ->
-                rollingFile(
-                    context,
-                    "SQL_FILE",
-                    directory,
-                    "sql",
-                    encoder(context, new PatternLayoutEncoder(), SQL_PATTERN),
-                    3));
+        new OpenedOnFirstEvent(() -> rollingFile(context, "SQL_FILE", directory, "sql", lines, 3));
     AsyncAppender async = new AsyncAppender();
     async.setContext(context); // before addAppender, which reports to it
     async.setQueueSize(8192);

@@ -2,12 +2,17 @@ package dev.genie.http.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dev.genie.core.GenerationBudget;
 import dev.genie.core.Orchestrator;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.generate.Generator;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.internal.CallerLimits;
+import dev.genie.http.telemetry.Telemetry;
+import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +35,17 @@ public final class CoreModule {
       Optional<ChatGenerator> chat,
       GenieConfig config,
       Clock clock,
-      OrchestratorListener listener) {
+      OrchestratorListener listener,
+      Telemetry telemetry,
+      MeterRegistry registry) {
     List<Generator> generators = new ArrayList<>(List.of(generator));
     chat.ifPresent(generators::add);
-    return new Orchestrator(store, generators, config.orchestrator(), clock, listener);
+    // Takeovers and sweeps are charged to the key that started the prompt's generation.
+    GenerationBudget.Takeovers takeovers =
+        (config.auth().keys() ? store.keys() : Optional.<KeyStore>empty())
+            .map(keys -> new CallerLimits(keys, clock, registry).takeovers())
+            .orElse(GenerationBudget.Takeovers.NOBODY);
+    return new Orchestrator(
+        store, generators, config.orchestrator(), clock, listener, takeovers, telemetry.handOver());
   }
 }

@@ -21,7 +21,8 @@ import javax.inject.Singleton;
       OpenAiGeneratorModule.class,
       ModelEndpointModule.class,
       CoreModule.class,
-      MetricsModule.class
+      MetricsModule.class,
+      TelemetryModule.class
     })
 public interface GenieComponent {
   GenieServer server();

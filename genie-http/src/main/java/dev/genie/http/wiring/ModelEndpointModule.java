@@ -4,8 +4,10 @@ import dagger.Module;
 import dagger.Provides;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.generator.openai.OpenAiEndpoint;
+import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.http.MicrometerUpstreamListener;
 import dev.genie.http.config.GenieConfig;
+import dev.genie.http.telemetry.Telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import javax.inject.Singleton;
@@ -37,8 +39,19 @@ public final class ModelEndpointModule {
 
   @Provides
   @Singleton
-  static Optional<ChatGenerator> chat(Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
+  static Optional<ChatGenerator> chat(
+      Optional<OpenAiEndpoint> endpoint,
+      GenieConfig config,
+      MeterRegistry registry,
+      Telemetry telemetry) {
+    // A request that names no output limit is assumed to stay within the configured one.
+    Integer outputLimit =
+        config.generator().openai().map(OpenAiSettings::maxOutputTokens).orElse(null);
     return endpoint.map(
-        shared -> new ChatGenerator(shared, new MicrometerUpstreamListener(registry, SURFACE)));
+        shared ->
+            new ChatGenerator(
+                shared,
+                telemetry.upstream(new MicrometerUpstreamListener(registry, SURFACE)),
+                outputLimit));
   }
 }

@@ -10,6 +10,7 @@ import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.http.MicrometerUpstreamListener;
 import dev.genie.http.config.GeneratorSettings;
+import dev.genie.http.telemetry.Telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 
@@ -25,7 +26,10 @@ public final class OpenAiGeneratorModule {
   @IntoMap
   @StringKey(OpenAiGenerator.NAME)
   static Generator openai(
-      GeneratorSettings settings, Optional<OpenAiEndpoint> endpoint, MeterRegistry registry) {
+      GeneratorSettings settings,
+      Optional<OpenAiEndpoint> endpoint,
+      MeterRegistry registry,
+      Telemetry telemetry) {
     OpenAiSettings openai =
         settings
             .openai()
@@ -34,6 +38,8 @@ public final class OpenAiGeneratorModule {
                     new IllegalStateException(
                         "the openai generator was picked without its settings; this is a bug"));
     return new OpenAiGenerator(
-        openai, endpoint.orElseThrow(), new MicrometerUpstreamListener(registry, SURFACE));
+        openai,
+        endpoint.orElseThrow(),
+        telemetry.upstream(new MicrometerUpstreamListener(registry, SURFACE)));
   }
 }

@@ -33,6 +33,20 @@ class AuthSettingsTest {
   }
 
   @Test
+  void keysOffSaysThatProxiedAndForeignHostRequestsAreRefused() {
+    assertThat(auth(Map.of()).describe())
+        .contains("only programs on this machine")
+        .contains("through a proxy")
+        .contains("GENIE_ALLOWED_HOSTS");
+    AuthSettings listed = auth(Map.of("GENIE_ALLOWED_HOSTS", " Genie.Internal , [::1] "));
+    assertThat(listed.allowedHosts()).containsExactly("genie.internal", "[::1]");
+    assertThat(listed.describe()).contains("genie.internal");
+    assertThatThrownBy(() -> auth(Map.of("GENIE_ALLOWED_HOSTS", "genie.internal:8080")))
+        .isInstanceOf(StartupCheckException.class)
+        .hasMessageContaining("GENIE_ALLOWED_HOSTS");
+  }
+
+  @Test
   void anotherValueIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> auth(Map.of("GENIE_AUTH", "maybe")))
         .isInstanceOf(StartupCheckException.class)

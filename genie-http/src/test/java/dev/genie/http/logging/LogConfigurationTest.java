@@ -104,6 +104,37 @@ class LogConfigurationTest {
         .contains("not listening (set GENIE_DB_LISTEN_URL to a direct connection)");
   }
 
+  @Test
+  void noCallerTextStartsALineInAnyFile() throws Exception {
+    LoggerContext context = configured();
+    // What AccessLog writes for GET /x%0Aforged-line…, and the other ways a text can break a line.
+    String path = "/x\nforged-line INFO admin logged in\rforged-line\u2028forged-line\u0085";
+    context
+        .getLogger("dev.genie.http.access")
+        .info("{} {} {} {}ms id={}", "GET", path, 404, 1, "a");
+    context.getLogger("dev.genie.http.audit").info("audit route=\"{}\"", path);
+    context
+        .getLogger("dev.genie.http.internal.HttpErrors")
+        .warn("unexpected", new IllegalStateException("bad " + path, new RuntimeException(path)));
+    context.getLogger("dev.genie.sql").info("select {}", path);
+    awaitLine(logs.resolve("genie.log"), "GET /x");
+    awaitLine(logs.resolve("genie.log"), "audit route");
+    context.stop();
+
+    for (String file : List.of("genie.log", "sql.log")) {
+      List<String> lines = Files.readAllLines(logs.resolve(file));
+      assertThat(lines).as(file).noneMatch(line -> line.startsWith("forged-line"));
+      assertThat(String.join("\n", lines))
+          .as(file)
+          .doesNotContain("\u2028", "\u0085", "\r")
+          .contains("/x\\nforged-line INFO admin logged in\\rforged-line\\u2028forged-line");
+    }
+    assertThat(Files.readString(logs.resolve("genie.log")))
+        .as("the stack trace keeps its own lines")
+        .contains("\n\tat ")
+        .contains("Caused by: java.lang.RuntimeException: /x\\nforged-line");
+  }
+
   private static void awaitLine(Path file, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!(Files.exists(file) && Files.readString(file).contains(text))

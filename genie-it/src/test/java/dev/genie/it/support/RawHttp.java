@@ -46,7 +46,7 @@ public final class RawHttp {
         method
             + " "
             + target
-            + " HTTP/1.1\r\nHost: genie\r\nConnection: close\r\n"
+            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + headLines
             + "\r\n";
     byte[] start = head.getBytes(StandardCharsets.ISO_8859_1);

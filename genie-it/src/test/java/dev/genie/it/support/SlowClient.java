@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SlowClient {
   private static final String POST_HEAD =
-      "POST /prompts HTTP/1.1\r\nHost: genie\r\nContent-Type: application/json\r\n";
+      "POST /prompts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
 
   private final RawHttp http;
   private final ExecutorService writers;
@@ -51,7 +51,7 @@ public final class SlowClient {
   public long dripHead() throws Exception {
     try (Socket socket = http.open(timeout)) {
       long started = System.nanoTime();
-      RawHttp.write(socket, ascii("GET /health HTTP/1.1\r\nHost: genie\r\n"));
+      RawHttp.write(socket, ascii("GET /health HTTP/1.1\r\nHost: localhost\r\n"));
       begun.release();
       for (int i = 0; i < 600; i++) {
         Thread.sleep(100);

@@ -84,6 +84,12 @@ public sealed interface JournalRecord {
   /** A key was accepted at {@code at}; written at most about once a minute per key. */
   record KeyUsed(String name, Instant at) implements KeyRecord {}
 
-  /** {@code tokens} more were spent by the key on {@code day} (UTC). */
+  /**
+   * {@code tokens} more were spent by the key on {@code day} (UTC); negative when a settled
+   * reservation gave back what its generation did not use.
+   */
   record TokensCharged(String name, LocalDate day, long tokens) implements KeyRecord {}
+
+  /** The key {@code name} started the generation of prompt {@code promptId}. */
+  record GenerationKeyRecorded(String promptId, String name) implements KeyRecord {}
 }

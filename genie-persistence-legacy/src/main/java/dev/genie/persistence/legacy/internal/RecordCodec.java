@@ -5,6 +5,7 @@ import dev.genie.persistence.Prompt;
 import dev.genie.persistence.PromptKey;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.legacy.internal.JournalRecord.GenerationKeyRecorded;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyUsed;
@@ -45,6 +46,8 @@ final class RecordCodec {
   /** A result's change that keeps an endpoint's status: a failure it answered with an error. */
   private static final byte RESULT_CHANGED_UPSTREAM = 9;
 
+  private static final byte GENERATION_KEY_RECORDED = 10;
+
   private RecordCodec() {}
 
   static byte[] encode(JournalRecord record) {
@@ -76,6 +79,10 @@ final class RecordCodec {
         out.writeByte(KEY_USED);
         writeString(out, used.name());
         writeInstant(out, used.at());
+      } else if (record instanceof GenerationKeyRecorded recorded) {
+        out.writeByte(GENERATION_KEY_RECORDED);
+        writeString(out, recorded.promptId());
+        writeString(out, recorded.name());
       } else if (record instanceof TokensCharged charged) {
         out.writeByte(TOKENS_CHARGED);
         writeString(out, charged.name());
@@ -110,6 +117,8 @@ final class RecordCodec {
             case TOKENS_CHARGED ->
                 new TokensCharged(
                     readString(in), LocalDate.ofEpochDay(in.readLong()), in.readLong());
+            case GENERATION_KEY_RECORDED ->
+                new GenerationKeyRecorded(readString(in), readString(in));
             default -> throw new IllegalArgumentException("unknown record type " + type);
           };
       if (bytes.available() > 0) {

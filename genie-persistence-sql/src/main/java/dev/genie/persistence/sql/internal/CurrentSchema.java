@@ -33,7 +33,8 @@ public final class CurrentSchema {
           new Migration("V2__pending_lease_index.sql", 1295578360),
           new Migration("V3__generation_profile_in_prompt_key.sql", 1973404435),
           new Migration("V5__keys_namespaces_and_token_budgets.sql", -773635390),
-          new Migration("V6__upstream_status_of_failures.sql", -137343566));
+          new Migration("V6__upstream_status_of_failures.sql", -137343566),
+          new Migration("V7__generation_key_of_prompts.sql", -1310106005));
 
   /** The names of this build's migrations, oldest first. */
   public static final List<String> MIGRATIONS = EXPECTED.stream().map(Migration::script).toList();

@@ -23,6 +23,7 @@ public final class SqlKeyStore implements KeyStore {
       "name, key_hash, namespace, rate_per_second, daily_tokens, admin, created_at, last_used_at,"
           + " revoked_at";
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private final DataSource dataSource;
 
@@ -152,6 +153,81 @@ public final class SqlKeyStore implements KeyStore {
             }
           }
         });
+  }
+
+  @Override
+  public boolean reserve(String name, LocalDate day, long tokens, long limit) {
+    if (tokens < 1) {
+      throw new IllegalArgumentException("a reservation is at least 1 token: " + tokens);
+    }
+    try {
+      // One statement: PostgreSQL's row lock on the day's row orders parallel reservations, and
+      // each sees the sum the one before it left, on every instance.
+      return update(
+              "reserve tokens for key " + name,
+              "INSERT INTO genie_token_usage (key_name, day, tokens)"
+                  + " SELECT ?, ?, ? WHERE ? <= ?"
+                  + " ON CONFLICT (key_name, day)"
+                  + " DO UPDATE SET tokens = genie_token_usage.tokens + EXCLUDED.tokens"
+                  + " WHERE genie_token_usage.tokens + EXCLUDED.tokens <= ?",
+              statement -> {
+                statement.setString(1, name);
+                statement.setObject(2, day);
+                statement.setLong(3, tokens);
+                statement.setLong(4, tokens);
+                statement.setLong(5, limit);
+                statement.setLong(6, limit);
+              })
+          == 1;
+    } catch (RuntimeException e) {
+      if (causedBy(e, FOREIGN_KEY_VIOLATION)) {
+        return false; // no key of that name
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void settle(String name, LocalDate day, long reserved, long used) {
+    if (used != reserved) {
+      charge(name, day, used - reserved);
+    }
+  }
+
+  @Override
+  public void recordGenerationKey(String promptId, String name) {
+    update(
+        "record the key of prompt " + promptId,
+        "UPDATE genie_prompts SET generation_key = ? WHERE id = CAST(? AS uuid)",
+        statement -> {
+          statement.setString(1, name);
+          statement.setString(2, promptId);
+        });
+  }
+
+  @Override
+  public Optional<String> generationKey(String promptId) {
+    return run(
+        "read the key of prompt " + promptId,
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT generation_key FROM genie_prompts WHERE id = CAST(? AS uuid)")) {
+            select.setString(1, promptId);
+            try (ResultSet rows = select.executeQuery()) {
+              return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  private static boolean causedBy(Throwable e, String sqlState) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ApiKey key(ResultSet row) throws SQLException {
