@@ -266,8 +266,40 @@ class LegacyDatabaseTest {
 
     assertThatThrownBy(this::open)
         .isInstanceOf(SchemaException.class)
-        .hasMessageContaining("schema version 99, newer than this Genie's 1")
+        .hasMessageContaining("schema version 99, newer than this Genie's 2")
         .hasMessageContaining("LegacyStoreSettings.dataDir");
+  }
+
+  @Test
+  void aDatabaseOfTheFirstSchemaIsMigratedKeepingItsPromptsAndRecordsGenerationKeysAfter()
+      throws Exception {
+    String promptId;
+    try (LegacyPromptStore store = open()) {
+      promptId = store.claim(prompt("before budgets"), terms("owner", T0)).state().prompt().id();
+    }
+    // As the first version of this store left it: no generation_key column, user_version 1.
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement()) {
+      s.execute("ALTER TABLE genie_prompts DROP COLUMN generation_key");
+      s.execute("PRAGMA user_version = 1");
+    }
+
+    try (LegacyPromptStore store = open()) {
+      assertThat(store.find(promptId)).isPresent();
+      var keys = store.keys().orElseThrow();
+      keys.create(
+          new dev.genie.persistence.ApiKey("alice", "default", 0, 100, false, T0, null, null),
+          new byte[] {1, 2, 3});
+      assertThat(keys.generationKey(promptId)).isEmpty();
+      keys.recordGenerationKey(promptId, "alice");
+      assertThat(keys.generationKey(promptId)).contains("alice");
+    }
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement();
+        ResultSet version = s.executeQuery("PRAGMA user_version")) {
+      assertThat(version.next()).isTrue();
+      assertThat(version.getInt(1)).isEqualTo(2);
+    }
   }
 
   @Test

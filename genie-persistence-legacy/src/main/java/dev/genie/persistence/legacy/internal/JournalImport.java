@@ -3,6 +3,7 @@ package dev.genie.persistence.legacy.internal;
 import static java.nio.file.StandardOpenOption.READ;
 
 import dev.genie.persistence.StoreException;
+import dev.genie.persistence.legacy.internal.JournalRecord.GenerationKeyRecorded;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
 import dev.genie.persistence.legacy.internal.JournalRecord.KeyUsed;
@@ -186,7 +187,15 @@ public final class JournalImport {
       if (KeyRows.byName(db, charged.name()).isEmpty()) {
         return false;
       }
+      // Negative when a settled reservation gave back what its generation did not use.
       KeyRows.charge(db, charged.name(), charged.day(), charged.tokens());
+      return true;
+    }
+    if (record instanceof GenerationKeyRecorded recorded) {
+      // The journal store checked neither the key nor the prompt when it replayed this record, so
+      // neither is checked here: one it cannot attach (no such prompt or key) is skipped, not
+      // taken for damage.
+      KeyRows.recordGenerationKey(db, recorded.promptId(), recorded.name());
       return true;
     }
     throw new IllegalStateException("no import for " + record + "; this is a bug");

@@ -88,6 +88,7 @@ public final class KeyRows {
     return s.executeUpdate() == 1;
   }
 
+  /** Adds {@code tokens} to the key's day; negative gives back what a reservation did not use. */
   public static void charge(Db db, String name, LocalDate day, long tokens) throws SQLException {
     PreparedStatement s =
         db.prepare(
@@ -97,6 +98,54 @@ public final class KeyRows {
     s.setLong(2, day.toEpochDay());
     s.setLong(3, tokens);
     s.executeUpdate();
+  }
+
+  /**
+   * Adds {@code tokens} to the key's day if the sum stays within {@code limit}, in one statement:
+   * no row is written when there is no such key or the sum would exceed the limit.
+   *
+   * @return whether the tokens were added
+   */
+  public static boolean reserve(Db db, String name, LocalDate day, long tokens, long limit)
+      throws SQLException {
+    PreparedStatement s =
+        db.prepare(
+            "INSERT INTO genie_token_usage (name, day, tokens)"
+                + " SELECT ?, ?, ? WHERE ? <= ? AND EXISTS (SELECT 1 FROM genie_keys WHERE name = ?)"
+                + " ON CONFLICT (name, day) DO UPDATE SET tokens = tokens + excluded.tokens"
+                + " WHERE tokens + excluded.tokens <= ?");
+    s.setString(1, name);
+    s.setLong(2, day.toEpochDay());
+    s.setLong(3, tokens);
+    s.setLong(4, tokens);
+    s.setLong(5, limit);
+    s.setString(6, name);
+    s.setLong(7, limit);
+    return s.executeUpdate() == 1;
+  }
+
+  /**
+   * Records {@code name} as the key that started the prompt's generation, if such a key exists;
+   * false when there is no such key or prompt.
+   */
+  public static boolean recordGenerationKey(Db db, String promptId, String name)
+      throws SQLException {
+    PreparedStatement s =
+        db.prepare(
+            "UPDATE genie_prompts SET generation_key = ?"
+                + " WHERE id = ? AND EXISTS (SELECT 1 FROM genie_keys WHERE name = ?)");
+    s.setString(1, name);
+    s.setString(2, promptId);
+    s.setString(3, name);
+    return s.executeUpdate() == 1;
+  }
+
+  public static Optional<String> generationKey(Db db, String promptId) throws SQLException {
+    PreparedStatement s = db.prepare("SELECT generation_key FROM genie_prompts WHERE id = ?");
+    s.setString(1, promptId);
+    try (ResultSet rows = s.executeQuery()) {
+      return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+    }
   }
 
   public static long spent(Db db, String name, LocalDate day) throws SQLException {

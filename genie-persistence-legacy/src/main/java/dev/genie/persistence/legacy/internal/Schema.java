@@ -67,7 +67,11 @@ public final class Schema {
                   + " name TEXT NOT NULL,"
                   + " day INTEGER NOT NULL,"
                   + " tokens INTEGER NOT NULL,"
-                  + " PRIMARY KEY (name, day)) WITHOUT ROWID"));
+                  + " PRIMARY KEY (name, day)) WITHOUT ROWID"),
+          // 2: budgets. The name of the key whose request last started the prompt's generation:
+          // a takeover or a sweep of it is charged to that key. Null for prompts generated
+          // without keys; kept by name, as genie_token_usage keeps spending.
+          List.of("ALTER TABLE genie_prompts ADD COLUMN generation_key TEXT"));
 
   /** The version this build writes. */
   public static final int VERSION = MIGRATIONS.size();
