@@ -2,11 +2,14 @@ package dev.genie.http.cli;
 
 import dev.genie.http.GenieServer;
 import dev.genie.http.StartupCheckException;
+import dev.genie.http.logging.LogConfiguration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -16,6 +19,8 @@ import picocli.CommandLine;
  * StartupCheckException#EXIT_STATUS} whichever command met it.
  */
 public final class GenieCli {
+  private static final Logger STARTUP = LoggerFactory.getLogger(LogConfiguration.STARTUP_LOGGER);
+
   private final Map<String, String> environment;
   private final PrintStream out;
   private final PrintStream err;
@@ -47,9 +52,8 @@ public final class GenieCli {
         return serve.call();
       } catch (StartupCheckException refused) {
         return refuse(refused);
-      } catch (RuntimeException e) {
-        e.printStackTrace(err);
-        return CommandLine.ExitCode.SOFTWARE;
+      } catch (RuntimeException | Error e) {
+        return crashed(e);
       }
     }
     CommandLine commandLine =
@@ -71,9 +75,14 @@ public final class GenieCli {
                     err.flush();
                     return CommandFailure.EXIT_STATUS;
                   }
+                  STARTUP.error("Genie failed: {}", failure.toString(), failure);
                   throw failure;
                 });
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } catch (Error e) {
+      return crashed(e);
+    }
   }
 
   /** Whether {@code serve} started a server, which then runs until it is stopped. */
@@ -89,7 +98,25 @@ public final class GenieCli {
   private int refuse(StartupCheckException refused) {
     err.print(refused.banner());
     err.flush();
+    STARTUP.error("{}", refused.banner().stripTrailing());
     return StartupCheckException.EXIT_STATUS;
+  }
+
+  /**
+   * An exception or an error (running out of memory while the store opens, say) that ended the
+   * start: on stderr and in {@code genie.log}, where an operator who finds the process gone looks.
+   */
+  private int crashed(Throwable failure) {
+    if (failure instanceof OutOfMemoryError) {
+      err.println(
+          "Genie ran out of memory while starting ("
+              + failure.getMessage()
+              + "); give the JVM a larger heap with -Xmx in JAVA_OPTS");
+    }
+    failure.printStackTrace(err);
+    err.flush();
+    STARTUP.error("Genie failed to start: {}", failure.toString(), failure);
+    return CommandLine.ExitCode.SOFTWARE;
   }
 
   private static PrintWriter writer(PrintStream stream) {

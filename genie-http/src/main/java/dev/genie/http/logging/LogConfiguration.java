@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>audit lines ({@code dev.genie.http.audit}) to both through another, which waits when full:
  *       no request thread writes to the console or a file, and no audit line is lost;
  *   <li>each line formatted once for both ({@link SharedEncoder});
+ *   <li>a failure to start ({@value #STARTUP_LOGGER}) to {@code genie.log} only: the console has it
+ *       already, as the banner or a stack trace on standard error;
  *   <li>statements ({@code dev.genie.sql}, with {@code GENIE_LOG_SQL=1}) to {@code sql.log} only,
  *       opened at the first statement, through an asynchronous appender that waits when full;
  *   <li>libraries at WARN;
@@ -67,6 +69,12 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
           "org.apache.ibatis",
           "com.zaxxer.hikari",
           "org.flywaydb");
+
+  /**
+   * A failure to start (the startup check's refusal, an exception, running out of memory): to
+   * {@code genie.log} only, since {@code main} has written it on the console already.
+   */
+  public static final String STARTUP_LOGGER = "dev.genie.http.startup";
 
   /** Lets the request lines' last batch (every 20 ms) reach its appenders before they stop. */
   private static final Duration SHUTDOWN_DELAY = Duration.buildByMilliseconds(100);
@@ -104,6 +112,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     only(context, "dev.genie.http.audit", batched(context, "AUDIT", true, console, file));
 
     only(context, "dev.genie.sql", sql(context, directory));
+    // The console already has the failure (the banner, or the stack trace on stderr).
+    only(context, STARTUP_LOGGER, file);
 
     LIBRARIES.forEach(library -> context.getLogger(library).setLevel(Level.WARN));
   }

@@ -2,9 +2,14 @@ package dev.genie.http.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.genie.generator.openai.FakeOpenAi;
 import dev.genie.http.GenieServer;
 import dev.genie.http.StartupCheckException;
+import dev.genie.http.logging.LogConfiguration;
 import dev.genie.persistence.legacy.LegacyPromptStore;
 import dev.genie.persistence.legacy.LegacyStoreSettings;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line without a database: help, version, statuses, and the startup check's banner for
@@ -230,6 +237,36 @@ class GenieCliTest {
   }
 
   @Test
+  void aDamagedStoreIsRefusedOnTheConsoleAndInTheLog() throws Exception {
+    Files.writeString(dataDir.resolve("genie.db"), "not a database at all, but long enough\n");
+    Logger startup = (Logger) LoggerFactory.getLogger(LogConfiguration.STARTUP_LOGGER);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    startup.addAppender(log);
+    try {
+      assertThat(run(legacy("GENIE_PORT", "0"))).isEqualTo(78);
+    } finally {
+      startup.detachAppender(log);
+    }
+
+    assertThat(err())
+        .startsWith("GENIE STARTUP CHECK FAILED")
+        .contains("genie.db")
+        .contains("damaged")
+        .contains("GENIE_DATA_DIR");
+    assertThat(log.list)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.getLevel()).isEqualTo(Level.ERROR);
+              assertThat(line.getFormattedMessage())
+                  .startsWith("GENIE STARTUP CHECK FAILED")
+                  .contains("damaged");
+            });
+    assertThat(served).isEmpty();
+  }
+
+  @Test
   void aPortInUseIsRefusedWithTheBannerBeforeTheStoreOpens() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String port = Integer.toString(taken.getLocalPort());
@@ -247,7 +284,7 @@ class GenieCliTest {
             .doesNotContain("Exception")
             .doesNotContain("\tat ");
         assertThat(served).isEmpty();
-        assertThat(dataDir.resolve("genie.journal"))
+        assertThat(dataDir.resolve("genie.db"))
             .as(as + ": the store was never opened")
             .doesNotExist();
       }

@@ -75,6 +75,22 @@ class LogConfigurationTest {
   }
 
   @Test
+  void aFailureToStartGoesToTheFileNotTwiceToTheConsole() throws Exception {
+    LoggerContext context = configured();
+    ch.qos.logback.classic.Logger startup = context.getLogger(LogConfiguration.STARTUP_LOGGER);
+
+    assertThat(startup.isAdditive()).isFalse();
+    assertThat(startup.getAppender("FILE")).isNotNull();
+    assertThat(startup.getAppender("CONSOLE")).isNull();
+    startup.error("GENIE STARTUP CHECK FAILED: the legacy store's database is damaged");
+    context.stop();
+
+    assertThat(logs.resolve("genie.log"))
+        .content()
+        .contains("ERROR [main] dev.genie.http.startup - GENIE STARTUP CHECK FAILED: the legacy");
+  }
+
+  @Test
   void serverLinesNameTheKeysOfLibrarySettings() throws Exception {
     LoggerContext context = configured();
 

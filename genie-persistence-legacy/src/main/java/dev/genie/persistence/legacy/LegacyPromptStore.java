@@ -20,77 +20,70 @@ import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
 import dev.genie.persistence.legacy.internal.DataDirLock;
-import dev.genie.persistence.legacy.internal.Journal;
-import dev.genie.persistence.legacy.internal.JournalRecord;
-import dev.genie.persistence.legacy.internal.JournalRecord.GenerationKeyRecorded;
-import dev.genie.persistence.legacy.internal.JournalRecord.KeyCreated;
-import dev.genie.persistence.legacy.internal.JournalRecord.KeyRecord;
-import dev.genie.persistence.legacy.internal.JournalRecord.KeyRevoked;
-import dev.genie.persistence.legacy.internal.JournalRecord.KeyUsed;
-import dev.genie.persistence.legacy.internal.JournalRecord.PromptCreated;
-import dev.genie.persistence.legacy.internal.JournalRecord.ResultRecord;
-import dev.genie.persistence.legacy.internal.JournalRecord.TokensCharged;
-import dev.genie.persistence.legacy.internal.KeyIndex;
-import dev.genie.persistence.legacy.internal.PromptIndex;
+import dev.genie.persistence.legacy.internal.Database;
+import dev.genie.persistence.legacy.internal.Db;
+import dev.genie.persistence.legacy.internal.PromptRows;
 import dev.genie.persistence.legacy.internal.ResultLifecycle;
+import dev.genie.persistence.legacy.internal.SqliteKeys;
+import dev.genie.persistence.legacy.internal.Work;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 
 /**
- * The legacy store for local use without a database: prompts and results live in memory and in an
- * append-only journal under {@link LegacyStoreSettings#dataDir()}, fsynced before every method that
- * changes state returns. One process at a time: the store locks its directory while open. Several
- * Genie instances need the SQL store.
+ * The legacy store for local use without a database server: prompts, results and keys live in an
+ * embedded SQLite database under {@link LegacyStoreSettings#dataDir()}, on disk rather than in the
+ * heap. Every method that changes state returns only after its transaction is committed and
+ * fsynced; writes are committed in groups by one writer thread, reads run on their own connections.
+ * One process at a time: the store locks its directory while open. Several Genie instances need the
+ * SQL store. A journal left by an earlier version is imported on the first open.
  */
 public final class LegacyPromptStore implements PromptStore {
   /** The store's name in configuration and in the {@code Genie-Storage} header. */
   public static final String NAME = "legacy";
 
-  private static final String JOURNAL_FILE = "genie.journal";
-
   private final Path dataDir;
   private final DataDirLock dirLock;
-  private final Journal journal;
-  private final PromptIndex index;
-  private final KeyIndex keyIndex;
-  private final KeyStore keys = new Keys();
+  private final Database database;
+  private final KeyStore keys;
   private final ResultWatchers watchers = new ResultWatchers();
-  // One lock around decide, append and apply: the journal's order is the order of decisions, and
-  // nobody reads a change before it is durable.
-  private final ReentrantLock lock = new ReentrantLock();
-  private boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LegacyPromptStore(
-      Path dataDir, DataDirLock dirLock, Journal journal, PromptIndex index, KeyIndex keyIndex) {
+  private LegacyPromptStore(Path dataDir, DataDirLock dirLock, Database database) {
     this.dataDir = dataDir;
     this.dirLock = dirLock;
-    this.journal = journal;
-    this.index = index;
-    this.keyIndex = keyIndex;
+    this.database = database;
+    this.keys = new SqliteKeys(database);
   }
 
   /**
-   * Opens the store in {@code settings.dataDir()}, creating the directory if missing, and replays
-   * its journal.
+   * Opens the store in {@code settings.dataDir()}, creating the directory and the database if
+   * missing, and imports the journal an earlier version left there.
    *
-   * @throws StoreException when the directory cannot be used, another process has it open, or the
-   *     journal is damaged other than in its last record ({@link CorruptJournalException})
+   * @throws StoreException when the directory cannot be used, another process has it open, the
+   *     database is damaged ({@link CorruptStoreException}) or newer than this build, or the
+   *     journal to import is damaged other than in its last record ({@link
+   *     CorruptJournalException})
    */
   public static LegacyPromptStore open(LegacyStoreSettings settings) {
+    return open(settings, count -> {});
+  }
+
+  /** {@link #open(LegacyStoreSettings)}, calling {@code afterImportRecord} as a journal imports. */
+  static LegacyPromptStore open(LegacyStoreSettings settings, LongConsumer afterImportRecord) {
     Path dir = settings.dataDir();
     try {
       Files.createDirectories(dir);
@@ -106,21 +99,8 @@ public final class LegacyPromptStore implements PromptStore {
     }
     DataDirLock dirLock = DataDirLock.acquire(dir);
     try {
-      PromptIndex index = new PromptIndex();
-      KeyIndex keyIndex = new KeyIndex();
-      Journal journal =
-          Journal.open(
-              dir.resolve(JOURNAL_FILE),
-              record -> {
-                if (record instanceof ResultRecord change) {
-                  index.apply(change);
-                } else if (record instanceof KeyRecord change) {
-                  keyIndex.apply(change);
-                }
-              });
-      index.endLeases(); // their holder was an earlier process: a sweep resumes their results
-      return new LegacyPromptStore(dir, dirLock, journal, index, keyIndex);
-    } catch (RuntimeException e) {
+      return new LegacyPromptStore(dir, dirLock, Database.open(dir, afterImportRecord));
+    } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
     }
@@ -133,73 +113,129 @@ public final class LegacyPromptStore implements PromptStore {
 
   @Override
   public Claim claim(NewPrompt text, LeaseTerms terms) {
-    return locked(
-        () -> {
-          Optional<Prompt> existing = index.byKey(text.key());
-          if (existing.isPresent()) {
-            if (!existing.get().normalizedText().equals(text.normalizedText())
-                || !existing.get().profileId().equals(text.profileId())
-                || !existing.get().namespace().equals(text.namespace())) {
-              throw new PromptKeyCollisionException(text.key());
-            }
-            return Claim.existing(index.byPromptId(existing.get().id()).orElseThrow());
-          }
-          PromptCreated created = ResultLifecycle.created(text, terms);
-          commit(created);
-          return Claim.granted(new StoredPrompt(created.prompt(), created.result()), true);
-        });
+    ensureOpen();
+    // A stored prompt is answered by a reader, without queueing behind the writes.
+    Optional<StoredPrompt> stored = read(db -> PromptRows.byKey(db, text.key()));
+    if (stored.isPresent()) {
+      return existing(text, stored.get());
+    }
+    Claim claim =
+        write(
+            db -> {
+              Optional<StoredPrompt> now = PromptRows.byKey(db, text.key());
+              if (now.isPresent()) {
+                return existing(text, now.get());
+              }
+              var created = ResultLifecycle.created(text, terms);
+              PromptRows.insert(db, created.prompt(), created.result());
+              return Claim.granted(new StoredPrompt(created.prompt(), created.result()), true);
+            });
+    watchers.signal(claim.state().result().id());
+    return claim;
+  }
+
+  private static Claim existing(NewPrompt text, StoredPrompt stored) {
+    Prompt prompt = stored.prompt();
+    if (!prompt.normalizedText().equals(text.normalizedText())
+        || !prompt.profileId().equals(text.profileId())
+        || !prompt.namespace().equals(text.namespace())) {
+      throw new PromptKeyCollisionException(text.key());
+    }
+    return Claim.existing(stored);
   }
 
   @Override
   public Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
-    return locked(
-        () ->
-            current(observed)
-                .filter(state -> state.result().canBeTakenOver(terms))
-                .map(state -> takeOverNow(state, terms)));
+    Optional<Claim> claim =
+        write(
+            db -> {
+              Optional<StoredPrompt> state =
+                  current(db, observed).filter(s -> s.result().canBeTakenOver(terms));
+              return state.isEmpty()
+                  ? Optional.<Claim>empty()
+                  : Optional.of(takeOverNow(db, state.get(), terms));
+            });
+    claim.ifPresent(c -> watchers.signal(c.state().result().id()));
+    return claim;
   }
 
   @Override
   public List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
-    return locked(
-        () ->
-            index.expiredLeases(terms.now(), limit).stream()
-                .map(state -> takeOverNow(state, terms))
-                .toList());
+    List<Claim> claims =
+        write(
+            db -> {
+              List<StoredPrompt> expired = PromptRows.expiredLeases(db, terms.now(), limit);
+              List<Claim> taken = new ArrayList<>(expired.size());
+              for (StoredPrompt state : expired) {
+                taken.add(takeOverNow(db, state, terms));
+              }
+              return taken;
+            });
+    claims.forEach(c -> watchers.signal(c.state().result().id()));
+    return claims;
   }
 
   @Override
   public boolean renew(Fence fence, LeaseTerms terms) {
-    return locked(
-        () -> pending(fence).map(r -> commit(ResultLifecycle.renewed(r, terms))).isPresent());
+    return change(fence, r -> ResultLifecycle.renewed(r, terms).result()).isPresent();
   }
 
   @Override
   public Optional<Result> complete(Fence fence, String envelopeJson, Instant now) {
     Objects.requireNonNull(envelopeJson, "envelopeJson");
-    return locked(
-        () -> pending(fence).map(r -> commit(ResultLifecycle.completed(r, envelopeJson, now))));
+    return change(fence, r -> ResultLifecycle.completed(r, envelopeJson, now).result());
   }
 
   @Override
   public Optional<Result> fail(Fence fence, Failure failure, Instant now) {
-    return locked(() -> pending(fence).map(r -> commit(ResultLifecycle.failed(r, failure, now))));
+    return change(fence, r -> ResultLifecycle.failed(r, failure, now).result());
   }
 
   @Override
   public boolean release(Fence fence, Instant now) {
-    return locked(
-        () -> pending(fence).map(r -> commit(ResultLifecycle.released(r, now))).isPresent());
+    return change(fence, r -> ResultLifecycle.released(r, now).result()).isPresent();
+  }
+
+  /** Writes {@code step} of the pending result that {@code fence} holds; empty for a stale one. */
+  private Optional<Result> change(Fence fence, UnaryOperator<Result> step) {
+    Optional<Result> changed =
+        write(
+            db -> {
+              Optional<Result> pending =
+                  current(db, fence)
+                      .map(StoredPrompt::result)
+                      .filter(r -> r.status() == ResultStatus.PENDING);
+              if (pending.isEmpty()) {
+                return Optional.<Result>empty();
+              }
+              Result next = step.apply(pending.get());
+              PromptRows.update(db, next);
+              return Optional.of(next);
+            });
+    changed.ifPresent(r -> watchers.signal(r.id()));
+    return changed;
+  }
+
+  private static Claim takeOverNow(Db db, StoredPrompt state, LeaseTerms terms)
+      throws SQLException {
+    Result taken = ResultLifecycle.takenOver(state.result(), terms).result();
+    PromptRows.update(db, taken);
+    return Claim.granted(new StoredPrompt(state.prompt(), taken), false);
+  }
+
+  private static Optional<StoredPrompt> current(Db db, Fence fence) throws SQLException {
+    return PromptRows.byResultId(db, fence.resultId())
+        .filter(state -> state.result().fencingToken() == fence.token());
   }
 
   @Override
   public Optional<StoredPrompt> find(String promptId) {
-    return locked(() -> index.byPromptId(promptId));
+    return read(db -> PromptRows.byPromptId(db, promptId));
   }
 
   @Override
   public Optional<StoredPrompt> findByKey(String promptKey) {
-    return locked(() -> index.byKey(promptKey).flatMap(prompt -> index.byPromptId(prompt.id())));
+    return read(db -> PromptRows.byKey(db, promptKey));
   }
 
   @Override
@@ -208,7 +244,7 @@ public final class LegacyPromptStore implements PromptStore {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     Objects.requireNonNull(after, "after");
-    return locked(() -> index.page(limit, after));
+    return read(db -> PromptRows.page(db, null, limit, after));
   }
 
   @Override
@@ -218,7 +254,7 @@ public final class LegacyPromptStore implements PromptStore {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     Objects.requireNonNull(after, "after");
-    return locked(() -> index.page(namespace, limit, after));
+    return read(db -> PromptRows.page(db, namespace, limit, after));
   }
 
   @Override
@@ -228,249 +264,82 @@ public final class LegacyPromptStore implements PromptStore {
 
   @Override
   public ResultWatch watch(String resultId, Runnable onChange) {
-    return locked(() -> watchers.open(resultId, onChange));
+    ensureOpen();
+    return watchers.open(resultId, onChange);
   }
 
+  /** O(1) whatever the size: the lock, the file, the writer thread, and one read of the header. */
   @Override
   public void ping(Duration timeout) {
-    try {
-      if (!lock.tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) {
-        throw new StoreUnavailableException(
-            "the legacy store on " + dataDir + " did not answer within " + timeout);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while pinging the legacy store", e);
+    if (closed.get()) {
+      throw new StoreUnavailableException(closedMessage());
+    }
+    if (!dirLock.isValid()) {
+      throw new StoreUnavailableException(
+          "the legacy store lost the lock on " + dataDir + "; restart Genie");
+    }
+    if (!Files.isWritable(database.file())) {
+      throw new StoreUnavailableException(
+          "the database " + database.file() + " is gone or no longer writable; restart Genie");
+    }
+    if (!database.writer().isRunning()) {
+      throw new StoreUnavailableException(
+          "the legacy store's writer on " + database.file() + " has stopped; restart Genie");
     }
     try {
-      if (closed) {
-        throw new StoreUnavailableException(closedMessage());
-      }
-      if (!dirLock.isValid()) {
-        throw new StoreUnavailableException(
-            "the legacy store lost the lock on " + dataDir + "; restart Genie");
-      }
-      journal.check();
-    } finally {
-      lock.unlock();
+      database.readers().read(db -> db.queryLong("PRAGMA user_version"), timeout);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (StoreException e) {
+      throw new StoreUnavailableException(e.getMessage(), e);
     }
   }
 
+  /** The store, its directory and how many prompts it holds, read in O(log n). */
   @Override
   public Map<String, Object> describe() {
-    lock.lock();
-    try {
-      Map<String, Object> description = new LinkedHashMap<>();
-      description.put("store", NAME);
-      description.put("dataDir", dataDir.toString());
-      description.put("prompts", index.size());
-      return Collections.unmodifiableMap(description);
-    } finally {
-      lock.unlock();
-    }
+    Map<String, Object> description = new LinkedHashMap<>();
+    description.put("store", NAME);
+    description.put("dataDir", dataDir.toString());
+    description.put("prompts", (int) Math.min(Integer.MAX_VALUE, read(PromptRows::count)));
+    return Collections.unmodifiableMap(description);
   }
 
-  /** Closes the journal and releases the directory; later calls throw {@link StoreException}. */
+  /**
+   * Commits what was queued, closes the database and releases the directory; later calls throw
+   * {@link StoreException}.
+   */
   @Override
   public void close() {
-    lock.lock();
+    if (closed.getAndSet(true)) {
+      return;
+    }
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        journal.close();
-      } finally {
-        dirLock.close();
-      }
+      database.close();
     } finally {
-      lock.unlock();
+      dirLock.close();
     }
     // Waiters wake, read again and learn that the store is closed.
     watchers.signalAll();
   }
 
-  private <T> T locked(Supplier<T> action) {
-    lock.lock();
-    try {
-      if (closed) {
-        throw new StoreException(closedMessage());
-      }
-      return action.get();
-    } finally {
-      lock.unlock();
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new StoreException(closedMessage());
     }
+  }
+
+  private <T> T read(Work<T> work) {
+    ensureOpen();
+    return database.readers().read(work);
+  }
+
+  private <T> T write(Work<T> work) {
+    ensureOpen();
+    return database.writer().submit(work);
   }
 
   private String closedMessage() {
     return "the legacy store on " + dataDir + " is closed";
-  }
-
-  /** Makes {@code change} durable, then visible. */
-  private void commit(KeyRecord change) {
-    journal.append(change);
-    keyIndex.apply(change);
-  }
-
-  /** Makes {@code change} durable, then visible. */
-  private Result commit(ResultRecord change) {
-    journal.append(change);
-    index.apply(change);
-    watchers.signal(change.resultId());
-    return index.byResultId(change.resultId()).orElseThrow().result();
-  }
-
-  private Claim takeOverNow(StoredPrompt state, LeaseTerms terms) {
-    JournalRecord.ResultChanged taken = ResultLifecycle.takenOver(state.result(), terms);
-    commit(taken);
-    return Claim.granted(new StoredPrompt(state.prompt(), taken.result()), false);
-  }
-
-  private Optional<StoredPrompt> current(Fence fence) {
-    return index
-        .byResultId(fence.resultId())
-        .filter(state -> state.result().fencingToken() == fence.token());
-  }
-
-  private Optional<Result> pending(Fence fence) {
-    return current(fence).map(StoredPrompt::result).filter(r -> r.status() == ResultStatus.PENDING);
-  }
-
-  /**
-   * The keys in the same journal, under the same lock. Uses are journaled as they come, which the
-   * callers already thin out to about once a minute per key; spending is journaled per charge, one
-   * record per generation, so a restart neither forgets a key's use nor resets its budget.
-   */
-  private final class Keys implements KeyStore {
-    @Override
-    public void create(ApiKey key, byte[] keyHash) {
-      Objects.requireNonNull(keyHash, "keyHash");
-      ApiKey created =
-          new ApiKey(
-              key.name(),
-              key.namespace(),
-              key.ratePerSecond(),
-              key.dailyTokens(),
-              key.admin(),
-              micros(key.createdAt()),
-              null,
-              null);
-      LegacyPromptStore.this.<Void>locked(
-          () -> {
-            if (keyIndex.byName(key.name()).isPresent()) {
-              throw new IllegalArgumentException(
-                  "a key named " + key.name() + " exists already; choose another name");
-            }
-            if (keyIndex.holdsHash(keyHash)) {
-              throw new IllegalArgumentException(
-                  "another key has the same hash; create the key again");
-            }
-            commit(new KeyCreated(created, keyHash));
-            return null;
-          });
-    }
-
-    @Override
-    public Optional<ApiKey> findByHash(byte[] keyHash) {
-      return locked(() -> keyIndex.byHash(keyHash));
-    }
-
-    @Override
-    public List<ApiKey> list() {
-      return locked(keyIndex::all);
-    }
-
-    @Override
-    public boolean revoke(String name, Instant now) {
-      return locked(
-          () -> {
-            if (keyIndex.byName(name).filter(key -> !key.revoked()).isEmpty()) {
-              return false;
-            }
-            commit(new KeyRevoked(name, micros(now)));
-            return true;
-          });
-    }
-
-    @Override
-    public void touch(String name, Instant now) {
-      LegacyPromptStore.this.<Void>locked(
-          () -> {
-            if (keyIndex.byName(name).isPresent()) {
-              commit(new KeyUsed(name, micros(now)));
-            }
-            return null;
-          });
-    }
-
-    @Override
-    public void charge(String name, LocalDate day, long tokens) {
-      if (tokens < 0) {
-        throw new IllegalArgumentException("tokens must not be negative: " + tokens);
-      }
-      LegacyPromptStore.this.<Void>locked(
-          () -> {
-            // As the SQL store: spending is kept by name, also for a key revoked meanwhile.
-            if (tokens > 0 && keyIndex.byName(name).isPresent()) {
-              commit(new TokensCharged(name, day, tokens));
-            }
-            return null;
-          });
-    }
-
-    @Override
-    public long spent(String name, LocalDate day) {
-      return locked(() -> keyIndex.spent(name, day));
-    }
-
-    @Override
-    public boolean reserve(String name, LocalDate day, long tokens, long limit) {
-      if (tokens < 1) {
-        throw new IllegalArgumentException("a reservation is at least 1 token: " + tokens);
-      }
-      // The check and the charge under the store's one lock: parallel reservations see each
-      // other's sums, as the SQL store's single conditional statement does.
-      return locked(
-          () -> {
-            if (keyIndex.byName(name).isEmpty() || keyIndex.spent(name, day) + tokens > limit) {
-              return false;
-            }
-            commit(new TokensCharged(name, day, tokens));
-            return true;
-          });
-    }
-
-    @Override
-    public void settle(String name, LocalDate day, long reserved, long used) {
-      LegacyPromptStore.this.<Void>locked(
-          () -> {
-            if (used != reserved && keyIndex.byName(name).isPresent()) {
-              commit(new TokensCharged(name, day, used - reserved));
-            }
-            return null;
-          });
-    }
-
-    @Override
-    public void recordGenerationKey(String promptId, String name) {
-      LegacyPromptStore.this.<Void>locked(
-          () -> {
-            if (keyIndex.byName(name).isPresent()) {
-              commit(new GenerationKeyRecorded(promptId, name));
-            }
-            return null;
-          });
-    }
-
-    @Override
-    public Optional<String> generationKey(String promptId) {
-      return locked(() -> keyIndex.generationKey(promptId));
-    }
-
-    /** The precision the journal keeps, so that what is answered equals what a restart replays. */
-    private static Instant micros(Instant at) {
-      return at.truncatedTo(ChronoUnit.MICROS);
-    }
   }
 }

@@ -1,2 +1,2 @@
-/** The legacy store: prompts kept in an fsynced, append-only journal in one local directory. */
+/** The legacy store: prompts kept in an embedded SQLite database in one local directory. */
 package dev.genie.persistence.legacy;

@@ -87,14 +87,14 @@ class LegacyPromptStoreTest {
   }
 
   @Test
-  void pingFailsWhenTheJournalIsGone() throws IOException {
+  void pingFailsWhenTheDatabaseIsGone() throws IOException {
     try (LegacyPromptStore store = open()) {
       store.ping(Duration.ofSeconds(1));
-      Files.delete(dir.resolve("genie.journal"));
+      Files.delete(dir.resolve("genie.db"));
 
       assertThatThrownBy(() -> store.ping(Duration.ofSeconds(1)))
           .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("genie.journal");
+          .hasMessageContaining("genie.db");
       assertThatThrownBy(() -> store.claim(prompt("lost"), terms("owner", T0)))
           .isInstanceOf(StoreUnavailableException.class);
     }

@@ -1,4 +1,5 @@
 /**
- * Internal to the legacy store, not an API: the journal format, its replay, the lock, the index.
+ * Internal to the legacy store, not an API: the database, its writer, its readers, the import of a
+ * journal written by earlier versions, the lock.
  */
 package dev.genie.persistence.legacy.internal;

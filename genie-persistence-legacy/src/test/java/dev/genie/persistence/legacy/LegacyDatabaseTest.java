@@ -16,15 +16,18 @@ import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
+import dev.genie.persistence.SchemaException;
 import dev.genie.persistence.StoreException;
 import dev.genie.persistence.StoredPrompt;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,13 +42,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The journal on disk: replay, torn tails, damage, the directory lock. */
+/** The database on disk: reopening, leases of a process that ended, damage, the directory lock. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LegacyJournalTest {
+class LegacyDatabaseTest {
   private static final String ENVELOPE = "{\"version\":1,\"pages\":[]}";
 
   @TempDir Path dir;
-  private Path journal;
+  private Path database;
   private final Logger storeLog = (Logger) LoggerFactory.getLogger("dev.genie.persistence.legacy");
   private final List<ILoggingEvent> warnings = new ArrayList<>();
   private final AppenderBase<ILoggingEvent> capture =
@@ -60,7 +63,7 @@ class LegacyJournalTest {
 
   @BeforeEach
   void captureWarnings() {
-    journal = dir.resolve("genie.journal");
+    database = dir.resolve("genie.db");
     capture.start();
     storeLog.addAppender(capture);
   }
@@ -68,96 +71,6 @@ class LegacyJournalTest {
   @AfterEach
   void stopCapturing() {
     storeLog.detachAppender(capture);
-  }
-
-  @Test
-  void aHalfWrittenLastRecordIsCutOffAndTheRecordsBeforeItKept() throws IOException {
-    List<String> kept;
-    long goodLength;
-    long fullLength;
-    try (LegacyPromptStore store = open()) {
-      kept = claimAll(store, "one", "two");
-      goodLength = Files.size(journal);
-      store.claim(prompt("three"), terms("owner", T0));
-      fullLength = Files.size(journal);
-    }
-    truncate(journal, goodLength + (fullLength - goodLength) / 2);
-
-    try (LegacyPromptStore store = open()) {
-      assertThat(store.list(10, Optional.empty()).items())
-          .extracting(s -> s.prompt().id())
-          .containsExactlyInAnyOrderElementsOf(kept);
-      assertThat(Files.size(journal)).isEqualTo(goodLength);
-      assertThat(store.claim(prompt("three"), terms("owner", T0)).created()).isTrue();
-    }
-    assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getFormattedMessage()).contains("cut short");
-  }
-
-  @Test
-  void garbageAfterTheLastRecordIsCutOffWithOneWarning() throws IOException {
-    List<String> kept;
-    long goodLength;
-    try (LegacyPromptStore store = open()) {
-      kept = claimAll(store, "one", "two", "three");
-      goodLength = Files.size(journal);
-    }
-    byte[] garbage = new byte[100];
-    new Random(42).nextBytes(garbage);
-    Files.write(journal, garbage, StandardOpenOption.APPEND);
-
-    try (LegacyPromptStore store = open()) {
-      assertThat(store.list(10, Optional.empty()).items())
-          .extracting(s -> s.prompt().id())
-          .containsExactlyInAnyOrderElementsOf(kept);
-    }
-
-    assertThat(Files.size(journal)).isEqualTo(goodLength);
-    assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getFormattedMessage())
-        .contains("cut 100 bytes at offset " + goodLength)
-        .contains(journal.toString());
-  }
-
-  @Test
-  void aChecksumMismatchInTheLastRecordCutsOffThatRecordOnly() throws IOException {
-    long goodLength;
-    String kept;
-    try (LegacyPromptStore store = open()) {
-      kept = claimAll(store, "one").get(0);
-      goodLength = Files.size(journal);
-      store.claim(prompt("two"), terms("owner", T0));
-    }
-    flipByte(journal, Files.size(journal) - 3);
-
-    try (LegacyPromptStore store = open()) {
-      assertThat(store.list(10, Optional.empty()).items())
-          .extracting(s -> s.prompt().id())
-          .containsExactly(kept);
-    }
-    assertThat(Files.size(journal)).isEqualTo(goodLength);
-    assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getFormattedMessage()).contains("checksum mismatch");
-  }
-
-  @Test
-  void damageFollowedByIntactRecordsIsRefusedAndTheFileLeftAsItIs() throws IOException {
-    try (LegacyPromptStore store = open()) {
-      claimAll(store, "one", "two", "three");
-    }
-    int firstRecord = 5; // after the GNJL header and its version byte
-    flipByte(journal, firstRecord + 40);
-    byte[] before = Files.readAllBytes(journal);
-
-    assertThatThrownBy(this::open)
-        .isInstanceOfSatisfying(
-            CorruptJournalException.class, e -> assertThat(e.offset()).isEqualTo(firstRecord))
-        .hasMessageContaining(journal.toString())
-        .hasMessageContaining("corrupt at offset " + firstRecord)
-        .hasMessageContaining("not a torn last write")
-        .hasMessageContaining("LegacyStoreSettings.dataDir");
-    assertThat(Files.readAllBytes(journal)).isEqualTo(before);
-    assertThat(warnings).isEmpty();
   }
 
   @Test
@@ -183,7 +96,7 @@ class LegacyJournalTest {
     try (LegacyPromptStore store = open()) {
       // Exactly, but for the leases: the process that held them has ended, so they end on replay.
       assertThat(store.list(10, Optional.empty()).items())
-          .isEqualTo(before.stream().map(LegacyJournalTest::leaseEnded).toList());
+          .isEqualTo(before.stream().map(LegacyDatabaseTest::leaseEnded).toList());
       assertThat(before)
           .extracting(s -> s.result().status())
           .containsExactlyInAnyOrder(
@@ -284,25 +197,133 @@ class LegacyJournalTest {
   }
 
   @Test
-  void aJournalOfAnotherFormatVersionIsRefused() throws IOException {
-    Files.write(journal, new byte[] {'G', 'N', 'J', 'L', 2});
+  void aDatabaseWhoseHeaderIsDamagedIsRefusedLoudlyAndLeftAsItIs() throws IOException {
+    try (LegacyPromptStore store = open()) {
+      claimAll(store, "one", "two", "three");
+    }
+    byte[] damaged = Files.readAllBytes(database);
+    for (int i = 0; i < 100; i++) {
+      damaged[i] ^= 0x5A;
+    }
+    Files.write(database, damaged);
 
     assertThatThrownBy(this::open)
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("format version 2")
+        .isInstanceOfSatisfying(
+            CorruptStoreException.class, e -> assertThat(e.file()).isEqualTo(database))
+        .hasMessageContaining(database.toString())
+        .hasMessageContaining("damaged")
         .hasMessageContaining("LegacyStoreSettings.dataDir");
-    assertThat(Files.size(journal)).isEqualTo(5);
+    assertThat(Files.readAllBytes(database)).isEqualTo(damaged);
+    // The lock went with the failed open: a fixed directory opens at once.
+    Files.delete(database);
+    open().close();
   }
 
   @Test
-  void aFileThatIsNotAJournalIsRefused() throws IOException {
-    Files.writeString(journal, "name,age\nada,36\n");
+  void aDatabaseDamagedPastItsFirstPageIsRefusedLoudly() throws IOException {
+    try (LegacyPromptStore store = open()) {
+      for (int i = 0; i < 200; i++) {
+        store.claim(prompt("prompt " + i), terms("owner", T0));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(database);
+    int pageSize = 4096;
+    assertThat(bytes.length).isGreaterThan(4 * pageSize);
+    byte[] garbage = new byte[bytes.length - pageSize];
+    new Random(7).nextBytes(garbage);
+    System.arraycopy(garbage, 0, bytes, pageSize, garbage.length);
+    Files.write(database, bytes);
+
+    assertThatThrownBy(
+            () -> {
+              try (LegacyPromptStore store = open()) {
+                store.list(1000, Optional.empty());
+              }
+            })
+        .isInstanceOf(CorruptStoreException.class)
+        .hasMessageContaining(database.toString())
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
+  }
+
+  @Test
+  void aFileThatIsNotADatabaseIsRefusedAndLeftAsItIs() throws IOException {
+    Files.writeString(database, "name,age\nada,36\n");
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptStoreException.class)
+        .hasMessageContaining("not a database")
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
+    assertThat(Files.readString(database)).isEqualTo("name,age\nada,36\n");
+  }
+
+  @Test
+  void aDatabaseOfANewerGenieIsRefusedNamingBothVersions() throws Exception {
+    open().close();
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement()) {
+      s.execute("PRAGMA user_version = 99");
+    }
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("schema version 99, newer than this Genie's 2")
+        .hasMessageContaining("LegacyStoreSettings.dataDir");
+  }
+
+  @Test
+  void aDatabaseOfTheFirstSchemaIsMigratedKeepingItsPromptsAndRecordsGenerationKeysAfter()
+      throws Exception {
+    String promptId;
+    try (LegacyPromptStore store = open()) {
+      promptId = store.claim(prompt("before budgets"), terms("owner", T0)).state().prompt().id();
+    }
+    // As the first version of this store left it: no generation_key column, user_version 1.
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement()) {
+      s.execute("ALTER TABLE genie_prompts DROP COLUMN generation_key");
+      s.execute("PRAGMA user_version = 1");
+    }
+
+    try (LegacyPromptStore store = open()) {
+      assertThat(store.find(promptId)).isPresent();
+      var keys = store.keys().orElseThrow();
+      keys.create(
+          new dev.genie.persistence.ApiKey("alice", "default", 0, 100, false, T0, null, null),
+          new byte[] {1, 2, 3});
+      assertThat(keys.generationKey(promptId)).isEmpty();
+      keys.recordGenerationKey(promptId, "alice");
+      assertThat(keys.generationKey(promptId)).contains("alice");
+    }
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement();
+        ResultSet version = s.executeQuery("PRAGMA user_version")) {
+      assertThat(version.next()).isTrue();
+      assertThat(version.getInt(1)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anotherApplicationsDatabaseIsRefused() throws Exception {
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement()) {
+      s.execute("CREATE TABLE customers (name TEXT)");
+    }
 
     assertThatThrownBy(this::open)
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("is not a Genie journal")
+        .hasMessageContaining("not Genie's")
         .hasMessageContaining("LegacyStoreSettings.dataDir");
-    assertThat(Files.readString(journal)).isEqualTo("name,age\nada,36\n");
+  }
+
+  @Test
+  void theDatabaseKeepsAWriteAheadLog() throws Exception {
+    open().close();
+    try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement s = raw.createStatement();
+        ResultSet mode = s.executeQuery("PRAGMA journal_mode")) {
+      assertThat(mode.next()).isTrue();
+      assertThat(mode.getString(1)).isEqualTo("wal");
+    }
   }
 
   private LegacyPromptStore open() {
@@ -315,17 +336,5 @@ class LegacyJournalTest {
       ids.add(store.claim(prompt(text), terms("owner", T0)).state().prompt().id());
     }
     return ids;
-  }
-
-  private static void truncate(Path file, long length) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      channel.truncate(length);
-    }
-  }
-
-  private static void flipByte(Path file, long offset) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[(int) offset] ^= 0x5A;
-    Files.write(file, bytes);
   }
 }
