@@ -1,5 +1,6 @@
 package dev.genie.http.internal;
 
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
@@ -105,7 +106,7 @@ public final class KeyCache {
     }
     if (entry == null && !takeLookup(now)) {
       throw new GenieException(
-          HttpErrorCode.OVERLOADED,
+          CoreErrorCode.OVERLOADED,
           "too many unknown keys are being tried; a key created just now is accepted after a"
               + " retry");
     }

@@ -3,6 +3,7 @@ package dev.genie.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
@@ -43,7 +44,7 @@ class KeyCacheTest {
         assertThat(cache.find(ApiKeys.hash(ApiKeys.generate()))).isEmpty();
         refused++;
       } catch (GenieException e) {
-        assertThat(e.code()).isEqualTo(HttpErrorCode.OVERLOADED);
+        assertThat(e.code()).isEqualTo(CoreErrorCode.OVERLOADED);
         overloaded++;
       }
     }
@@ -88,7 +89,7 @@ class KeyCacheTest {
     String created = keys.add("new");
     assertThatThrownBy(() -> cache.find(ApiKeys.hash(created)))
         .isInstanceOfSatisfying(
-            GenieException.class, e -> assertThat(e.code()).isEqualTo(HttpErrorCode.OVERLOADED));
+            GenieException.class, e -> assertThat(e.code()).isEqualTo(CoreErrorCode.OVERLOADED));
     nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
     assertThat(cache.find(ApiKeys.hash(created))).isPresent();
   }
