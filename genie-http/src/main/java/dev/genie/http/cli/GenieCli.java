@@ -19,7 +19,6 @@ import picocli.CommandLine;
  * StartupCheckException#EXIT_STATUS} whichever command met it.
  */
 public final class GenieCli {
-  private static final Logger STARTUP = LoggerFactory.getLogger(LogConfiguration.STARTUP_LOGGER);
 
   private final Map<String, String> environment;
   private final PrintStream out;
@@ -75,7 +74,7 @@ public final class GenieCli {
                     err.flush();
                     return CommandFailure.EXIT_STATUS;
                   }
-                  STARTUP.error("Genie failed: {}", failure.toString(), failure);
+                  startupLog().error("Genie failed: {}", failure.toString(), failure);
                   throw failure;
                 });
     try {
@@ -98,7 +97,7 @@ public final class GenieCli {
   private int refuse(StartupCheckException refused) {
     err.print(refused.banner());
     err.flush();
-    STARTUP.error("{}", refused.banner().stripTrailing());
+    startupLog().error("{}", refused.banner().stripTrailing());
     return StartupCheckException.EXIT_STATUS;
   }
 
@@ -115,11 +114,19 @@ public final class GenieCli {
     }
     failure.printStackTrace(err);
     err.flush();
-    STARTUP.error("Genie failed to start: {}", failure.toString(), failure);
+    startupLog().error("Genie failed to start: {}", failure.toString(), failure);
     return CommandLine.ExitCode.SOFTWARE;
   }
 
   private static PrintWriter writer(PrintStream stream) {
     return new PrintWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+  }
+
+  /**
+   * Asked for only when a start fails: taking a logger configures logging, which creates the log
+   * directory, and {@code --help} or {@code --version} must leave nothing behind.
+   */
+  private static Logger startupLog() {
+    return LoggerFactory.getLogger(LogConfiguration.STARTUP_LOGGER);
   }
 }
