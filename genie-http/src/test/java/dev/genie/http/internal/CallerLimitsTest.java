@@ -8,14 +8,12 @@ import dev.genie.core.GenerationBudget;
 import dev.genie.core.LimitExceededException;
 import dev.genie.core.generate.Usage;
 import dev.genie.persistence.ApiKey;
-import dev.genie.persistence.KeyStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -92,7 +90,7 @@ class CallerLimitsTest {
   }
 
   /** One key's spending and the prompts it started, in memory, as a store keeps them. */
-  private static final class SpentOnly implements KeyStore {
+  private static final class SpentOnly extends RefusingKeyStore {
     long spent;
     LocalDate day;
     final Map<String, String> generationKeys = new HashMap<>();
@@ -131,31 +129,6 @@ class CallerLimitsTest {
     @Override
     public Optional<String> generationKey(String promptId) {
       return Optional.ofNullable(generationKeys.get(promptId));
-    }
-
-    @Override
-    public void create(ApiKey key, byte[] keyHash) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<ApiKey> findByHash(byte[] keyHash) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<ApiKey> list() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean revoke(String name, Instant now) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void touch(String name, Instant now) {
-      throw new UnsupportedOperationException();
     }
   }
 }

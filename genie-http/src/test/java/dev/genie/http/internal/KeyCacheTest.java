@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.genie.core.CoreErrorCode;
 import dev.genie.core.GenieException;
 import dev.genie.persistence.ApiKey;
-import dev.genie.persistence.KeyStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +92,7 @@ class KeyCacheTest {
   }
 
   /** Keys by hash in memory, counting {@code findByHash}; refuses what the cache must not ask. */
-  private static final class CountingKeys implements KeyStore {
+  private static final class CountingKeys extends RefusingKeyStore {
     final AtomicInteger reads = new AtomicInteger();
     private final Map<String, ApiKey> byHash = new HashMap<>();
 
@@ -115,50 +112,5 @@ class KeyCacheTest {
 
     @Override
     public void touch(String name, Instant now) {}
-
-    @Override
-    public void create(ApiKey key, byte[] keyHash) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<ApiKey> list() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean revoke(String name, Instant now) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void charge(String name, LocalDate day, long tokens) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long spent(String name, LocalDate day) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean reserve(String name, LocalDate day, long tokens, long limit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void settle(String name, LocalDate day, long reserved, long used) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void recordGenerationKey(String promptId, String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<String> generationKey(String promptId) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

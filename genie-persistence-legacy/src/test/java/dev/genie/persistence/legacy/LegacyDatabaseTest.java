@@ -8,10 +8,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Fence;
 import dev.genie.persistence.Result;
@@ -35,12 +31,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The database on disk: reopening, leases of a process that ended, damage, the directory lock. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -49,28 +43,10 @@ class LegacyDatabaseTest {
 
   @TempDir Path dir;
   private Path database;
-  private final Logger storeLog = (Logger) LoggerFactory.getLogger("dev.genie.persistence.legacy");
-  private final List<ILoggingEvent> warnings = new ArrayList<>();
-  private final AppenderBase<ILoggingEvent> capture =
-      new AppenderBase<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-          if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-            warnings.add(event);
-          }
-        }
-      };
 
   @BeforeEach
-  void captureWarnings() {
+  void nameTheDatabase() {
     database = dir.resolve("genie.db");
-    capture.start();
-    storeLog.addAppender(capture);
-  }
-
-  @AfterEach
-  void stopCapturing() {
-    storeLog.detachAppender(capture);
   }
 
   @Test
