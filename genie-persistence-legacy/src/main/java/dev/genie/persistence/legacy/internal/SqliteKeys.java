@@ -86,16 +86,7 @@ public final class SqliteKeys implements KeyStore {
     if (tokens == 0) {
       return;
     }
-    database
-        .writer()
-        .submit(
-            db -> {
-              // As the SQL store: spending is kept by name, also for a key revoked meanwhile.
-              if (KeyRows.byName(db, name).isPresent()) {
-                KeyRows.charge(db, name, day, tokens);
-              }
-              return null;
-            });
+    chargeKnown(name, day, tokens);
   }
 
   @Override
@@ -115,15 +106,22 @@ public final class SqliteKeys implements KeyStore {
 
   @Override
   public void settle(String name, LocalDate day, long reserved, long used) {
-    if (used == reserved) {
-      return;
+    if (used != reserved) {
+      chargeKnown(name, day, used - reserved);
     }
+  }
+
+  /**
+   * Adds {@code tokens} to a key's day, fewer than none giving back. As the SQL store, spending is
+   * kept by name, also for a key revoked meanwhile; a name no key has is charged nothing.
+   */
+  private void chargeKnown(String name, LocalDate day, long tokens) {
     database
         .writer()
         .submit(
             db -> {
               if (KeyRows.byName(db, name).isPresent()) {
-                KeyRows.charge(db, name, day, used - reserved);
+                KeyRows.charge(db, name, day, tokens);
               }
               return null;
             });
