@@ -2,9 +2,12 @@ package dev.genie.persistence;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where prompts and their results live. Implementations decide every race here, atomically: two
@@ -40,6 +43,22 @@ public interface PromptStore extends AutoCloseable {
    * lease was taken over, and the holder must stop.
    */
   boolean renew(Fence fence, LeaseTerms terms);
+
+  /**
+   * Renews every lease of {@code fences} that is still current, as {@link #renew} does each, and
+   * returns those renewed; the others were taken over, and their holders must stop. A store that
+   * can renews them all in one statement: a lease keeper calls this once per tick for every lease
+   * its instance holds.
+   */
+  default Set<Fence> renew(Collection<Fence> fences, LeaseTerms terms) {
+    Set<Fence> renewed = new HashSet<>();
+    for (Fence fence : fences) {
+      if (renew(fence, terms)) {
+        renewed.add(fence);
+      }
+    }
+    return renewed;
+  }
 
   /**
    * Takes over up to {@code limit} pending results whose lease has expired, so that results whose
