@@ -3,15 +3,12 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.ConnectionBudget;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.ItSettings;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
 import java.nio.file.Path;
@@ -24,10 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,10 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one generation, one answer for all, checked against the database through plain JDBC.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ConcurrencyIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class ConcurrencyIT extends InstancesOnPostgres {
   /** The sample generator's latency here: long enough that most of a burst finds it pending. */
   static final Duration GENERATION = Duration.ofMillis(150);
 
@@ -57,13 +49,6 @@ class ConcurrencyIT {
           POEM.replace(" a ", "\u3000a\u2007"));
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @Test
   void onePromptAndItsVariantsGenerateOnce(PostgresServer postgres) throws Exception {

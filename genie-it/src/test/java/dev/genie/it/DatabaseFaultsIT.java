@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
 import dev.genie.it.support.Acknowledged;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
 import dev.genie.it.support.History;
 import dev.genie.it.support.Load;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
@@ -27,10 +25,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Database faults on the SQL store: an exhausted pool, statement and lock timeouts, and backends
@@ -39,10 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 // A separate thread: a session stuck on a lock cannot be interrupted, only abandoned.
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class DatabaseFaultsIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class DatabaseFaultsIT extends InstancesOnPostgres {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final long CONNECTION_TIMEOUT_MS = 500;
   private static final long LOCK_TIMEOUT_MS = 2000;
@@ -52,14 +45,6 @@ class DatabaseFaultsIT {
    * the lock, plus a second for everything else on a busy machine.
    */
   private static final long QUICKLY_MS = CONNECTION_TIMEOUT_MS + LOCK_TIMEOUT_MS + 1000;
-
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @Test
   void genieSessionsCarryTheirStatementAndLockTimeouts() throws Exception {

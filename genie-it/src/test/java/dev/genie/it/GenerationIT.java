@@ -3,37 +3,21 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Generation on the SQL store: no connection held while it runs, and failures with retries. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class GenerationIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class GenerationIT extends InstancesOnPostgres {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   /** The smallest pool the settings accept serves: migrations take connections of their own. */
   @Test

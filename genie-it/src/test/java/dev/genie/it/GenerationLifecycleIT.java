@@ -3,14 +3,11 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.TestDatabase;
@@ -30,10 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,22 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * by short leases in the settings; every assertion is about outcomes, never durations.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class GenerationLifecycleIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class GenerationLifecycleIT extends InstancesOnPostgres {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path workDir;
-
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @Test
   void aGenerationLongerThanTheLeaseRunsOnceForEveryCaller() throws Exception {

@@ -3,13 +3,10 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.ItSettings;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.PrometheusText.Sample;
@@ -22,25 +19,19 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /metrics} after a burst of N identical requests on the SQL store: every family an
  * operator needs is there, and the counts agree with the history and with the database.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class MetricsIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class MetricsIT extends InstancesOnPostgres {
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
   private String scrape = "";
 
   @BeforeEach
-  void record() {
-    artifacts.record(history).writer("metrics.txt", file -> Files.writeString(file, scrape));
+  void recordScrape() {
+    artifacts.writer("metrics.txt", file -> Files.writeString(file, scrape));
   }
 
   @Test

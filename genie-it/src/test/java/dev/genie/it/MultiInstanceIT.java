@@ -3,13 +3,10 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.GenieClient;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.ItSettings;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.TestDatabase;
@@ -19,9 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,21 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * JVM, keeps it to one prompt, one result and one generation in total.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class MultiInstanceIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class MultiInstanceIT extends InstancesOnPostgres {
   /** At least this many requests per burst, whatever {@code -Dgenie.it.n} says. */
   static final int MIN_BURST = 256;
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @ParameterizedTest(name = "{0} instances")
   @ValueSource(ints = {2, 3})

@@ -9,15 +9,12 @@ import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.generator.openai.OpenAiSettings;
 import dev.genie.generator.openai.UpstreamListener;
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.ItSettings;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.TestDatabase;
@@ -43,7 +40,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,11 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lasts, another model is another prompt, and an owner frozen mid-call is taken over and its late
  * answer fenced out.
  */
-class OpenAiGenerationIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-
+class OpenAiGenerationIT extends InstancesOnPostgres {
   /**
    * The lease of the burst's instances: shorter than the upstream's delay, so it must be renewed.
    */
@@ -85,13 +77,11 @@ class OpenAiGenerationIT {
   Path workDir;
 
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  private final History history = new History();
   private FakeOpenAi fake;
 
   @BeforeEach
   void start() throws Exception {
     fake = new FakeOpenAi();
-    artifacts.record(history);
   }
 
   @AfterEach

@@ -3,16 +3,13 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
 import dev.genie.it.support.ItSettings;
 import dev.genie.it.support.PgBouncer;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.TestDatabase;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,21 +42,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * connection or waiters poll.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PgBouncerIT {
+class PgBouncerIT extends InstancesOnPostgres {
   /** How long the pool may take to serve again once PgBouncer is back. */
   private static final Duration SERVED_AGAIN_WITHIN = Duration.ofSeconds(30);
 
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-
   private final ItSettings settings = ItSettings.fromSystemProperties();
-  private final History history = new History();
   private PgBouncer bouncer;
 
   @BeforeEach
   void start(PostgresServer postgres) throws Exception {
-    artifacts.record(history);
     bouncer = PgBouncer.start(postgres.database());
     artifacts.file(bouncer.log());
   }

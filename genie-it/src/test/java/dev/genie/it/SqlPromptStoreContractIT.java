@@ -1,12 +1,8 @@
 package dev.genie.it;
 
 import dev.genie.it.support.PostgresExtension;
-import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.PromptStoreContract;
-import dev.genie.persistence.sql.DatabaseUrl;
-import dev.genie.persistence.sql.SqlPromptStore;
-import dev.genie.persistence.sql.SqlStoreSettings;
 import dev.genie.persistence.sql.TimeSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,25 +10,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SqlPromptStoreContractIT extends PromptStoreContract {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
-  private TestDatabase database;
+  private final SqlStoreOnFreshDatabase stores =
+      new SqlStoreOnFreshDatabase(
+          POSTGRES,
+          // The contract moves time by the callers' clock.
+          settings -> settings.poolSize(4).timeSource(TimeSource.CALLER));
 
   @Override
   protected PromptStore openStore() {
-    database = POSTGRES.server().freshDatabase();
-    return open();
+    return stores.open();
   }
 
   @Override
   protected PromptStore reopenStore() {
-    return open();
-  }
-
-  private PromptStore open() {
-    return SqlPromptStore.open(
-        SqlStoreSettings.builder(DatabaseUrl.parse(database.databaseUrl()))
-            .poolSize(4)
-            // The contract moves time by the callers' clock.
-            .timeSource(TimeSource.CALLER)
-            .build());
+    return stores.reopen();
   }
 }

@@ -2,14 +2,11 @@ package dev.genie.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.PostgresServer;
 import dev.genie.it.support.PrometheusText;
 import dev.genie.it.support.TestDatabase;
@@ -23,10 +20,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,23 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * owner's completion.)
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TakeoverIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-
+class TakeoverIT extends InstancesOnPostgres {
   private static final String PROMPT = "A prompt whose first owner hangs";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path workDir;
-
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-  private final History history = new History();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @Test
   void aHungOwnersLeaseIsTakenOverOnceAndItsLateResultIsFencedOut(PostgresServer postgres)

@@ -3,14 +3,11 @@ package dev.genie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.http.GenieServer;
-import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.Burst;
 import dev.genie.it.support.Exchange;
 import dev.genie.it.support.GenieClient;
 import dev.genie.it.support.GenieResponse;
-import dev.genie.it.support.History;
 import dev.genie.it.support.InvariantChecker;
-import dev.genie.it.support.PostgresExtension;
 import dev.genie.it.support.RawHttp;
 import dev.genie.it.support.SlowClient;
 import dev.genie.it.support.TestDatabase;
@@ -25,10 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waiting holds no thread: while hundreds of callers wait for one generation and slow clients
@@ -37,22 +32,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * business (bench/waiters.sh); this asserts that they are answered at all while the others wait.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class WaitingIT {
-  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-  @RegisterExtension final Artifacts artifacts = new Artifacts();
-  @RegisterExtension final GenieInstances genies = new GenieInstances();
-
+class WaitingIT extends InstancesOnPostgres {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final int WAITERS = 300;
   private static final int SLOW_BODIES = 16;
 
-  private final History history = new History();
   private final ExecutorService background = Executors.newCachedThreadPool();
-
-  @BeforeEach
-  void record() {
-    artifacts.record(history);
-  }
 
   @AfterEach
   void stop() {
