@@ -2,15 +2,9 @@ package dev.genie.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationProfile;
-import dev.genie.core.generate.Page;
 import dev.genie.core.generate.SampleGenerator;
-import dev.genie.core.generate.Usage;
-import dev.genie.core.internal.EnvelopeJson;
 import dev.genie.persistence.PromptKey;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,26 +42,5 @@ class GenerationProfileTest {
         .isEqualTo(PromptKey.sha256Hex(PromptKey.SAMPLE_PROFILE_ID + "\na poem"))
         .isNotEqualTo(normalizer.normalize("a poem", other).key())
         .isNotEqualTo(PromptKey.sha256Hex("a poem"));
-  }
-
-  @Test
-  void usageAndFinishReasonAreWrittenInTheMetadataAndReadBack() {
-    String envelope =
-        EnvelopeJson.write(
-            new Generation("m", List.of(new Page("p1", "T", List.of())), new Usage(12, 34), "stop"),
-            Instant.parse("2026-05-01T12:00:00Z"));
-    assertThat(envelope)
-        .endsWith(
-            "\"metadata\":{\"model\":\"m\",\"generatedAt\":\"2026-05-01T12:00:00Z\","
-                + "\"finishReason\":\"stop\",\"usage\":{\"promptTokens\":12,"
-                + "\"completionTokens\":34}}}");
-    assertThat(Usage.inEnvelope(envelope)).contains(new Usage(12, 34));
-    assertThat(Usage.inEnvelope(EnvelopeJson.write(new Generation("m", List.of()), Instant.EPOCH)))
-        .isEmpty();
-    Usage largest = new Usage(Long.MAX_VALUE, Long.MAX_VALUE);
-    assertThat(
-            Usage.inEnvelope(
-                EnvelopeJson.write(new Generation("m", List.of(), largest, "stop"), Instant.EPOCH)))
-        .contains(largest);
   }
 }

@@ -3,9 +3,10 @@ package dev.genie.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genie.core.envelope.Envelope;
+import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.SampleGenerator;
-import dev.genie.core.internal.EnvelopeJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,8 @@ class SampleGeneratorTest {
   @Test
   void theEnvelopeIsCanonicalJson() throws Exception {
     Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
-    String envelope = EnvelopeJson.write(generator.generate("quote \" back\\slash\ttab é 😀"), at);
+    String envelope =
+        EnvelopeCodec.write(Envelope.of(generator.generate("quote \" back\\slash\ttab é 😀"), at));
 
     assertThat(envelope)
         .startsWith("{\"version\":1,\"pages\":[{\"id\":\"p1\",\"title\":")
@@ -56,7 +58,9 @@ class SampleGeneratorTest {
             "],\"metadata\":{\"model\":\"genie-sample-1\","
                 + "\"generatedAt\":\"2026-01-02T03:04:05.123456Z\"}}")
         .doesNotContain("\n");
-    assertThat(EnvelopeJson.write(generator.generate("quote \" back\\slash\ttab é 😀"), at))
+    assertThat(
+            EnvelopeCodec.write(
+                Envelope.of(generator.generate("quote \" back\\slash\ttab é 😀"), at)))
         .isEqualTo(envelope);
   }
 }

@@ -6,7 +6,7 @@ import dev.genie.core.Answer.Outcome;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.chat.ChatCompletion;
 import dev.genie.core.chat.ChatRequest;
-import dev.genie.core.generate.Usage;
+import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.persistence.Prompt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,7 +161,7 @@ public final class MicrometerListener implements OrchestratorListener {
     Counter saved = tokensSaved.get(surface).get(answer.cache());
     if (saved != null) {
       String stored = answer.state().result().envelope();
-      (surface == Surface.V1 ? ChatCompletion.usageOf(stored) : Usage.inEnvelope(stored))
+      (surface == Surface.V1 ? ChatCompletion.usageOf(stored) : EnvelopeCodec.usageOf(stored))
           .ifPresent(usage -> saved.increment(usage.total()));
     }
   }

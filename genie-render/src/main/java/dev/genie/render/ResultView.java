@@ -3,6 +3,8 @@ package dev.genie.render;
 import dev.genie.core.chat.ChatCompletion;
 import dev.genie.core.chat.ChatItem;
 import dev.genie.core.chat.ChatRequest;
+import dev.genie.core.envelope.Envelope;
+import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.core.generate.Block;
 import dev.genie.core.generate.Page;
 import dev.genie.persistence.Result;
@@ -54,7 +56,7 @@ public record ResultView(
     Optional<Envelope> envelope = Optional.empty();
     if (result.status() == ResultStatus.COMPLETED) {
       envelope =
-          Optional.of(chat ? completionAsEnvelope(stored) : Envelope.parse(result.envelope()));
+          Optional.of(chat ? completionAsEnvelope(stored) : EnvelopeCodec.read(result.envelope()));
     }
     return new ResultView(
         stored.prompt().id(),
@@ -82,7 +84,9 @@ public record ResultView(
     return new Envelope(
         List.of(new Page("p1", title.isBlank() ? "Chat completion" : title, blocks)),
         completion.model(),
-        completion.created() != null ? completion.created() : stored.result().completedAt());
+        completion.created() != null ? completion.created() : stored.result().completedAt(),
+        completion.finishReason(),
+        completion.usage());
   }
 
   /** The first page's title, else the prompt: what the page and the PDF are called. */

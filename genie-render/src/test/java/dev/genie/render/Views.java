@@ -1,9 +1,10 @@
 package dev.genie.render;
 
+import dev.genie.core.envelope.Envelope;
+import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.core.generate.Block;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.Page;
-import dev.genie.core.internal.EnvelopeJson;
 import dev.genie.persistence.ResultStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +19,14 @@ final class Views {
   private Views() {}
 
   static ResultView completed(String prompt, Generation generation) {
-    String json = EnvelopeJson.write(generation, GENERATED);
+    String json = EnvelopeCodec.write(Envelope.of(generation, GENERATED));
     return new ResultView(
         "p-0123456789",
         "r-0123456789",
         ResultStatus.COMPLETED,
         prompt,
         CREATED,
-        Optional.of(Envelope.parse(json)),
+        Optional.of(EnvelopeCodec.read(json)),
         Optional.empty());
   }
 

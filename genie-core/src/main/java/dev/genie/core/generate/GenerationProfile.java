@@ -1,6 +1,6 @@
 package dev.genie.core.generate;
 
-import dev.genie.core.internal.EnvelopeJson;
+import dev.genie.core.internal.JsonString;
 import dev.genie.persistence.PromptKey;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -49,14 +49,14 @@ public record GenerationProfile(
    */
   public String json() {
     StringBuilder out = new StringBuilder(128).append('{');
-    member(out, "generator").append(quoted(generator));
+    member(out, "generator").append(JsonString.quoted(generator));
     if (maxOutputTokens != null) {
       member(out, "maxOutputTokens").append(maxOutputTokens);
     }
-    member(out, "model").append(quoted(model));
-    member(out, "outputMode").append(quoted(outputMode));
+    member(out, "model").append(JsonString.quoted(model));
+    member(out, "outputMode").append(JsonString.quoted(outputMode));
     if (systemPrompt != null) {
-      member(out, "systemPrompt").append(quoted(systemPrompt));
+      member(out, "systemPrompt").append(JsonString.quoted(systemPrompt));
     }
     if (temperature != null) {
       member(out, "temperature")
@@ -76,11 +76,5 @@ public record GenerationProfile(
       out.append(',');
     }
     return out.append('"').append(name).append("\":");
-  }
-
-  private static String quoted(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 2);
-    EnvelopeJson.quote(out, text);
-    return out.toString();
   }
 }

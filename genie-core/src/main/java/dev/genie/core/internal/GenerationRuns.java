@@ -9,6 +9,8 @@ import dev.genie.core.GenieException;
 import dev.genie.core.HandOver;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
+import dev.genie.core.envelope.Envelope;
+import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.Generator;
@@ -276,7 +278,9 @@ public final class GenerationRuns {
     Prompt prompt = claim.state().prompt();
     Instant now = now();
     String envelope =
-        generation.document() != null ? generation.document() : EnvelopeJson.write(generation, now);
+        generation.document() != null
+            ? generation.document()
+            : EnvelopeCodec.write(Envelope.of(generation, now));
     long giveUpAt = hold.liveUntilNanos();
     if (answerBy != null && answerBy - giveUpAt < 0) {
       giveUpAt = answerBy;

@@ -1,9 +1,9 @@
 package dev.genie.render.internal;
 
+import dev.genie.core.envelope.Envelope;
 import dev.genie.core.generate.Block;
 import dev.genie.core.generate.Page;
 import dev.genie.persistence.ResultStatus;
-import dev.genie.render.Envelope;
 import dev.genie.render.ResultView;
 import java.time.Instant;
 import java.time.ZoneOffset;

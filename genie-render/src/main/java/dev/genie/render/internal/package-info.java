@@ -1,2 +1,2 @@
-/** Internal: the envelope parser, the templates, the embedded font; not an API. */
+/** Internal: the templates' model, the templates, the embedded font; not an API. */
 package dev.genie.render.internal;
