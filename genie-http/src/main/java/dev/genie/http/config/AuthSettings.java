@@ -26,21 +26,32 @@ public record AuthSettings(
   /** Open to this machine: what a library user or a test on loopback gets. */
   public static final AuthSettings OFF = new AuthSettings(false, true, true, false, List.of());
 
+  static final Key<String> AUTH =
+      Key.described(
+          "GENIE_AUTH", "keys", Parser.TEXT, "keys unless GENIE_HOST is loopback, then off");
+  static final Key<Boolean> AUDIT_PROMPTS =
+      Key.of("GENIE_AUDIT_PROMPTS", "auditPrompts", Parser.FLAG, "off");
+  static final Key<String> ALLOWED_HOSTS =
+      Key.described("GENIE_ALLOWED_HOSTS", "allowedHosts", Parser.TEXT, "—");
+
+  static final KeyTable<Void> TABLE =
+      KeyTable.<Void>of(AuthSettings.class).withKeys(AUTH, AUDIT_PROMPTS, ALLOWED_HOSTS);
+
   public AuthSettings {
     allowedHosts = List.copyOf(allowedHosts);
   }
 
   static AuthSettings from(Env env, String host) {
     boolean loopback = isLoopback(host);
-    boolean audit = env.flag("GENIE_AUDIT_PROMPTS");
+    boolean audit = AUDIT_PROMPTS.value(env);
     List<String> hosts = allowedHosts(env);
-    return env.get("GENIE_AUTH")
+    return AUTH.read(env)
         .map(
             value ->
                 switch (value.toLowerCase(Locale.ROOT)) {
                   case "keys" -> new AuthSettings(true, true, loopback, audit, hosts);
                   case "off" -> new AuthSettings(false, true, loopback, audit, hosts);
-                  default -> throw Env.invalid("GENIE_AUTH", value, "keys or off");
+                  default -> throw Env.invalid(AUTH.name(), value, "keys or off");
                 })
         // Secure by default: as soon as anything but this machine can connect, keys are needed.
         .orElseGet(() -> new AuthSettings(!loopback, false, loopback, audit, hosts));
@@ -49,7 +60,7 @@ public record AuthSettings(
   /** {@code GENIE_ALLOWED_HOSTS}: a comma list of host names or addresses, without ports. */
   private static List<String> allowedHosts(Env env) {
     List<String> hosts =
-        env.get("GENIE_ALLOWED_HOSTS").stream()
+        ALLOWED_HOSTS.read(env).stream()
             .flatMap(value -> Arrays.stream(value.split(",")))
             .map(host -> host.strip().toLowerCase(Locale.ROOT))
             .filter(host -> !host.isEmpty())
@@ -57,7 +68,7 @@ public record AuthSettings(
     for (String host : hosts) {
       if (!host.matches("[a-z0-9.-]+|\\[[0-9a-f:.]+]")) {
         throw Env.invalid(
-            "GENIE_ALLOWED_HOSTS",
+            ALLOWED_HOSTS.name(),
             String.join(",", hosts),
             "a comma list of host names or addresses without ports, such as genie.internal,[::1]");
       }

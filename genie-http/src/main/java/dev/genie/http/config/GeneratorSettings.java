@@ -5,9 +5,6 @@ import static dev.genie.persistence.Bounds.requireBetween;
 import dev.genie.generator.openai.EndpointSettings;
 import dev.genie.generator.openai.OpenAiGenerator;
 import dev.genie.generator.openai.OpenAiSettings;
-import dev.genie.generator.openai.OutputMode;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +29,17 @@ public record GeneratorSettings(
     Optional<OpenAiSettings> openai,
     Optional<EndpointSettings> endpoint,
     List<String> models) {
+  static final Key<String> GENERATOR = Key.of("GENIE_GENERATOR", "name", Parser.TEXT, "sample");
+  static final Key<Duration> SAMPLE_DELAY =
+      Key.of("GENIE_SAMPLE_DELAY_MS", "sampleDelay", Parser.MILLIS, "0");
+  static final Key<String> MODELS =
+      Key.described("GENIE_OPENAI_MODELS", "models", Parser.TEXT, "any");
+
+  static final KeyTable<Void> TABLE =
+      KeyTable.<Void>of(GeneratorSettings.class).withKeys(GENERATOR, SAMPLE_DELAY, MODELS);
+
   public GeneratorSettings {
-    requireBetween("GENIE_SAMPLE_DELAY_MS", sampleDelay, Duration.ZERO, Duration.ofMinutes(10));
+    requireBetween(SAMPLE_DELAY.name(), sampleDelay, Duration.ZERO, Duration.ofMinutes(10));
     Objects.requireNonNull(openai, "openai");
     Objects.requireNonNull(endpoint, "endpoint");
     models = List.copyOf(models);
@@ -48,60 +54,23 @@ public record GeneratorSettings(
   }
 
   static GeneratorSettings from(Env env) {
-    String name = env.string("GENIE_GENERATOR", "sample");
+    String name = GENERATOR.value(env);
     Optional<OpenAiSettings> openai =
-        OpenAiGenerator.NAME.equals(name) ? Optional.of(openai(env)) : Optional.empty();
+        OpenAiGenerator.NAME.equals(name) ? Optional.of(OpenAiKeys.read(env)) : Optional.empty();
     Optional<EndpointSettings> endpoint =
         openai.isPresent()
             ? openai.map(OpenAiSettings::endpoint)
-            : apiKey(env).map(key -> endpoint(env).build());
-    return new GeneratorSettings(
-        name,
-        env.millis("GENIE_SAMPLE_DELAY_MS").orElse(Duration.ZERO),
-        openai,
-        endpoint,
-        models(env));
-  }
-
-  private static OpenAiSettings openai(Env env) {
-    OpenAiSettings.Builder builder = OpenAiSettings.builder().endpoint(endpoint(env));
-    builder.model(env.get("GENIE_OPENAI_MODEL").orElse(null));
-    env.decimal("GENIE_OPENAI_TEMPERATURE").ifPresent(builder::temperature);
-    env.integer("GENIE_OPENAI_MAX_OUTPUT_TOKENS").ifPresent(builder::maxOutputTokens);
-    env.get("GENIE_SYSTEM_PROMPT").ifPresent(builder::systemPrompt);
-    env.get("GENIE_OPENAI_OUTPUT").map(OutputMode::fromWireName).ifPresent(builder::outputMode);
-    return builder.build();
-  }
-
-  private static EndpointSettings.Builder endpoint(Env env) {
-    EndpointSettings.Builder builder = EndpointSettings.builder();
-    env.get("GENIE_OPENAI_BASE_URL").map(GeneratorSettings::baseUrl).ifPresent(builder::baseUrl);
-    builder.apiKey(apiKey(env).orElse(null));
-    env.millis("GENIE_GENERATION_TIMEOUT_MS").ifPresent(builder::timeout);
-    env.integer("GENIE_GENERATION_RETRIES").ifPresent(builder::retries);
-    env.integer("GENIE_GENERATION_CONCURRENCY").ifPresent(builder::concurrency);
-    return builder;
-  }
-
-  private static Optional<String> apiKey(Env env) {
-    return env.get("GENIE_OPENAI_API_KEY").or(() -> env.get("OPENAI_API_KEY"));
+            : EndpointKeys.API_KEY.read(env).map(key -> EndpointKeys.read(env).build());
+    return new GeneratorSettings(name, SAMPLE_DELAY.value(env), openai, endpoint, models(env));
   }
 
   /** A comma list; blank entries and repeats are dropped. */
   private static List<String> models(Env env) {
-    return env.get("GENIE_OPENAI_MODELS").stream()
+    return MODELS.read(env).stream()
         .flatMap(list -> Arrays.stream(list.split(",")))
         .map(String::strip)
         .filter(model -> !model.isEmpty())
         .distinct()
         .toList();
-  }
-
-  private static URI baseUrl(String value) {
-    try {
-      return new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-    } catch (URISyntaxException e) {
-      throw Env.invalid("GENIE_OPENAI_BASE_URL", value, "a URL such as https://api.openai.com/v1");
-    }
   }
 }

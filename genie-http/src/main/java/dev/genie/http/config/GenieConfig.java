@@ -22,6 +22,13 @@ public record GenieConfig(
     TelemetrySettings telemetry,
     List<String> notices) {
 
+  /** Accepted from old CI configurations, with a notice, and without effect. */
+  static final KeyTable<Void> CARRIED_OVER =
+      KeyTable.<Void>of(GenieConfig.class)
+          .withKeys(
+              Key.described("GENIE_PERSISTENCE_AWAIT", "notices", Parser.TEXT, "—"),
+              Key.described("SKIP_PUPPETEER", "notices", Parser.TEXT, "—"));
+
   public GenieConfig {
     notices = List.copyOf(notices);
   }
@@ -44,10 +51,10 @@ public record GenieConfig(
   public static GenieConfig fromEnvironment(Map<String, String> environment) {
     Env env = new Env(environment);
     List<String> notices = new ArrayList<>();
-    for (String carriedOver : List.of("GENIE_PERSISTENCE_AWAIT", "SKIP_PUPPETEER")) {
-      if (env.get(carriedOver).isPresent()) {
+    for (Key<?> carriedOver : CARRIED_OVER.keys()) {
+      if (env.get(carriedOver.name()).isPresent()) {
         notices.add(
-            carriedOver
+            carriedOver.name()
                 + " is accepted and has no effect: responses always follow the commit, and no"
                 + " browser runs");
       }
@@ -57,7 +64,7 @@ public record GenieConfig(
       return new GenieConfig(
           server,
           StorageSettings.from(env, notices),
-          orchestrator(env),
+          OrchestratorKeys.read(env),
           GeneratorSettings.from(env),
           LogSettings.from(environment, env),
           RenderSettings.from(env),
@@ -67,18 +74,5 @@ public record GenieConfig(
     } catch (IllegalArgumentException e) {
       throw new StartupCheckException(e.getMessage(), "correct the setting it names");
     }
-  }
-
-  private static OrchestratorSettings orchestrator(Env env) {
-    OrchestratorSettings.Builder builder = OrchestratorSettings.builder();
-    env.millis("GENIE_WAIT_TIMEOUT_MS").ifPresent(builder::waitTimeout);
-    env.millis("GENIE_LEASE_MS").ifPresent(builder::lease);
-    env.integer("GENIE_MAX_ATTEMPTS").ifPresent(builder::maxAttempts);
-    env.integer("GENIE_MAX_PROMPT_CHARS").ifPresent(builder::maxPromptChars);
-    env.get("GENIE_INSTANCE_ID").ifPresent(builder::instanceId);
-    // The same key as the model endpoint's own limit: the queue's slots are the calls it allows.
-    env.integer("GENIE_GENERATION_CONCURRENCY").ifPresent(builder::generationConcurrency);
-    env.integer("GENIE_GENERATION_QUEUE").ifPresent(builder::generationQueue);
-    return builder.build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.genie.http.config;
 
+import static dev.genie.http.config.Parser.WHOLE_NUMBER;
 import static dev.genie.persistence.Bounds.requireBetween;
 
 /**
@@ -11,14 +12,20 @@ import static dev.genie.persistence.Bounds.requireBetween;
  *     GENIE_PDF_QUEUE})
  */
 public record RenderSettings(int pdfConcurrency, int pdfQueue) {
+  static final Key<Integer> PDF_CONCURRENCY =
+      Key.described("GENIE_PDF_CONCURRENCY", "pdfConcurrency", WHOLE_NUMBER, "cores");
+  static final Key<Integer> PDF_QUEUE = Key.of("GENIE_PDF_QUEUE", "pdfQueue", WHOLE_NUMBER, "32");
+
+  static final KeyTable<Void> TABLE =
+      KeyTable.<Void>of(RenderSettings.class).withKeys(PDF_CONCURRENCY, PDF_QUEUE);
+
   public RenderSettings {
-    requireBetween("GENIE_PDF_CONCURRENCY", pdfConcurrency, 1, 256);
-    requireBetween("GENIE_PDF_QUEUE", pdfQueue, 0, 10_000);
+    requireBetween(PDF_CONCURRENCY.name(), pdfConcurrency, 1, 256);
+    requireBetween(PDF_QUEUE.name(), pdfQueue, 0, 10_000);
   }
 
   static RenderSettings from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new RenderSettings(
-        env.integer("GENIE_PDF_CONCURRENCY", cores), env.integer("GENIE_PDF_QUEUE", 32));
+    return new RenderSettings(PDF_CONCURRENCY.read(env).orElse(cores), PDF_QUEUE.value(env));
   }
 }

@@ -1,5 +1,8 @@
 package dev.genie.http.config;
 
+import static dev.genie.http.config.Parser.MILLIS;
+import static dev.genie.http.config.Parser.TEXT;
+import static dev.genie.http.config.Parser.WHOLE_NUMBER;
 import static dev.genie.persistence.Bounds.requireBetween;
 
 import java.time.Duration;
@@ -39,24 +42,66 @@ public record ServerSettings(
     Duration requestTimeout,
     Duration idleTimeout) {
 
+  static final Key<String> HOST = Key.of("GENIE_HOST", "host", TEXT, "127.0.0.1");
+  static final Key<Integer> PORT =
+      Key.of("GENIE_PORT", "port", WHOLE_NUMBER, "8080").orElse("PORT");
+  static final Key<Integer> MAX_BODY_BYTES =
+      Key.of("GENIE_MAX_BODY_BYTES", "maxBodyBytes", WHOLE_NUMBER, "65536");
+  static final Key<Integer> IO_THREADS =
+      Key.described("GENIE_IO_THREADS", "ioThreads", WHOLE_NUMBER, "max(2, cores)");
+  static final Key<Integer> WORKER_THREADS =
+      Key.described("GENIE_WORKER_THREADS", "workerThreads", WHOLE_NUMBER, "max(64, 8 × cores)");
+  static final Key<Integer> MAX_CONCURRENT_REQUESTS =
+      Key.described(
+          "GENIE_MAX_CONCURRENT_REQUESTS", "maxConcurrentRequests", WHOLE_NUMBER, "worker threads");
+  static final Key<Integer> MAX_QUEUED_REQUESTS =
+      Key.of("GENIE_MAX_QUEUED_REQUESTS", "maxQueuedRequests", WHOLE_NUMBER, "1024");
+  static final Key<Integer> MAX_WAITING_REQUESTS =
+      Key.of("GENIE_MAX_WAITING_REQUESTS", "maxWaitingRequests", WHOLE_NUMBER, "16384");
+  static final Key<Duration> SHUTDOWN_GRACE =
+      Key.of("GENIE_SHUTDOWN_GRACE_MS", "shutdownGrace", MILLIS, "10000");
+  static final Key<Duration> REQUEST_TIMEOUT =
+      Key.of("GENIE_REQUEST_TIMEOUT_MS", "requestTimeout", MILLIS, "10000");
+  static final Key<Duration> IDLE_TIMEOUT =
+      Key.of("GENIE_IDLE_TIMEOUT_MS", "idleTimeout", MILLIS, "60000");
+
+  static final KeyTable<Void> TABLE =
+      KeyTable.<Void>of(ServerSettings.class)
+          .withKeys(
+              HOST,
+              PORT,
+              MAX_BODY_BYTES,
+              IO_THREADS,
+              WORKER_THREADS,
+              MAX_CONCURRENT_REQUESTS,
+              MAX_QUEUED_REQUESTS,
+              MAX_WAITING_REQUESTS,
+              SHUTDOWN_GRACE,
+              REQUEST_TIMEOUT,
+              IDLE_TIMEOUT);
+
   public ServerSettings {
-    requireBetween("GENIE_PORT", port, 0, 65535);
-    requireBetween("GENIE_MAX_BODY_BYTES", maxBodyBytes, 64, 16 * 1024 * 1024);
-    requireBetween("GENIE_IO_THREADS", ioThreads, 1, 256);
-    requireBetween("GENIE_WORKER_THREADS", workerThreads, 1, 4096);
-    requireBetween("GENIE_MAX_CONCURRENT_REQUESTS", maxConcurrentRequests, 1, 100_000);
-    requireBetween("GENIE_MAX_QUEUED_REQUESTS", maxQueuedRequests, 0, 1_000_000);
-    requireBetween("GENIE_MAX_WAITING_REQUESTS", maxWaitingRequests, 0, 1_000_000);
-    requireBetween("GENIE_SHUTDOWN_GRACE_MS", shutdownGrace.toMillis(), 0, 600_000);
-    requireBetween("GENIE_REQUEST_TIMEOUT_MS", requestTimeout.toMillis(), 100, 600_000);
-    requireBetween("GENIE_IDLE_TIMEOUT_MS", idleTimeout.toMillis(), 100, 3_600_000);
+    requireBetween(PORT.name(), port, 0, 65535);
+    requireBetween(MAX_BODY_BYTES.name(), maxBodyBytes, 64, 16 * 1024 * 1024);
+    requireBetween(IO_THREADS.name(), ioThreads, 1, 256);
+    requireBetween(WORKER_THREADS.name(), workerThreads, 1, 4096);
+    requireBetween(MAX_CONCURRENT_REQUESTS.name(), maxConcurrentRequests, 1, 100_000);
+    requireBetween(MAX_QUEUED_REQUESTS.name(), maxQueuedRequests, 0, 1_000_000);
+    requireBetween(MAX_WAITING_REQUESTS.name(), maxWaitingRequests, 0, 1_000_000);
+    requireBetween(SHUTDOWN_GRACE.name(), shutdownGrace.toMillis(), 0, 600_000);
+    requireBetween(REQUEST_TIMEOUT.name(), requestTimeout.toMillis(), 100, 600_000);
+    requireBetween(IDLE_TIMEOUT.name(), idleTimeout.toMillis(), 100, 3_600_000);
     if (maxConcurrentRequests > workerThreads) {
       // Requests beyond the threads would wait in the thread pool's queue, which has no bound.
       throw new IllegalArgumentException(
-          "GENIE_MAX_CONCURRENT_REQUESTS must not exceed GENIE_WORKER_THREADS ("
+          MAX_CONCURRENT_REQUESTS.name()
+              + " must not exceed "
+              + WORKER_THREADS.name()
+              + " ("
               + workerThreads
-              + "), or requests beyond the threads would wait uncounted by"
-              + " GENIE_MAX_QUEUED_REQUESTS: "
+              + "), or requests beyond the threads would wait uncounted by "
+              + MAX_QUEUED_REQUESTS.name()
+              + ": "
               + maxConcurrentRequests);
     }
   }
@@ -66,18 +111,18 @@ public record ServerSettings(
     // A new prompt's thread waits most of its time for the batch that commits its claim, then for
     // the one that commits its result: the more requests wait at once, the fewer commits carry
     // them. On two cores, 64 threads gave 40 % more new prompts at 64 connections than 16.
-    int workers = env.integer("GENIE_WORKER_THREADS", Math.max(64, 8 * cores));
+    int workers = WORKER_THREADS.read(env).orElse(Math.max(64, 8 * cores));
     return new ServerSettings(
-        env.string("GENIE_HOST", "127.0.0.1"),
-        env.integer("GENIE_PORT").or(() -> env.integer("PORT")).orElse(8080),
-        env.integer("GENIE_MAX_BODY_BYTES", 65536),
-        env.integer("GENIE_IO_THREADS", Math.max(2, cores)),
+        HOST.value(env),
+        PORT.value(env),
+        MAX_BODY_BYTES.value(env),
+        IO_THREADS.read(env).orElse(Math.max(2, cores)),
         workers,
-        env.integer("GENIE_MAX_CONCURRENT_REQUESTS", workers),
-        env.integer("GENIE_MAX_QUEUED_REQUESTS", 1024),
-        env.integer("GENIE_MAX_WAITING_REQUESTS", 16_384),
-        env.millis("GENIE_SHUTDOWN_GRACE_MS").orElse(Duration.ofSeconds(10)),
-        env.millis("GENIE_REQUEST_TIMEOUT_MS").orElse(Duration.ofSeconds(10)),
-        env.millis("GENIE_IDLE_TIMEOUT_MS").orElse(Duration.ofSeconds(60)));
+        MAX_CONCURRENT_REQUESTS.read(env).orElse(workers),
+        MAX_QUEUED_REQUESTS.value(env),
+        MAX_WAITING_REQUESTS.value(env),
+        SHUTDOWN_GRACE.value(env),
+        REQUEST_TIMEOUT.value(env),
+        IDLE_TIMEOUT.value(env));
   }
 }

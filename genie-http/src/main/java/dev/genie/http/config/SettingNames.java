@@ -1,5 +1,7 @@
 package dev.genie.http.config;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,39 +13,25 @@ import java.util.regex.Pattern;
  * key instead ({@code GENIE_DB_POOL_SIZE}), through {@link #toKeys}.
  */
 public final class SettingNames {
+  /** Every settings record's table of keys: what is read from the environment, and documented. */
+  static final List<KeyTable<?>> TABLES =
+      List.of(
+          ServerSettings.TABLE,
+          StorageSettings.TABLE,
+          SqlStoreKeys.TABLE,
+          LegacyStoreKeys.TABLE,
+          OrchestratorKeys.TABLE,
+          GeneratorSettings.TABLE,
+          OpenAiKeys.TABLE,
+          EndpointKeys.TABLE,
+          LogSettings.TABLE,
+          RenderSettings.TABLE,
+          AuthSettings.TABLE,
+          TelemetrySettings.TABLE,
+          GenieConfig.CARRIED_OVER);
+
   /** Setting → what an operator sets for it: the key, and its fallback where it has one. */
-  static final Map<String, String> KEYS =
-      Map.ofEntries(
-          Map.entry("OrchestratorSettings.waitTimeout", "GENIE_WAIT_TIMEOUT_MS"),
-          Map.entry("OrchestratorSettings.lease", "GENIE_LEASE_MS"),
-          Map.entry("OrchestratorSettings.maxAttempts", "GENIE_MAX_ATTEMPTS"),
-          Map.entry("OrchestratorSettings.maxPromptChars", "GENIE_MAX_PROMPT_CHARS"),
-          Map.entry("OrchestratorSettings.instanceId", "GENIE_INSTANCE_ID"),
-          Map.entry("OrchestratorSettings.generationConcurrency", "GENIE_GENERATION_CONCURRENCY"),
-          Map.entry("OrchestratorSettings.generationQueue", "GENIE_GENERATION_QUEUE"),
-          Map.entry("SqlStoreSettings.url", "DATABASE_URL"),
-          Map.entry("SqlStoreSettings.poolSize", "GENIE_DB_POOL_SIZE"),
-          Map.entry("SqlStoreSettings.migrate", "GENIE_MIGRATE"),
-          Map.entry("SqlStoreSettings.connectionTimeout", "GENIE_DB_CONNECTION_TIMEOUT_MS"),
-          Map.entry("SqlStoreSettings.statementTimeout", "GENIE_DB_STATEMENT_TIMEOUT_MS"),
-          Map.entry("SqlStoreSettings.lockTimeout", "GENIE_DB_LOCK_TIMEOUT_MS"),
-          Map.entry("SqlStoreSettings.logSql", "GENIE_LOG_SQL"),
-          Map.entry("SqlStoreSettings.completedCacheMegabytes", "GENIE_COMPLETED_CACHE_MB"),
-          Map.entry("SqlStoreSettings.listenUrl", "GENIE_DB_LISTEN_URL"),
-          Map.entry("SqlStoreSettings.pooler", "GENIE_DB_POOLER"),
-          Map.entry("SqlStoreSettings.failoverWait", "GENIE_DB_FAILOVER_WAIT_MS"),
-          Map.entry("SqlStoreSettings.groupCommitMax", "GENIE_DB_GROUP_COMMIT_MAX"),
-          Map.entry("LegacyStoreSettings.dataDir", "GENIE_DATA_DIR"),
-          Map.entry("EndpointSettings.baseUrl", "GENIE_OPENAI_BASE_URL"),
-          Map.entry("EndpointSettings.apiKey", "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY)"),
-          Map.entry("OpenAiSettings.model", "GENIE_OPENAI_MODEL"),
-          Map.entry("OpenAiSettings.temperature", "GENIE_OPENAI_TEMPERATURE"),
-          Map.entry("OpenAiSettings.maxOutputTokens", "GENIE_OPENAI_MAX_OUTPUT_TOKENS"),
-          Map.entry("OpenAiSettings.systemPrompt", "GENIE_SYSTEM_PROMPT"),
-          Map.entry("OpenAiSettings.outputMode", "GENIE_OPENAI_OUTPUT"),
-          Map.entry("EndpointSettings.timeout", "GENIE_GENERATION_TIMEOUT_MS"),
-          Map.entry("EndpointSettings.retries", "GENIE_GENERATION_RETRIES"),
-          Map.entry("EndpointSettings.concurrency", "GENIE_GENERATION_CONCURRENCY"));
+  static final Map<String, String> KEYS = keys();
 
   private static final Pattern SETTING = Pattern.compile("\\b[A-Z][A-Za-z]*Settings\\.[a-z]\\w*");
 
@@ -60,5 +48,20 @@ public final class SettingNames {
     Matcher setting = SETTING.matcher(message);
     return setting.replaceAll(
         found -> Matcher.quoteReplacement(KEYS.getOrDefault(found.group(), found.group())));
+  }
+
+  /**
+   * {@code OrchestratorSettings.waitTimeout} → {@code GENIE_WAIT_TIMEOUT_MS}, from every table.
+   * Keys that set a setting of no record's messages map harmlessly.
+   */
+  private static Map<String, String> keys() {
+    Map<String, String> keys = new HashMap<>();
+    for (KeyTable<?> table : TABLES) {
+      for (Key<?> key : table.keys()) {
+        // A record's messages name a setting after the record's simple name.
+        keys.putIfAbsent(table.record().getSimpleName() + "." + key.setting(), key.shown());
+      }
+    }
+    return Map.copyOf(keys);
   }
 }

@@ -9,20 +9,26 @@ import java.util.Locale;
  * @param otlp whether traces and metrics are exported over OTLP
  */
 public record TelemetrySettings(boolean otlp) {
-  static final String KEY = "GENIE_OTEL";
+  static final Key<Boolean> OTEL =
+      Key.of(
+          "GENIE_OTEL",
+          "otlp",
+          Parser.accepting(
+              "off or otlp",
+              value ->
+                  switch (value.toLowerCase(Locale.ROOT)) {
+                    case "off" -> false;
+                    case "otlp" -> true;
+                    default -> throw new IllegalArgumentException(value);
+                  }),
+          "off");
+
+  static final KeyTable<Void> TABLE = KeyTable.<Void>of(TelemetrySettings.class).withKeys(OTEL);
 
   /** Nothing exported, nothing recorded: the default. */
   public static final TelemetrySettings OFF = new TelemetrySettings(false);
 
   static TelemetrySettings from(Env env) {
-    return env.get(KEY)
-        .map(
-            value ->
-                switch (value.toLowerCase(Locale.ROOT)) {
-                  case "off" -> OFF;
-                  case "otlp" -> new TelemetrySettings(true);
-                  default -> throw Env.invalid(KEY, value, "off or otlp");
-                })
-        .orElse(OFF);
+    return OTEL.value(env) ? new TelemetrySettings(true) : OFF;
   }
 }

@@ -2,40 +2,40 @@ package dev.genie.http.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.core.OrchestratorSettings;
-import dev.genie.generator.openai.EndpointSettings;
-import dev.genie.generator.openai.OpenAiSettings;
-import dev.genie.persistence.legacy.LegacyStoreSettings;
-import dev.genie.persistence.sql.SqlStoreSettings;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
-import java.util.Arrays;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SettingNamesTest {
-  private static final Map<String, Class<?>> SETTINGS =
-      Map.of(
-          "OrchestratorSettings", OrchestratorSettings.class,
-          "SqlStoreSettings", SqlStoreSettings.class,
-          "OpenAiSettings", OpenAiSettings.class,
-          "EndpointSettings", EndpointSettings.class,
-          "LegacyStoreSettings", LegacyStoreSettings.class);
-
   @Test
   void everyNameIsASettingOfItsRecordOrBuilder() {
+    Map<String, Class<?>> records = new HashMap<>();
+    SettingNames.TABLES.forEach(
+        table -> records.put(table.record().getSimpleName(), table.record()));
     SettingNames.KEYS
         .keySet()
         .forEach(
             name -> {
               String[] parts = name.split("\\.");
-              assertThat(settersOf(SETTINGS.get(parts[0]))).as(name).contains(parts[1]);
+              assertThat(KeyTablesTest.settersOf(records.get(parts[0])))
+                  .as(name)
+                  .contains(parts[1]);
             });
+  }
+
+  @Test
+  void everyLibrarySettingWithAKeyIsNamed() {
+    assertThat(SettingNames.KEYS)
+        .containsEntry("SqlStoreSettings.groupCommitMax", "GENIE_DB_GROUP_COMMIT_MAX")
+        .containsEntry("SqlStoreSettings.url", "DATABASE_URL")
+        .containsEntry("OrchestratorSettings.generationConcurrency", "GENIE_GENERATION_CONCURRENCY")
+        .containsEntry("EndpointSettings.concurrency", "GENIE_GENERATION_CONCURRENCY")
+        .containsEntry("EndpointSettings.apiKey", "GENIE_OPENAI_API_KEY (or OPENAI_API_KEY)")
+        .containsEntry("LegacyStoreSettings.dataDir", "GENIE_DATA_DIR")
+        .containsEntry("OpenAiSettings.outputMode", "GENIE_OPENAI_OUTPUT");
   }
 
   @Test
@@ -55,18 +55,5 @@ class SettingNamesTest {
     assertThat(SettingNames.toKeys("prompt is empty after normalization"))
         .isEqualTo("prompt is empty after normalization");
     assertThat(SettingNames.toKeys(null)).isNull();
-  }
-
-  /** The record's components, and what its builder, if any, sets. */
-  private static List<String> settersOf(Class<?> settings) {
-    Stream<String> components =
-        Arrays.stream(settings.getRecordComponents()).map(RecordComponent::getName);
-    Stream<String> builderMethods =
-        Arrays.stream(settings.getClasses())
-            .filter(nested -> nested.getSimpleName().equals("Builder"))
-            .flatMap(builder -> Arrays.stream(builder.getMethods()))
-            .filter(method -> method.getReturnType() == method.getDeclaringClass())
-            .map(Method::getName);
-    return Stream.concat(components, builderMethods).toList();
   }
 }
