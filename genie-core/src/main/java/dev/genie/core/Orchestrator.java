@@ -11,6 +11,8 @@ import dev.genie.core.internal.GenerationQueue;
 import dev.genie.core.internal.GenerationRuns;
 import dev.genie.core.internal.LeaseKeeper;
 import dev.genie.core.internal.PendingResults;
+import dev.genie.core.internal.Pools;
+import dev.genie.core.internal.RunningGenerations;
 import dev.genie.core.internal.Sweeper;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.Claim;
@@ -36,17 +38,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,6 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * #submitChat}) are prompts like any other, keyed by their canonical JSON under their own profile;
  * every generation, whether asked for, taken over or swept, runs the generator of the claimed
  * prompt's profile.
+ *
+ * <p>Constructing one starts no thread: {@link #start} starts its pools, the sweep of expired
+ * leases and the renewal of the leases it holds; {@link #close} (or {@link #shutdown}) stops them.
  */
 public final class Orchestrator implements AutoCloseable {
 
@@ -72,9 +71,6 @@ public final class Orchestrator implements AutoCloseable {
    */
   private static final int ANSWERS_PER_SECOND = 2_000;
 
-  /** Threads that read pending results again for every waiter of this process. */
-  private static final int READ_THREADS = 4;
-
   /**
    * How often a request that found a failed chat result tries to take it over when others race it
    * to the same, before it is answered with the failure they met.
@@ -86,25 +82,31 @@ public final class Orchestrator implements AutoCloseable {
   private final Map<String, Generator> generators;
   private final OrchestratorSettings settings;
   private final Clock clock;
+  private final Ticker ticker;
   private final OrchestratorListener listener;
   private final Normalizer normalizer;
   private final GenerationProfile profile;
-  private final ScheduledExecutorService timer;
-  private final ScheduledExecutorService leaseWork;
+  private final Pools pools;
+  private final LeaseKeeper leases;
   private final GenerationRuns runs;
   private final GenerationQueue queue;
   private final Sweeper sweeper;
-  private final ExecutorService reads;
   private final PendingResults pending;
   private final Deadlines<Answer> deadlines;
 
   private final String grantOwners;
   private final AtomicLong grants = new AtomicLong();
 
-  /** The {@link System#nanoTime} by which a stopping instance answers every caller. */
+  /** The {@link Ticker#nanoTime} by which a stopping instance answers every caller. */
   private volatile long stopDeadline;
 
   private volatile boolean stopping;
+
+  /** Guards {@link #started} and {@link #closed}: the lifecycle. */
+  private final Object lifecycle = new Object();
+
+  private volatile boolean started;
+  private boolean closed;
 
   /** What generations taken over by a waiter or a sweep are charged to. */
   private final GenerationBudget.Takeovers takeovers;
@@ -154,7 +156,26 @@ public final class Orchestrator implements AutoCloseable {
       OrchestratorListener listener,
       GenerationBudget.Takeovers takeovers,
       HandOver handOver) {
+    this(store, generators, settings, clock, listener, takeovers, handOver, Ticker.system());
+  }
+
+  /**
+   * {@link #Orchestrator(PromptStore, List, OrchestratorSettings, Clock, OrchestratorListener,
+   * GenerationBudget.Takeovers, HandOver)} that measures its waits and timeouts on {@code ticker}
+   * instead of {@link Ticker#system()}: tests move it to time a generation or a store's retries out
+   * without waiting.
+   */
+  public Orchestrator(
+      PromptStore store,
+      List<Generator> generators,
+      OrchestratorSettings settings,
+      Clock clock,
+      OrchestratorListener listener,
+      GenerationBudget.Takeovers takeovers,
+      HandOver handOver,
+      Ticker ticker) {
     this.store = store;
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.takeovers = Objects.requireNonNull(takeovers, "takeovers");
     this.generator = generators.get(0);
     this.generators = new LinkedHashMap<>();
@@ -174,45 +195,72 @@ public final class Orchestrator implements AutoCloseable {
             + ".";
     this.normalizer = new Normalizer(settings.maxPromptChars());
     this.profile = generator.profile();
-    // Two timers: one whose tasks never wait (deadlines, the pollers' wakes), so that thousands
-    // of answers due at once leave on time; one for the leases' statements, which may wait.
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("genie-timer"));
-    this.leaseWork = Executors.newScheduledThreadPool(2, daemon("genie-leases"));
-    this.reads = Executors.newFixedThreadPool(READ_THREADS, daemon("genie-wait"));
+    this.pools = new Pools(settings.generationConcurrency());
     this.pending =
         new PendingResults(
             store,
-            timer,
-            reads,
+            pools.timer,
+            pools.reads,
             settings.pollInitial(),
             settings.pollMax(),
             settings.maxAttempts(),
             new Waiters());
-    this.deadlines = new Deadlines<>(timer, reads);
+    this.deadlines = new Deadlines<>(pools.timer, pools.reads, ticker);
     this.queue =
         new GenerationQueue(
             settings.generationConcurrency(),
             settings.generationQueue(),
             "OrchestratorSettings.generationConcurrency, OrchestratorSettings.generationQueue");
+    RunningGenerations running = new RunningGenerations(ticker);
+    this.leases = new LeaseKeeper(store, running, ticker, () -> terms(now()));
     this.runs =
         new GenerationRuns(
             store,
             this.generators,
             listener,
-            new LeaseKeeper(store, leaseWork, () -> terms(now())),
+            leases,
+            running,
             this::now,
+            ticker,
             () -> stopping,
             takeovers,
             handOver,
-            settings.generationConcurrency());
+            pools.generations);
     this.sweeper =
         new Sweeper(
-            leaseWork,
+            pools.leases,
             sweepInterval(settings.lease()),
             SWEEP_LIMIT,
             this::sweep,
             claims -> runs.resume(claims, queue::release));
-    sweeper.start();
+  }
+
+  /**
+   * Starts renewing the leases this orchestrator will hold, every third of the lease, and sweeping
+   * for expired ones; the pools make their threads as work comes. Call it once, before the first
+   * prompt; {@link #close} stops it all.
+   *
+   * @throws IllegalStateException when it was closed already
+   */
+  public Orchestrator start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("this orchestrator was closed; build a new one");
+      }
+      if (!started) {
+        leases.start(pools.leases);
+        sweeper.start();
+        started = true;
+      }
+    }
+    return this;
+  }
+
+  private void checkStarted() {
+    if (!started) {
+      throw new IllegalStateException(
+          "this orchestrator was not started: call start() first, once, after building it");
+    }
   }
 
   /**
@@ -268,6 +316,7 @@ public final class Orchestrator implements AutoCloseable {
   /** {@link #submitAsync(String, Duration)} in {@code namespace}, charged to {@code budget}. */
   public CompletableFuture<Answer> submitAsync(
       String namespace, String rawPrompt, GenerationBudget budget, Duration maxWait) {
+    checkStarted();
     NewPrompt prompt = normalizer.normalize(namespace, rawPrompt, profile);
     return answered(claimAndAnswer(prompt, budget, min(maxWait, settings.waitTimeout())));
   }
@@ -284,6 +333,7 @@ public final class Orchestrator implements AutoCloseable {
    */
   public CompletableFuture<Answer> submitChat(
       ChatRequest request, GenerationBudget budget, Duration maxWait) {
+    checkStarted();
     if (!generators.containsKey(ChatRequest.PROFILE_ID)) {
       throw new IllegalStateException("this orchestrator has no chat generator; this is a bug");
     }
@@ -302,7 +352,7 @@ public final class Orchestrator implements AutoCloseable {
 
   private CompletableFuture<Answer> claimAndAnswer(
       NewPrompt prompt, GenerationBudget budget, Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = ticker.nanoTime() + wait.toNanos();
     boolean looked = false;
     if (budget.mayRefuse()) {
       // A stored answer needs no budget, so it is looked for first: a hit costs no read of what the
@@ -367,7 +417,7 @@ public final class Orchestrator implements AutoCloseable {
           // Claimed off the thread that gave the slot back: that may be a generation's own.
           Runnable slot = slot();
           try {
-            reads.execute(
+            pools.reads.execute(
                 () -> {
                   try {
                     relay(claimHolding(prompt, reservation, deadline, slot), answer);
@@ -402,7 +452,7 @@ public final class Orchestrator implements AutoCloseable {
                         + " retry shortly");
             // Settled off the timer, whose tasks never wait: the caller's budget is given back.
             try {
-              reads.execute(() -> turn.completeExceptionally(ended));
+              pools.reads.execute(() -> turn.completeExceptionally(ended));
             } catch (RejectedExecutionException e) {
               turn.completeExceptionally(ended);
             }
@@ -410,7 +460,7 @@ public final class Orchestrator implements AutoCloseable {
         };
     try {
       ScheduledFuture<?> due =
-          timer.schedule(leave, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          pools.timer.schedule(leave, deadline - ticker.nanoTime(), TimeUnit.NANOSECONDS);
       turn.whenComplete((granted, failure) -> due.cancel(false));
     } catch (RejectedExecutionException e) {
       // Stopping: the queue's close ends the wait.
@@ -514,14 +564,7 @@ public final class Orchestrator implements AutoCloseable {
           reservation.started(seen.prompt().id());
           return generateWithin(takeover.get(), false, deadline, reservation, slot);
         }
-        String promptId = seen.prompt().id();
-        seen =
-            store
-                .find(promptId)
-                .orElseThrow(
-                    () ->
-                        new IllegalStateException(
-                            "prompt " + promptId + " vanished from the store; this is a bug"));
+        seen = pending.current(seen.prompt().id());
         switch (seen.result().status()) {
           case COMPLETED -> {
             return CompletableFuture.completedFuture(new Answer(Outcome.EXISTING, seen, Cache.HIT));
@@ -607,7 +650,7 @@ public final class Orchestrator implements AutoCloseable {
             min(
                 grace.dividedBy(2),
                 Duration.ofMillis(1000L * deadlines.parked() / ANSWERS_PER_SECOND)));
-    stopDeadline = System.nanoTime() + grace.minus(sending).toNanos();
+    stopDeadline = ticker.nanoTime() + grace.minus(sending).toNanos();
     stopping = true;
     sweeper.stop();
     queue.close(shuttingDown());
@@ -620,17 +663,22 @@ public final class Orchestrator implements AutoCloseable {
    * released, here or as it answered callers pending.
    */
   public int shutdown(Duration grace) {
+    synchronized (lifecycle) {
+      closed = true;
+    }
     if (!stopping) {
       beginStop(grace);
     }
     // Waits end first: their polls would take connections from the releases below.
-    timer.shutdownNow();
-    reads.shutdownNow();
+    pools.timer.shutdownNow();
+    pools.reads.shutdownNow();
     int released = runs.shutdown(grace);
-    leaseWork.shutdownNow();
+    leases.stop();
+    pools.leases.shutdownNow();
     return released;
   }
 
+  /** {@link #shutdown} with a grace of 5 s; once closed, closing again changes nothing. */
   @Override
   public void close() {
     shutdown(Duration.ofSeconds(5));
@@ -664,8 +712,7 @@ public final class Orchestrator implements AutoCloseable {
     CompletableFuture<Optional<StoredPrompt>> generation = new CompletableFuture<>();
     // The slot goes back when the run ends, every way it ends: it settles the generation.
     generation.whenComplete((done, failure) -> slot.run());
-    Future<?> run = runs.inBackground(claim, reservation, generation);
-    if (run == null) {
+    if (!runs.inBackground(claim, reservation, generation)) {
       slot.run();
       throw shuttingDown();
     }
@@ -689,7 +736,7 @@ public final class Orchestrator implements AutoCloseable {
           // interrupted after it, so that the run's own end cannot answer first.
           runs.release(fence);
           answer.complete(new Answer(Outcome.PENDING, claim.state(), Cache.MISS));
-          run.cancel(true);
+          runs.cancel(fence);
         });
     return answer;
   }
@@ -701,7 +748,7 @@ public final class Orchestrator implements AutoCloseable {
     generation.whenComplete((done, failure) -> queue.release());
     // Taken over on behalf of every waiter of this process: charged to none of their budgets, but
     // to the key that started the prompt's generation.
-    if (runs.inBackground(claim, takeovers.of(claim.state().prompt().id()), generation) == null) {
+    if (!runs.inBackground(claim, takeovers.of(claim.state().prompt().id()), generation)) {
       generation.completeExceptionally(shuttingDown());
     }
     return generation;
@@ -732,7 +779,7 @@ public final class Orchestrator implements AutoCloseable {
    */
   private CompletableFuture<Answer> awaitSettled(
       StoredPrompt seen, boolean created, long deadline) {
-    long started = System.nanoTime();
+    long started = ticker.nanoTime();
     PendingResults.Wait wait = pending.join(seen);
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     answer.whenComplete(
@@ -859,15 +906,6 @@ public final class Orchestrator implements AutoCloseable {
     return Duration.ofMillis(Math.max(50, lease.toMillis() / 2));
   }
 
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
@@ -876,7 +914,7 @@ public final class Orchestrator implements AutoCloseable {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  private static Duration since(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  private Duration since(long startedNanos) {
+    return Duration.ofNanos(ticker.nanoTime() - startedNanos);
   }
 }
