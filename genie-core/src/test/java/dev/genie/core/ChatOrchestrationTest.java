@@ -49,6 +49,7 @@ class ChatOrchestrationTest {
     orchestrator =
         new Orchestrator(
             store, List.of(pages, chat), settings, Clock.systemUTC(), OrchestratorListener.NONE);
+    orchestrator.start();
     return orchestrator;
   }
 

@@ -22,10 +22,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,6 +43,12 @@ final class FakePromptStore implements PromptStore {
 
   /** Runs before each renewal reaches the store, outside its lock: where a test can hold one. */
   volatile Runnable beforeRenewal = () -> {};
+
+  /** The fences of every call that renews a set of leases, in order. */
+  final List<List<Fence>> renewals = new CopyOnWriteArrayList<>();
+
+  /** Every lease released, in order, whether or not it was still current. */
+  final List<Fence> releases = new CopyOnWriteArrayList<>();
 
   /** How many completions to refuse as unavailable before the next is taken. */
   final AtomicInteger completionsToRefuse = new AtomicInteger();
@@ -135,6 +144,24 @@ final class FakePromptStore implements PromptStore {
     return renewNow(fence, terms);
   }
 
+  /** One call, as the SQL store's one statement: recorded, then each renewed under the lock. */
+  @Override
+  public Set<Fence> renew(Collection<Fence> fences, LeaseTerms terms) {
+    renewals.add(List.copyOf(fences));
+    beforeRenewal.run();
+    return renewAll(fences, terms);
+  }
+
+  private synchronized Set<Fence> renewAll(Collection<Fence> fences, LeaseTerms terms) {
+    Set<Fence> renewed = new HashSet<>();
+    for (Fence fence : fences) {
+      if (renewNow(fence, terms)) {
+        renewed.add(fence);
+      }
+    }
+    return renewed;
+  }
+
   private synchronized boolean renewNow(Fence fence, LeaseTerms terms) {
     checkAvailable();
     return current(fence)
@@ -165,6 +192,7 @@ final class FakePromptStore implements PromptStore {
   @Override
   public synchronized boolean release(Fence fence, Instant now) {
     checkAvailable();
+    releases.add(fence);
     return current(fence)
         .filter(r -> r.status() == ResultStatus.PENDING)
         .map(r -> replace(r.released(now)))

@@ -58,6 +58,7 @@ class GenerationQueueTest {
                 .build(),
             clock,
             OrchestratorListener.NONE);
+    orchestrator.start();
     return orchestrator;
   }
 

@@ -22,9 +22,11 @@ import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 class OrchestratorTest {
   private final FakePromptStore store = new FakePromptStore();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T12:00:00Z"));
+  private final FakeTicker ticker = new FakeTicker();
   private final RecordingListener listener = new RecordingListener();
   private Orchestrator orchestrator;
 
@@ -53,13 +56,66 @@ class OrchestratorTest {
 
   private static final Duration LEASE = Duration.ofSeconds(60);
 
+  /**
+   * An orchestrator started on the test's ticker: its generation timeouts and the pauses between
+   * tries to store a result pass when the test says.
+   */
   private Orchestrator orchestrator(ScriptedGenerator generator, OrchestratorSettings settings) {
-    orchestrator = new Orchestrator(store, generator, settings, clock, listener);
+    return orchestrator(generator, settings, ticker);
+  }
+
+  private Orchestrator orchestrator(
+      ScriptedGenerator generator, OrchestratorSettings settings, Ticker ticker) {
+    orchestrator =
+        new Orchestrator(
+                store,
+                List.of(generator),
+                settings,
+                clock,
+                listener,
+                GenerationBudget.Takeovers.NOBODY,
+                HandOver.NONE,
+                ticker)
+            .start();
     return orchestrator;
   }
 
   private static OrchestratorSettings.Builder settings() {
     return OrchestratorSettings.builder().waitTimeout(Duration.ofSeconds(10)).instanceId("test");
+  }
+
+  @Test
+  void buildingOneStartsNoThreadAndUsingItBeforeStartFailsClearly() {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Orchestrator unstarted =
+        new Orchestrator(
+            store, new ScriptedGenerator(Step.SUCCEED), settings().build(), clock, listener);
+    try {
+      Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+      started.removeAll(before);
+      assertThat(started).extracting(Thread::getName).noneMatch(name -> name.startsWith("genie-"));
+
+      assertThatThrownBy(() -> unstarted.submit("too early"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("call start() first");
+      assertThat(store.claims).hasValue(0);
+    } finally {
+      unstarted.close();
+    }
+  }
+
+  @Test
+  void closingTwiceChangesNothingAndAClosedOneCannotStart() {
+    Orchestrator genie = orchestrator(new ScriptedGenerator(Step.SUCCEED), settings().build());
+    genie.submit("a poem");
+
+    genie.close();
+    genie.close();
+
+    assertThatThrownBy(genie::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> genie.submit("another poem")).isInstanceOf(GenieException.class);
   }
 
   @Test
@@ -216,7 +272,8 @@ class OrchestratorTest {
             return GenerationProfile.of("scripted", "another-model", "pages");
           }
         };
-    Orchestrator second = new Orchestrator(store, otherModel, settings().build(), clock, listener);
+    Orchestrator second =
+        new Orchestrator(store, otherModel, settings().build(), clock, listener).start();
     try {
       Answer b = second.submit("a poem");
       assertThat(b.state().prompt().id()).isNotEqualTo(a.state().prompt().id());
@@ -250,7 +307,7 @@ class OrchestratorTest {
             return new SampleGenerator(Duration.ZERO).generate(normalizedPrompt);
           }
         };
-    orchestrator = new Orchestrator(store, inMemory, settings().build(), clock, listener);
+    orchestrator = new Orchestrator(store, inMemory, settings().build(), clock, listener).start();
 
     Answer answer = orchestrator.submit("Write a poem about autumn");
 
@@ -451,7 +508,8 @@ class OrchestratorTest {
 
   /**
    * Renewals succeed all along, so that only the bound of the retry can end it: a lease of 3 s is
-   * renewed every second, and the retry's pause grows to 1 s at most.
+   * renewed every second, and the retry's pause grows to 1 s at most. On the system's ticker: the
+   * renewals and the retry's pauses must pass at one pace for a bound that renewals extend to show.
    */
   @Test
   void aCompletionRefusedWhileRenewalsSucceedEndsWithinTheLeaseAndLetsItGo() throws Exception {
@@ -459,7 +517,8 @@ class OrchestratorTest {
     Orchestrator genie =
         orchestrator(
             new ScriptedGenerator(Step.SUCCEED),
-            settings().lease(Duration.ofSeconds(3)).waitTimeout(Duration.ofMillis(100)).build());
+            settings().lease(Duration.ofSeconds(3)).waitTimeout(Duration.ofMillis(100)).build(),
+            Ticker.system());
 
     Answer answer = genie.submit("refused while renewed");
     awaitEvent("generated:UNSTORED");
@@ -489,7 +548,8 @@ class OrchestratorTest {
 
     assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(StoreUnavailableException.class);
-    assertThat(store.only().result().leaseLiveAt(clock.instant())).as("released").isFalse();
+    // The store's record, not the lease's state: a sweep may take the released lease over at once.
+    assertThat(store.releases).as("released").contains(new Fence(store.only().result().id(), 1));
   }
 
   @Test
@@ -502,11 +562,22 @@ class OrchestratorTest {
           }
         };
     Orchestrator genie = orchestrator(hangs, settings().lease(Duration.ofMillis(150)).build());
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    Future<Answer> answer;
+    try {
+      answer = caller.submit(() -> genie.submit("never ends"));
+      hangs.blocked.await();
+      // The next renewal, within a third of the lease, finds it past its timeout.
+      ticker.advance(Duration.ofMillis(51));
 
-    assertThatThrownBy(() -> genie.submit("never ends"))
-        .isInstanceOfSatisfying(
-            GenerationFailedException.class,
-            e -> assertThat(e.getMessage()).contains("longer than its timeout of 50 ms"));
+      assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(
+              GenerationFailedException.class,
+              e -> assertThat(e.getMessage()).contains("longer than its timeout of 50 ms"));
+    } finally {
+      caller.shutdownNow();
+    }
 
     StoredPrompt failed = store.only();
     assertThat(failed.result().status()).isEqualTo(ResultStatus.FAILED);
@@ -574,7 +645,7 @@ class OrchestratorTest {
           }
         };
     orchestrator =
-        new Orchestrator(store, new CutOffGenerator(), settings().build(), clock, listener);
+        new Orchestrator(store, new CutOffGenerator(), settings().build(), clock, listener).start();
 
     assertThatThrownBy(() -> orchestrator.submit(ApiKey.DEFAULT_NAMESPACE, "a poem", recorded))
         .isInstanceOf(GenerationFailedException.class);
@@ -606,6 +677,7 @@ class OrchestratorTest {
                   settled.countDown();
                 },
             HandOver.NONE);
+    orchestrator.start();
     awaitStatus(orphan.state().prompt().id(), ResultStatus.COMPLETED);
     settled.await();
 

@@ -75,6 +75,41 @@ class PendingResultsTest {
     assertThat(pending.watched()).isZero();
   }
 
+  @Test
+  void aWaiterIsWokenByTheChangeOfItsResult() throws Exception {
+    PendingResults pending = pendingResults(Runnable::run); // reads on the signalling thread
+    Claim claim = pendingClaim();
+    PendingResults.Wait wait = pending.join(claim.state());
+    assertThat(wait.settled()).isNotDone();
+
+    store.complete(claim.lease().orElseThrow(), "{\"version\":1}", NOW);
+
+    assertThat(wait.settled()).as("woken by the watch, not the pause of 10 s").isDone();
+    assertThat(wait.settled().get().result().envelope()).isEqualTo("{\"version\":1}");
+    assertThat(store.openWatches.get()).as("closed once settled").isZero();
+    assertThat(pending.watched()).isZero();
+  }
+
+  @Test
+  void onlyTheLastCallerToLeaveEndsTheWait() {
+    PendingResults pending = pendingResults(Runnable::run);
+    StoredPrompt seen = pendingPrompt();
+    PendingResults.Wait first = pending.join(seen);
+    PendingResults.Wait second = pending.join(seen);
+    PendingResults.Wait third = pending.join(seen);
+
+    first.leave();
+    first.leave(); // twice counts once
+    second.leave();
+    assertThat(store.openWatches.get()).as("open while a caller waits").isEqualTo(1);
+    assertThat(pending.watched()).isEqualTo(1);
+    third.leave();
+
+    assertThat(store.openWatches.get()).isZero();
+    assertThat(pending.watched()).isZero();
+    assertThat(third.settled()).isNotDone();
+  }
+
   private PendingResults pendingResults(Executor reads) {
     return new PendingResults(
         store, timer, reads, Duration.ofSeconds(10), Duration.ofSeconds(10), 3, new Nobody());
@@ -82,12 +117,14 @@ class PendingResultsTest {
 
   /** A prompt pending under a lease that outlives the test. */
   private StoredPrompt pendingPrompt() {
-    Claim claim =
-        store.claim(
-            new Normalizer(100)
-                .normalize("a prompt waited for", new SampleGenerator(Duration.ZERO).profile()),
-            new LeaseTerms("owner", NOW, Duration.ofDays(1), 3));
-    return claim.state();
+    return pendingClaim().state();
+  }
+
+  private Claim pendingClaim() {
+    return store.claim(
+        new Normalizer(100)
+            .normalize("a prompt waited for", new SampleGenerator(Duration.ZERO).profile()),
+        new LeaseTerms("owner", NOW, Duration.ofDays(1), 3));
   }
 
   /** The two callers of every round, handing over by spinning on volatile round numbers. */

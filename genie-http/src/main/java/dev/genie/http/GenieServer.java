@@ -165,11 +165,13 @@ public final class GenieServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port and starts serving; logs one line naming the address, the store and the
-   * generator. When the port cannot be bound, the store is closed before the failure is thrown.
+   * Starts the orchestrator (its pools, the renewal of its leases, the sweep), binds the port and
+   * starts serving; logs one line naming the address, the store and the generator. When the port
+   * cannot be bound, the store is closed before the failure is thrown.
    */
   public GenieServer start() {
     try {
+      orchestrator.start();
       undertow.start();
     } catch (RuntimeException e) {
       stop();

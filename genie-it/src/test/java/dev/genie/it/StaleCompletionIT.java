@@ -110,11 +110,12 @@ class StaleCompletionIT {
   private static Orchestrator orchestrator(
       SqlPromptStore store, Generator model, Clock clock, OrchestratorListener listener) {
     return new Orchestrator(
-        store,
-        model,
-        OrchestratorSettings.builder().lease(LEASE).waitTimeout(PATIENCE).build(),
-        clock,
-        listener);
+            store,
+            model,
+            OrchestratorSettings.builder().lease(LEASE).waitTimeout(PATIENCE).build(),
+            clock,
+            listener)
+        .start();
   }
 
   /** How the owner's generation ended, as its orchestrator reports it. */

@@ -1,5 +1,6 @@
 package dev.genie.core.internal;
 
+import dev.genie.core.Ticker;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,13 +14,14 @@ import java.util.function.Supplier;
 /**
  * Gives pending answers their fallback when their deadline comes, or a stop's end if that comes
  * first, unless they settled before: one timer entry each, no thread. Deadlines are {@link
- * System#nanoTime} values.
+ * Ticker#nanoTime} values.
  *
  * @param <T> the answer
  */
 public final class Deadlines<T> {
   private final ScheduledExecutorService timer;
   private final Executor work;
+  private final Ticker ticker;
   private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private volatile long stopDeadline;
@@ -27,9 +29,10 @@ public final class Deadlines<T> {
   /**
    * @param work runs what a stop does, which may wait (a lease's release): not on the timer
    */
-  public Deadlines(ScheduledExecutorService timer, Executor work) {
+  public Deadlines(ScheduledExecutorService timer, Executor work, Ticker ticker) {
     this.timer = timer;
     this.work = work;
+    this.ticker = ticker;
   }
 
   /**
@@ -81,7 +84,7 @@ public final class Deadlines<T> {
     private void schedule(long at) {
       try {
         timeout =
-            timer.schedule(this::expire, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+            timer.schedule(this::expire, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         expire();
       }

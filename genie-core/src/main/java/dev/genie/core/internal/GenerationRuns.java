@@ -9,12 +9,15 @@ import dev.genie.core.GenieException;
 import dev.genie.core.HandOver;
 import dev.genie.core.OrchestratorListener;
 import dev.genie.core.OrchestratorListener.GenerationOutcome;
+import dev.genie.core.Ticker;
 import dev.genie.core.envelope.Envelope;
 import dev.genie.core.envelope.EnvelopeCodec;
 import dev.genie.core.generate.Generation;
 import dev.genie.core.generate.GenerationException;
 import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.Usage;
+import dev.genie.core.internal.RunningGenerations.Reason;
+import dev.genie.core.internal.RunningGenerations.Run;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.Failure;
 import dev.genie.persistence.Fence;
@@ -33,11 +36,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * the result under the fencing token (retrying a store that is unavailable for the moment within
  * the lease held when the generation ended), records failures, and reports every run's outcome;
  * every run ends, and one that cannot store its result lets its lease go. Runs that nobody waits on
- * go to a fixed pool of threads, one per generation slot: every run handed to it holds a slot of
- * the {@link GenerationQueue}, so none waits there for long.
+ * go to the generation pool ({@link Pools}), one thread per generation slot: every run handed to it
+ * holds a slot of the {@link GenerationQueue}, so none waits there for long. Runs are cancelled by
+ * {@link RunningGenerations} only.
  */
 public final class GenerationRuns {
   private static final Logger log = LoggerFactory.getLogger(GenerationRuns.class);
@@ -61,49 +62,48 @@ public final class GenerationRuns {
   private final Map<String, Generator> generators;
   private final OrchestratorListener listener;
   private final LeaseKeeper leases;
+  private final RunningGenerations running;
   private final Supplier<Instant> clock;
+  private final Ticker ticker;
   private final BooleanSupplier stopping;
   private final HandOver handOver;
   private final ExecutorService generations;
   private final Takeovers takeovers;
-  private final Set<Fence> leasesHeld = ConcurrentHashMap.newKeySet();
   private final Set<Fence> releasedInStop = ConcurrentHashMap.newKeySet();
 
   /**
    * @param generators each generator by the id of the profile it writes
+   * @param running the runs of this process, and the one place that cancels them
    * @param clock the time of envelopes and of the store's calls
+   * @param ticker how long a run took, and the pauses between tries to store its result
    * @param stopping whether a stop has begun, when releases are counted
    * @param handOver what a generation started for a caller takes along to its own thread
    * @param takeovers what the generations of results a sweep took over are charged to
-   * @param threads the generation slots: the most runs handed to threads at once
+   * @param generations the generation pool, one thread per generation slot
    */
   public GenerationRuns(
       PromptStore store,
       Map<String, Generator> generators,
       OrchestratorListener listener,
       LeaseKeeper leases,
+      RunningGenerations running,
       Supplier<Instant> clock,
+      Ticker ticker,
       BooleanSupplier stopping,
       Takeovers takeovers,
       HandOver handOver,
-      int threads) {
+      ExecutorService generations) {
     this.store = store;
     this.takeovers = takeovers;
     this.generators = Map.copyOf(generators);
     this.listener = listener;
     this.leases = leases;
+    this.running = running;
     this.clock = clock;
+    this.ticker = ticker;
     this.stopping = stopping;
     this.handOver = handOver;
-    AtomicInteger count = new AtomicInteger();
-    this.generations =
-        Executors.newFixedThreadPool(
-            threads,
-            task -> {
-              Thread thread = new Thread(task, "genie-generate-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.generations = generations;
   }
 
   /**
@@ -114,38 +114,49 @@ public final class GenerationRuns {
     generations.shutdown();
     try {
       if (!generations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        generations.shutdownNow();
+        running.stop();
         // A generator that ignores the interrupt is not waited for: its lease is released below.
         generations.awaitTermination(100, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    leasesHeld.forEach(this::release);
+    running.fences(fence -> true).forEach(this::release);
     return releasedInStop.size();
   }
 
   /**
-   * Starts the generation on a thread of its own, to settle {@code generation}; null when the
+   * Starts the generation on a thread of its own, to settle {@code generation}; false when the
    * orchestrator is shutting down, and the lease was released.
    */
-  public Future<?> inBackground(
+  public boolean inBackground(
       Claim claim, Reservation reservation, CompletableFuture<Optional<StoredPrompt>> generation) {
+    Run run = running.begin(claim.lease().orElseThrow());
     try {
-      return generations.submit(
+      generations.execute(
           handOver.carry(
               () -> {
-                try {
-                  generation.complete(generate(claim, reservation));
+                try (run) {
+                  generation.complete(generate(run, claim, reservation, null));
                 } catch (Throwable failure) {
                   generation.completeExceptionally(failure);
                 }
               }));
+      return true;
     } catch (RejectedExecutionException e) {
+      run.close();
       settleQuietly(reservation, Usage.NONE, claim.state().prompt());
       release(claim.lease().orElseThrow());
-      return null;
+      return false;
     }
+  }
+
+  /**
+   * Stops the generation under {@code fence}, which a stop's end gives up: its thread is
+   * interrupted, and the run lets its lease go.
+   */
+  public void cancel(Fence fence) {
+    running.cancel(fence, Reason.STOPPED);
   }
 
   /**
@@ -158,26 +169,28 @@ public final class GenerationRuns {
       listener.tookOver();
       log.info(
           "resuming prompt {}: its lease expired without renewal", claim.state().prompt().id());
+      Run run = running.begin(claim.lease().orElseThrow());
       try {
-        generations.submit(
+        generations.execute(
             () -> {
-              try {
-                generateQuietly(claim);
+              try (run) {
+                generateQuietly(run, claim);
               } finally {
                 ended.run();
               }
             });
       } catch (RejectedExecutionException e) {
         // Not started: nothing to charge.
+        run.close();
         release(claim.lease().orElseThrow());
         ended.run();
       }
     }
   }
 
-  private void generateQuietly(Claim claim) {
+  private void generateQuietly(Run run, Claim claim) {
     try {
-      generate(claim, takeovers.of(claim.state().prompt().id()));
+      generate(run, claim, takeovers.of(claim.state().prompt().id()), null);
     } catch (GenieException e) {
       log.debug("a resumed generation ended: {}", e.getMessage());
     } catch (RuntimeException e) {
@@ -186,24 +199,26 @@ public final class GenerationRuns {
   }
 
   /**
-   * Generates and completes under the claim's fence, renewing the lease meanwhile. Empty when the
-   * fence went stale: another caller owns the result now.
+   * Generates and completes under the claim's fence on this thread, renewing the lease meanwhile,
+   * for a caller that waits on it: a result that the store keeps refusing is given up at {@code
+   * answerBy} (the ticker's time; null for no bound but the lease), so that the caller is answered
+   * in time. Empty when the fence went stale: another caller owns the result now.
    */
-  public Optional<StoredPrompt> generate(Claim claim, Reservation reservation) {
-    return generate(claim, reservation, null);
+  public Optional<StoredPrompt> generate(Claim claim, Reservation reservation, Long answerBy) {
+    try (Run run = running.begin(claim.lease().orElseThrow())) {
+      return generate(run, claim, reservation, answerBy);
+    }
   }
 
   /**
-   * {@link #generate(Claim, Reservation)} for a caller that waits on this thread: a result that the
-   * store keeps refusing is given up at {@code answerBy} ({@link System#nanoTime}; null for no
-   * bound but the lease), so that the caller is answered in time. The reservation is settled on
-   * every way out: to what the model reported, nothing when no call was made, and kept whole when
-   * the use is unknown.
+   * Runs {@code run}. The reservation is settled on every way out: to what the model reported,
+   * nothing when no call was made, and kept whole when the use is unknown.
    */
-  public Optional<StoredPrompt> generate(Claim claim, Reservation reservation, Long answerBy) {
+  private Optional<StoredPrompt> generate(
+      Run run, Claim claim, Reservation reservation, Long answerBy) {
     Usage[] used = {null};
     try {
-      return generate(claim, used, answerBy);
+      return generate(run, claim, used, answerBy);
     } finally {
       // Charged after the result is stored, so that a failure to record cannot lose it, and
       // whether or not it was kept: the model did the work.
@@ -211,10 +226,10 @@ public final class GenerationRuns {
     }
   }
 
-  private Optional<StoredPrompt> generate(Claim claim, Usage[] used, Long answerBy) {
+  private Optional<StoredPrompt> generate(Run run, Claim claim, Usage[] used, Long answerBy) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
-    long started = System.nanoTime();
+    long started = ticker.nanoTime();
     Generator generator = generators.get(prompt.profileId());
     if (generator == null) {
       // Claimed by a sweep, or asked for, on an instance configured for other profiles.
@@ -227,16 +242,16 @@ public final class GenerationRuns {
                   + "; an instance configured with it generates it when asked"),
           started);
     }
-    leasesHeld.add(fence);
-    try (LeaseKeeper.Hold hold = leases.hold(fence, Thread.currentThread(), generator.timeout())) {
+    run.attach(generator.timeout());
+    try (LeaseKeeper.Hold hold = leases.hold(fence)) {
       Generation generation;
       try {
         generation = generator.generate(prompt.normalizedText());
       } catch (InterruptedException e) {
-        if (hold.fencedOut()) {
+        if (cancelled(run, Reason.FENCED_OUT)) {
           return fencedOut(prompt, started);
         }
-        if (hold.timedOut()) {
+        if (cancelled(run, Reason.TIMED_OUT)) {
           return recordFailure(claim, Failure.of(timedOut(generator)), started);
         }
         throw abandoned(fence, prompt, started);
@@ -248,21 +263,23 @@ public final class GenerationRuns {
         throw e;
       } catch (Exception e) {
         used[0] = usedBy(e);
-        if (hold.fencedOut()) {
+        if (cancelled(run, Reason.FENCED_OUT)) {
           return fencedOut(prompt, started);
         }
-        if (hold.timedOut()) {
+        if (cancelled(run, Reason.TIMED_OUT)) {
           Thread.interrupted(); // the timeout's, which the generator may have kept
           return recordFailure(claim, Failure.of(timedOut(generator)), started);
         }
         return recordFailure(claim, failure(e), started);
       }
-      hold.generated();
+      run.generated();
       used[0] = generation.usage() == null ? Usage.NONE : generation.usage();
-      return store(claim, generation, hold, started, answerBy);
-    } finally {
-      leasesHeld.remove(fence);
+      return store(run, claim, generation, hold, started, answerBy);
     }
+  }
+
+  private static boolean cancelled(Run run, Reason reason) {
+    return run.cancelled().filter(reason::equals).isPresent();
   }
 
   /**
@@ -273,7 +290,12 @@ public final class GenerationRuns {
    * caller generates at once instead of waiting it out.
    */
   private Optional<StoredPrompt> store(
-      Claim claim, Generation generation, LeaseKeeper.Hold hold, long started, Long answerBy) {
+      Run run,
+      Claim claim,
+      Generation generation,
+      LeaseKeeper.Hold hold,
+      long started,
+      Long answerBy) {
     Fence fence = claim.lease().orElseThrow();
     Prompt prompt = claim.state().prompt();
     Instant now = now();
@@ -291,12 +313,12 @@ public final class GenerationRuns {
       try {
         completed = store.complete(fence, envelope, now);
       } catch (StoreException e) {
-        if (hold.fencedOut()) {
+        if (cancelled(run, Reason.FENCED_OUT)) {
           return fencedOut(prompt, started);
         }
         boolean retry =
             e instanceof StoreUnavailableException
-                && System.nanoTime() + pause.toNanos() - giveUpAt < 0;
+                && ticker.nanoTime() + pause.toNanos() - giveUpAt < 0;
         if (!retry) {
           log.warn(
               "could not store the result of prompt {}; its lease is released: {}",
@@ -309,9 +331,9 @@ public final class GenerationRuns {
         log.info(
             "storing the result of prompt {} failed; retrying: {}", prompt.id(), e.getMessage());
         try {
-          Thread.sleep(pause.toMillis());
+          ticker.sleep(pause);
         } catch (InterruptedException interrupted) {
-          if (hold.fencedOut()) {
+          if (cancelled(run, Reason.FENCED_OUT)) {
             return fencedOut(prompt, started);
           }
           throw abandoned(fence, prompt, started);
@@ -401,8 +423,8 @@ public final class GenerationRuns {
     return clock.get();
   }
 
-  private static Duration since(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  private Duration since(long startedNanos) {
+    return Duration.ofNanos(ticker.nanoTime() - startedNanos);
   }
 
   private static Duration min(Duration a, Duration b) {

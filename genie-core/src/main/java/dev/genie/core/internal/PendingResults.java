@@ -10,21 +10,22 @@ import dev.genie.persistence.ResultWatch;
 import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The waits of this process for results that another caller generates, holding no thread while they
  * wait: one poller per result, shared by every caller waiting for it, reads the result again when
  * its watch signals a change or its pause (with backoff) ends, and takes the lease over when it
- * expires. A caller gets a future of the settled result; {@link #leave} ends its interest.
+ * expires. A caller gets a future of the settled result; {@link Wait#leave} ends its interest.
+ * State under one lock; futures are settled, stores and timers called, outside it.
  */
 public final class PendingResults {
   /** What the pollers need from their orchestrator. */
@@ -56,7 +57,14 @@ public final class PendingResults {
   private final Duration pollMax;
   private final int maxAttempts;
   private final Owner owner;
-  private final ConcurrentHashMap<String, Poller> pollers = new ConcurrentHashMap<>();
+
+  /**
+   * Guards {@link #pollers} and every poller's and wait's fields; held to call nothing but the
+   * timer, whose queue never waits.
+   */
+  private final Object lock = new Object();
+
+  private final Map<String, Poller> pollers = new HashMap<>();
 
   public PendingResults(
       PromptStore store,
@@ -77,35 +85,50 @@ public final class PendingResults {
 
   /** A wait for the result of {@code seen}; call {@link Wait#leave} once it is no longer wanted. */
   public Wait join(StoredPrompt seen) {
-    String resultId = seen.result().id();
-    boolean[] created = new boolean[1];
-    Poller poller =
-        pollers.compute(
-            resultId,
-            (id, current) -> {
-              Poller p = current;
-              if (p == null || p.closed) {
-                p = new Poller(seen);
-                created[0] = true;
-              }
-              p.waiters++;
-              return p;
-            });
-    if (created[0]) {
+    Poller found;
+    boolean created = false;
+    synchronized (lock) {
+      found = pollers.get(seen.result().id());
+      if (found == null) {
+        found = new Poller(seen);
+        pollers.put(found.resultId, found);
+        created = true;
+      }
+      found.waiters++;
+    }
+    Poller poller = found;
+    if (created) {
+      poller.settled.whenComplete((state, failure) -> poller.close());
       poller.start();
     }
     return new Wait(poller);
   }
 
+  /**
+   * The prompt {@code promptId} as stored now: a prompt that was seen is never deleted.
+   *
+   * @throws IllegalStateException when it is not there
+   */
+  public StoredPrompt current(String promptId) {
+    return store
+        .find(promptId)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "prompt " + promptId + " vanished from the store; this is a bug"));
+  }
+
   /** How many results callers of this process are waiting for. */
   public int watched() {
-    return pollers.size();
+    synchronized (lock) {
+      return pollers.size();
+    }
   }
 
   /** One caller's interest in a result. */
   public final class Wait {
     private final Poller poller;
-    private final AtomicBoolean left = new AtomicBoolean();
+    private boolean left; // under lock
 
     private Wait(Poller poller) {
       this.poller = poller;
@@ -121,50 +144,51 @@ public final class PendingResults {
      * result's waiters, and only when this process generated it after taking the lease over.
      */
     public boolean ranTheGeneration() {
-      return poller.generatedHere && poller.generationCounted.compareAndSet(false, true);
+      synchronized (lock) {
+        if (!poller.generatedHere || poller.generationCounted) {
+          return false;
+        }
+        poller.generationCounted = true;
+        return true;
+      }
     }
 
     /** Ends this caller's interest; the last one to leave stops the poller. */
     public void leave() {
-      if (!left.compareAndSet(false, true)) {
-        return;
+      boolean last;
+      synchronized (lock) {
+        // Decided under the lock, where the count changes: two callers leaving at once see their
+        // own decrement, and exactly one of them sees the last.
+        if (left) {
+          return;
+        }
+        left = true;
+        last = --poller.waiters == 0;
       }
-      // Decided inside the compute, where the count changes: two callers leaving at once see
-      // their own decrement, and exactly one of them sees the last.
-      boolean[] last = new boolean[1];
-      pollers.computeIfPresent(
-          poller.resultId,
-          (id, current) -> {
-            if (current != poller) {
-              return current;
-            }
-            last[0] = --poller.waiters == 0;
-            return last[0] ? null : current;
-          });
-      if (last[0]) {
-        poller.close(); // outside the map's compute, which close must not re-enter
+      if (last) {
+        poller.close();
       }
     }
   }
 
+  /** The shared wait for one result. Its fields are guarded by the lock of its results. */
   private final class Poller {
     private final String resultId;
     private final String promptId;
     private final CompletableFuture<StoredPrompt> settled = new CompletableFuture<>();
-    private final AtomicBoolean checking = new AtomicBoolean();
-    private final AtomicBoolean generationCounted = new AtomicBoolean();
-    private volatile boolean generatedHere;
-    private volatile boolean again;
-    private volatile boolean closed;
-    private ResultWatch watch; // under this poller's lock
-    private volatile ScheduledFuture<?> next;
+    private boolean checking;
+    private boolean again;
+    private boolean generationCounted;
+    private boolean generatedHere;
+    private boolean closed;
+    private ResultWatch watch;
+    private ScheduledFuture<?> next;
     private Duration pause = pollInitial;
-    private volatile int waiters; // changed inside the map's compute only
+    private int waiters;
 
     private Poller(StoredPrompt seen) {
       this.resultId = seen.result().id();
       this.promptId = seen.prompt().id();
-      settled.whenComplete((state, failure) -> close());
     }
 
     private void start() {
@@ -172,7 +196,7 @@ public final class PendingResults {
           () -> {
             // Opened before the first read, so that no change between the two is missed.
             ResultWatch opened = store.watch(resultId, this::wake);
-            synchronized (this) {
+            synchronized (lock) {
               if (!closed) {
                 watch = opened;
                 opened = null;
@@ -207,25 +231,45 @@ public final class PendingResults {
 
     /** One check at a time; a wake during one makes it look once more. */
     private void check() {
-      again = true;
-      while (again && !closed && checking.compareAndSet(false, true)) {
-        try {
-          again = false;
+      synchronized (lock) {
+        again = true;
+        if (checking) {
+          return;
+        }
+        checking = true;
+      }
+      boolean ended = false;
+      try {
+        while (lookAgain()) {
           checkOnce();
-        } finally {
-          checking.set(false);
+        }
+        ended = true;
+      } finally {
+        if (!ended) {
+          synchronized (lock) {
+            checking = false;
+          }
         }
       }
     }
 
+    /**
+     * Whether a wake came since the last look and the wait goes on, consuming the wake; else the
+     * check ends, in the same step, so that a wake coming next starts one.
+     */
+    private boolean lookAgain() {
+      synchronized (lock) {
+        if (again && !closed) {
+          again = false;
+          return true;
+        }
+        checking = false;
+        return false;
+      }
+    }
+
     private void checkOnce() {
-      StoredPrompt current =
-          store
-              .find(promptId)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "prompt " + promptId + " vanished from the store; this is a bug"));
+      StoredPrompt current = current(promptId);
       Result result = current.result();
       if (result.status() == ResultStatus.COMPLETED) {
         settled.complete(current);
@@ -242,7 +286,7 @@ public final class PendingResults {
         Optional<Claim> takeover = owner.takeOver(result, now);
         if (takeover.isPresent()) {
           // Set before the run: a wake may see the stored result before the run reports it.
-          generatedHere = true;
+          generatedHere(true);
           owner
               .generate(takeover.get())
               .whenComplete(
@@ -252,31 +296,47 @@ public final class PendingResults {
                     } else if (done.isPresent()) {
                       settled.complete(done.get());
                     } else {
-                      generatedHere = false;
+                      generatedHere(false);
                       schedule(pollInitial); // fenced out: someone else owns it now
                     }
                   });
           return;
         }
       }
-      Duration wait = min(pause, untilExpiry(result, now));
-      pause = min(pause.multipliedBy(2), pollMax);
+      Duration wait;
+      synchronized (lock) {
+        wait = min(pause, untilExpiry(result, now));
+        pause = min(pause.multipliedBy(2), pollMax);
+      }
       schedule(wait);
     }
 
-    /** Replaces the pending wake, so that wakes never pile up. */
-    private synchronized void schedule(Duration delay) {
-      if (closed) {
-        return;
+    private void generatedHere(boolean here) {
+      synchronized (lock) {
+        generatedHere = here;
       }
-      ScheduledFuture<?> previous = next;
-      try {
-        next = timer.schedule(this::wake, delay.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        settled.completeExceptionally(shuttingDown());
+    }
+
+    /** Replaces the pending wake, so that wakes never pile up. */
+    private void schedule(Duration delay) {
+      ScheduledFuture<?> previous;
+      boolean rejected = false;
+      synchronized (lock) {
+        if (closed) {
+          return;
+        }
+        previous = next;
+        try {
+          next = timer.schedule(this::wake, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          rejected = true;
+        }
       }
       if (previous != null) {
         previous.cancel(false);
+      }
+      if (rejected) {
+        settled.completeExceptionally(shuttingDown());
       }
     }
 
@@ -284,7 +344,7 @@ public final class PendingResults {
     private void close() {
       ScheduledFuture<?> pending;
       ResultWatch open;
-      synchronized (this) {
+      synchronized (lock) {
         if (closed) {
           return;
         }
@@ -292,8 +352,8 @@ public final class PendingResults {
         pending = next;
         open = watch;
         watch = null;
+        pollers.remove(resultId, this);
       }
-      pollers.remove(resultId, this);
       if (pending != null) {
         pending.cancel(false);
       }

@@ -25,6 +25,7 @@ public class PoemService {
                 OrchestratorSettings.builder().build(),
                 Clock.systemUTC(),
                 OrchestratorListener.NONE)) {
+      genie.start();
       return genie.submit(prompt);
     }
   }
