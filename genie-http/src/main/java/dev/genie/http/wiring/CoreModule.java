@@ -8,7 +8,7 @@ import dev.genie.core.OrchestratorListener;
 import dev.genie.core.generate.Generator;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.internal.CallerLimits;
+import dev.genie.http.internal.limits.CallerLimits;
 import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
