@@ -2,10 +2,18 @@ package dev.genie.http.internal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.undertow.Undertow;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -59,6 +67,101 @@ class DrainingHandlerTest {
     assertThat(draining.inFlight()).isEqualTo(1);
     draining.exit();
     assertThat(draining.drain(Duration.ofMillis(50))).isTrue();
+  }
+
+  /**
+   * Over HTTP: a request is counted from its arrival until its exchange completes, whatever thread
+   * ends it; once a stop has begun, the next is answered 503 {@code SHUTTING_DOWN}, on a connection
+   * that closes, without reaching the routes; the one in flight still gets its answer, and the
+   * drain then ends with none left.
+   */
+  @Test
+  void aStopRefusesNewRequestsWhileTheOneInFlightIsAnswered() throws Exception {
+    CountDownLatch arrived = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger routed = new AtomicInteger();
+    DrainingHandler draining =
+        new DrainingHandler(
+            exchange -> {
+              routed.incrementAndGet();
+              exchange.dispatch(
+                  () -> {
+                    arrived.countDown();
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    exchange.getResponseSender().send("answered");
+                  });
+            });
+    Undertow server =
+        Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(draining).build();
+    server.start();
+    try {
+      URI uri = uri(server);
+      HttpClient client = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> inFlight =
+          client.sendAsync(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+      arrived.await();
+      assertThat(draining.inFlight()).as("counted while its handler holds it").isEqualTo(1);
+
+      draining.refuseNew();
+      HttpResponse<String> refused =
+          client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("SHUTTING_DOWN", "Genie is stopping; retry elsewhere");
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.headers().firstValue("Connection"))
+          .hasValueSatisfying(value -> assertThat(value).isEqualToIgnoringCase("close"));
+      assertThat(routed.get()).as("requests that reached the routes").isEqualTo(1);
+      assertThat(draining.inFlight()).as("the refused one is not counted").isEqualTo(1);
+
+      release.countDown();
+      assertThat(inFlight.get().body()).isEqualTo("answered");
+      // Bounded by the test's timeout, not by a grace: the count ends at zero once the exchange
+      // completes, which may be just after the client has read the answer.
+      assertThat(draining.drain(Duration.ofDays(1))).isTrue();
+      assertThat(draining.inFlight()).isZero();
+    } finally {
+      release.countDown();
+      server.stop();
+    }
+  }
+
+  /** Every exchange is counted out once, also one its handler failed or answered at once. */
+  @Test
+  void everyExchangeIsCountedOutOnce() throws Exception {
+    DrainingHandler draining =
+        new DrainingHandler(
+            exchange -> {
+              if (exchange.getRequestPath().equals("/fails")) {
+                throw new IllegalStateException("a handler that fails");
+              }
+              exchange.getResponseSender().send("ok");
+            });
+    Undertow server =
+        Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(draining).build();
+    server.start();
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      for (String path : List.of("/", "/fails", "/", "/fails", "/")) {
+        client.send(
+            HttpRequest.newBuilder(uri(server).resolve(path)).build(), BodyHandlers.discarding());
+      }
+      assertThat(draining.drain(Duration.ofDays(1))).isTrue();
+      assertThat(draining.inFlight()).isZero();
+      assertThat(draining.enter()).as("a request after the drain").isFalse();
+      assertThat(draining.inFlight()).as("and it was not counted").isZero();
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static URI uri(Undertow server) {
+    InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+    return URI.create("http://127.0.0.1:" + address.getPort() + "/");
   }
 
   /** The two sides of every round, handing over by spinning on volatile round numbers. */
