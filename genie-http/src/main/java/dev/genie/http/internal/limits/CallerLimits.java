@@ -5,11 +5,11 @@ import dev.genie.core.GenerationBudget;
 import dev.genie.core.LimitExceededException;
 import dev.genie.core.generate.Usage;
 import dev.genie.http.internal.errors.HttpErrorCode;
+import dev.genie.http.internal.metrics.KeyMeters;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,13 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CallerLimits {
   private final KeyStore store;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final KeyMeters meters;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   public CallerLimits(KeyStore store, Clock clock, MeterRegistry registry) {
     this.store = store;
     this.clock = clock;
-    this.registry = registry;
+    this.meters = new KeyMeters(registry);
   }
 
   /**
@@ -43,11 +43,7 @@ public final class CallerLimits {
    * @throws LimitExceededException {@code RATE_LIMITED} when the key is past its rate
    */
   public void admit(ApiKey key) {
-    Counter.builder("genie.key.requests")
-        .description("Requests accepted with each key, before its rate limit")
-        .tag("key", key.name())
-        .register(registry)
-        .increment();
+    meters.request(key.name());
     if (key.ratePerSecond() == 0) {
       return;
     }
@@ -181,11 +177,7 @@ public final class CallerLimits {
         store.settle(name, day, reserved, tokens);
       }
       if (tokens > 0) {
-        Counter.builder("genie.key.tokens")
-            .description("Tokens used by generations started for each key")
-            .tag("key", name)
-            .register(registry)
-            .increment(tokens);
+        meters.tokens(name, tokens);
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.genie.http.config.RenderSettings;
 import dev.genie.http.internal.auth.Caller;
 import dev.genie.http.internal.errors.HttpErrorCode;
 import dev.genie.http.internal.exchange.Responses;
+import dev.genie.http.internal.metrics.ServerMeters;
 import dev.genie.http.internal.web.SecurityHeaders;
 import dev.genie.persistence.StoredPrompt;
 import dev.genie.render.PdfFileName;
@@ -41,7 +42,7 @@ public final class ExportHandler implements HttpHandler {
 
   public ExportHandler(Orchestrator orchestrator, RenderSettings settings, MeterRegistry registry) {
     this.orchestrator = orchestrator;
-    this.renders = renders(registry, "pdf");
+    this.renders = ServerMeters.renders(registry, "pdf");
     this.gate =
         new RenderGate(
             settings.pdfConcurrency(),
@@ -103,13 +104,5 @@ public final class ExportHandler implements HttpHandler {
       cache.put(namespace, view.resultId(), pdf);
     }
     Responses.send(exchange, "application/pdf", pdf);
-  }
-
-  /** Counts the renderings of one kind: {@code genie_renders_total{kind}}. */
-  static Counter renders(MeterRegistry registry, String kind) {
-    return Counter.builder("genie.renders")
-        .description("Previews and PDFs rendered (a kept PDF, a HEAD or a 304 renders none)")
-        .tag("kind", kind)
-        .register(registry);
   }
 }

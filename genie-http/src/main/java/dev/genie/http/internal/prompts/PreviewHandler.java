@@ -3,6 +3,7 @@ package dev.genie.http.internal.prompts;
 import dev.genie.core.Orchestrator;
 import dev.genie.http.config.SettingNames;
 import dev.genie.http.internal.exchange.Responses;
+import dev.genie.http.internal.metrics.ServerMeters;
 import dev.genie.http.internal.web.SecurityHeaders;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.StoredPrompt;
@@ -34,7 +35,7 @@ public final class PreviewHandler implements HttpHandler {
 
   public PreviewHandler(Orchestrator orchestrator, MeterRegistry registry) {
     this.orchestrator = orchestrator;
-    this.renders = ExportHandler.renders(registry, "preview");
+    this.renders = ServerMeters.renders(registry, "preview");
   }
 
   @Override
