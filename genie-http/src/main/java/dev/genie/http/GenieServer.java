@@ -5,28 +5,28 @@ import dev.genie.generator.openai.OpenAiEndpoint;
 import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.ServerSettings;
-import dev.genie.http.internal.AccessLog;
-import dev.genie.http.internal.Admission;
-import dev.genie.http.internal.Audited;
-import dev.genie.http.internal.Authenticating;
-import dev.genie.http.internal.BodyReader;
-import dev.genie.http.internal.CallerLimits;
-import dev.genie.http.internal.ChatHandlers;
-import dev.genie.http.internal.Draining;
-import dev.genie.http.internal.ExportHandler;
-import dev.genie.http.internal.HealthHandler;
-import dev.genie.http.internal.KeyCache;
-import dev.genie.http.internal.ListenCheck;
-import dev.genie.http.internal.LocalCallersOnly;
-import dev.genie.http.internal.MetricsHandler;
-import dev.genie.http.internal.OpenApiHandler;
-import dev.genie.http.internal.PreviewHandler;
-import dev.genie.http.internal.PromptHandlers;
-import dev.genie.http.internal.Routes;
-import dev.genie.http.internal.WaitingRequests;
-import dev.genie.http.internal.WebPage;
-import dev.genie.http.internal.WorkLimit;
-import dev.genie.http.internal.Workers;
+import dev.genie.http.internal.accesslog.AccessLogHandler;
+import dev.genie.http.internal.accesslog.AuditHandler;
+import dev.genie.http.internal.auth.Admission;
+import dev.genie.http.internal.auth.KeyAdmission;
+import dev.genie.http.internal.auth.KeyCache;
+import dev.genie.http.internal.auth.LocalCallersAdmission;
+import dev.genie.http.internal.exchange.BodyReader;
+import dev.genie.http.internal.exchange.Routes;
+import dev.genie.http.internal.exchange.Workers;
+import dev.genie.http.internal.health.HealthHandler;
+import dev.genie.http.internal.health.ListenCheck;
+import dev.genie.http.internal.limits.CallerLimits;
+import dev.genie.http.internal.limits.DrainingHandler;
+import dev.genie.http.internal.limits.WaitingRequests;
+import dev.genie.http.internal.limits.WorkLimit;
+import dev.genie.http.internal.metrics.MetricsHandler;
+import dev.genie.http.internal.openai.ChatHandlers;
+import dev.genie.http.internal.prompts.ExportHandler;
+import dev.genie.http.internal.prompts.PreviewHandler;
+import dev.genie.http.internal.prompts.PromptHandlers;
+import dev.genie.http.internal.web.OpenApiHandler;
+import dev.genie.http.internal.web.WebPage;
 import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
@@ -69,7 +69,7 @@ public final class GenieServer implements AutoCloseable {
   private final Orchestrator orchestrator;
   private final PromptStore store;
   private final Routes routes;
-  private final Draining draining;
+  private final DrainingHandler draining;
   private final Undertow undertow;
   private final String chatSurface;
   private final Telemetry telemetry;
@@ -104,29 +104,33 @@ public final class GenieServer implements AutoCloseable {
         new Workers(
             new BodyReader(server.maxBodyBytes(), server.requestTimeout()),
             new WorkLimit(server.maxConcurrentRequests(), server.maxQueuedRequests()),
-            keys.<Admission>map(
-                    keyStore -> new Authenticating(new KeyCache(keyStore, clock), limits))
-                .orElseGet(() -> new LocalCallersOnly(auth.allowedHosts())));
+            keys.<Admission>map(keyStore -> new KeyAdmission(new KeyCache(keyStore, clock), limits))
+                .orElseGet(() -> new LocalCallersAdmission(auth.allowedHosts())));
     boolean auditPrompts = auth.auditPrompts();
     HttpHandler submit =
-        new Audited(auditPrompts, workers.runWithBody(telemetry.withinRequest(prompts.submit())));
+        new AuditHandler(
+            auditPrompts, workers.runWithBody(telemetry.withinRequest(prompts.submit())));
     this.routes =
         new Routes()
             .add(Methods.POST, "/prompts", submit)
             .add(Methods.POST, "/prompt", submit)
-            .add(Methods.GET, "/prompts", new Audited(auditPrompts, workers.run(prompts.list())))
+            .add(
+                Methods.GET,
+                "/prompts",
+                new AuditHandler(auditPrompts, workers.run(prompts.list())))
             .add(
                 Methods.GET,
                 "/prompts/{id}",
-                new Audited(auditPrompts, workers.run(prompts.find())))
+                new AuditHandler(auditPrompts, workers.run(prompts.find())))
             .add(
                 Methods.GET,
                 "/prompts/{id}/preview",
-                new Audited(auditPrompts, workers.run(new PreviewHandler(orchestrator, registry))))
+                new AuditHandler(
+                    auditPrompts, workers.run(new PreviewHandler(orchestrator, registry))))
             .add(
                 Methods.GET,
                 "/prompts/{id}/export.pdf",
-                new Audited(
+                new AuditHandler(
                     auditPrompts,
                     workers.run(new ExportHandler(orchestrator, config.render(), registry))))
             .add(Methods.GET, "/", workers.run(WebPage.page()))
@@ -138,13 +142,13 @@ public final class GenieServer implements AutoCloseable {
             .add(
                 Methods.POST,
                 "/v1/chat/completions",
-                new Audited(
+                new AuditHandler(
                     auditPrompts, workers.runWithBody(telemetry.withinRequest(chat.completions()))))
             .add(Methods.GET, "/v1/models", workers.run(chat.models()))
             .add(Methods.GET, "/v1/models/{id}", workers.run(chat.model()))
             .add(Methods.GET, "/v1/models/{owner}/{id}", workers.run(chat.model()));
-    this.draining = new Draining(routes.handler());
-    HttpHandler root = new AccessLog(store.name(), registry, telemetry.requests(draining));
+    this.draining = new DrainingHandler(routes.handler());
+    HttpHandler root = new AccessLogHandler(store.name(), registry, telemetry.requests(draining));
     this.undertow =
         Undertow.builder()
             .addHttpListener(server.port(), server.host())

@@ -2,7 +2,7 @@ package dev.genie.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.http.internal.ApiKeys;
+import dev.genie.http.internal.auth.ApiKeys;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

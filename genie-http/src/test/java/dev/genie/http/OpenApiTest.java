@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genie.core.ErrorCode;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.internal.HttpErrorCode;
-import dev.genie.http.internal.HttpErrors;
+import dev.genie.http.internal.errors.HttpErrorCode;
+import dev.genie.http.internal.errors.HttpErrors;
 import dev.genie.http.wiring.Launcher;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -162,7 +162,7 @@ class PreviewExportTest extends LocalGenieTest {
     assertThat(script.headers().firstValue("Content-Type"))
         .contains("text/javascript; charset=utf-8");
     assertThat(script.body()).contains("textContent").doesNotContain("innerHTML", "outerHTML");
-    for (dev.genie.core.ErrorCode code : dev.genie.http.internal.HttpErrorCode.all()) {
+    for (dev.genie.core.ErrorCode code : dev.genie.http.internal.errors.HttpErrorCode.all()) {
       assertThat(script.body()).as("the page's sentence for " + code).contains(code + ": '");
     }
     assertThat(style.headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");

@@ -7,7 +7,7 @@ import dev.genie.core.generate.Generator;
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.core.generate.Usage;
 import dev.genie.http.GenieServer;
-import dev.genie.http.internal.KeyCache;
+import dev.genie.http.internal.auth.KeyCache;
 import dev.genie.it.support.Artifacts;
 import dev.genie.it.support.CliRun;
 import dev.genie.it.support.GenieClient;

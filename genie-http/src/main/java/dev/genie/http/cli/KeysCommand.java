@@ -3,7 +3,7 @@ package dev.genie.http.cli;
 import dev.genie.http.StartupCheckException;
 import dev.genie.http.config.AuthSettings;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.internal.ApiKeys;
+import dev.genie.http.internal.auth.ApiKeys;
 import dev.genie.http.wiring.Launcher;
 import dev.genie.persistence.ApiKey;
 import dev.genie.persistence.KeyStore;

@@ -3,7 +3,7 @@ package dev.genie.http.telemetry;
 import dev.genie.core.HandOver;
 import dev.genie.generator.openai.UpstreamListener;
 import dev.genie.http.StartupCheckException;
-import dev.genie.http.internal.BodyHandler;
+import dev.genie.http.internal.exchange.BodyHandler;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;

@@ -2,7 +2,7 @@ package dev.genie.http.telemetry;
 
 import dev.genie.core.HandOver;
 import dev.genie.generator.openai.UpstreamListener;
-import dev.genie.http.internal.BodyHandler;
+import dev.genie.http.internal.exchange.BodyHandler;
 import io.undertow.server.HttpHandler;
 
 /**

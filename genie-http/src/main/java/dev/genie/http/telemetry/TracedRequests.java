@@ -1,8 +1,8 @@
 package dev.genie.http.telemetry;
 
-import dev.genie.http.internal.Audited;
-import dev.genie.http.internal.RequestIds;
-import dev.genie.http.internal.Routes;
+import dev.genie.http.internal.accesslog.AuditHandler;
+import dev.genie.http.internal.accesslog.RequestIds;
+import dev.genie.http.internal.exchange.Routes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -116,7 +116,7 @@ final class TracedRequests implements HttpHandler {
     if (cache != null) {
       span.setAttribute(CACHE, cache);
     }
-    String promptId = exchange.getAttachment(Audited.PROMPT_ID);
+    String promptId = exchange.getAttachment(AuditHandler.PROMPT_ID);
     if (promptId == null) {
       promptId = Routes.id(exchange);
     }

@@ -8,11 +8,11 @@ import dev.genie.core.OrchestratorListener;
 import dev.genie.core.generate.Generator;
 import dev.genie.generator.openai.ChatGenerator;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.internal.CallerLimits;
+import dev.genie.http.internal.limits.CallerLimits;
+import dev.genie.http.internal.metrics.ServerMeters;
 import dev.genie.http.telemetry.Telemetry;
 import dev.genie.persistence.KeyStore;
 import dev.genie.persistence.PromptStore;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,10 +55,7 @@ public final class CoreModule {
             listener,
             takeovers,
             telemetry.handOver());
-    // One number for all namespaces: a namespace label would grow with the callers.
-    Gauge.builder("genie.generations.waiting", orchestrator::generationsWaiting)
-        .description("New prompts waiting for a generation slot (GENIE_GENERATION_QUEUE)")
-        .register(registry);
+    ServerMeters.generationsWaiting(registry, orchestrator);
     return orchestrator;
   }
 }

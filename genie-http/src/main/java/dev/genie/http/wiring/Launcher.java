@@ -2,7 +2,7 @@ package dev.genie.http.wiring;
 
 import dev.genie.http.GenieServer;
 import dev.genie.http.config.GenieConfig;
-import dev.genie.http.internal.ListenCheck;
+import dev.genie.http.internal.health.ListenCheck;
 import java.time.Clock;
 
 /**

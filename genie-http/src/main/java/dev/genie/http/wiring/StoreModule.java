@@ -5,8 +5,8 @@ import dagger.Provides;
 import dev.genie.http.StartupCheckException;
 import dev.genie.http.config.GenieConfig;
 import dev.genie.http.config.StorageSettings;
+import dev.genie.http.internal.metrics.ServerMeters;
 import dev.genie.persistence.PromptStore;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.inject.Provider;
@@ -43,11 +43,7 @@ public final class StoreModule {
               + " GENIE_HOST=127.0.0.1; or set GENIE_AUTH=off to let anyone who reaches the port"
               + " ask and read");
     }
-    // Alert on genie_storage_info{store="legacy"} where only PostgreSQL should ever serve.
-    Gauge.builder("genie.storage.info", () -> 1)
-        .description("The store that serves this instance: sql or legacy")
-        .tag("store", store.name())
-        .register(registry);
+    ServerMeters.storage(registry, store.name());
     return store;
   }
 }

@@ -107,14 +107,15 @@ class LogConfigurationTest {
   @Test
   void noCallerTextStartsALineInAnyFile() throws Exception {
     LoggerContext context = configured();
-    // What AccessLog writes for GET /x%0Aforged-line…, and the other ways a text can break a line.
+    // What AccessLogHandler writes for GET /x%0Aforged-line…, and the other ways a text can break a
+    // line.
     String path = "/x\nforged-line INFO admin logged in\rforged-line\u2028forged-line\u0085";
     context
         .getLogger("dev.genie.http.access")
         .info("{} {} {} {}ms id={}", "GET", path, 404, 1, "a");
     context.getLogger("dev.genie.http.audit").info("audit route=\"{}\"", path);
     context
-        .getLogger("dev.genie.http.internal.HttpErrors")
+        .getLogger("dev.genie.http.internal.errors.HttpErrors")
         .warn("unexpected", new IllegalStateException("bad " + path, new RuntimeException(path)));
     context.getLogger("dev.genie.sql").info("select {}", path);
     awaitLine(logs.resolve("genie.log"), "GET /x");

@@ -2,10 +2,10 @@ package dev.genie.http.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.http.internal.AccessLog;
-import dev.genie.http.internal.Audited;
-import dev.genie.http.internal.BodyHandler;
-import dev.genie.http.internal.Routes;
+import dev.genie.http.internal.accesslog.AccessLogHandler;
+import dev.genie.http.internal.accesslog.AuditHandler;
+import dev.genie.http.internal.exchange.BodyHandler;
+import dev.genie.http.internal.exchange.Routes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -67,7 +67,7 @@ class TracedRequestsTest {
               Thread thread = new Thread(generation);
               thread.start();
               thread.join();
-              exchange.putAttachment(Audited.PROMPT_ID, "p-123");
+              exchange.putAttachment(AuditHandler.PROMPT_ID, "p-123");
               exchange.getResponseHeaders().put(new HttpString("Genie-Cache"), "miss");
               exchange.getResponseSender().send("{}");
             });
@@ -95,7 +95,7 @@ class TracedRequestsTest {
         Undertow.builder()
             .addHttpListener(0, "127.0.0.1")
             .setHandler(
-                new AccessLog(
+                new AccessLogHandler(
                     "legacy", new SimpleMeterRegistry(), telemetry.requests(routes.handler())))
             .build();
     server.start();

@@ -1,9 +1,0 @@
-package dev.genie.http.internal;
-
-import io.undertow.server.HttpServerExchange;
-
-/** Handles a request whose body has been read in full; runs on a worker thread. */
-@FunctionalInterface
-public interface BodyHandler {
-  void handleRequest(HttpServerExchange exchange, byte[] body) throws Exception;
-}
