@@ -277,10 +277,7 @@ public final class Answering {
    * rest wait for the next pass.
    */
   public List<Claim> sweep(int limit) {
-    int slots = 0;
-    while (slots < limit && queue.tryAcquire()) {
-      slots++;
-    }
+    int slots = queue.lend(limit);
     if (slots == 0) {
       return List.of();
     }
@@ -289,9 +286,7 @@ public final class Answering {
       claims = store.takeOverExpired(grants.terms(now()), slots);
       return claims;
     } finally {
-      for (int unused = claims.size(); unused < slots; unused++) {
-        queue.release();
-      }
+      queue.endLoan(slots, claims.size());
     }
   }
 

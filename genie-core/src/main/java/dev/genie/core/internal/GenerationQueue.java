@@ -29,6 +29,10 @@ public final class GenerationQueue {
 
   private int free;
   private int waiting;
+
+  /** Slots lent to a sweep that is looking for work to put in them. */
+  private int lent;
+
   private boolean closed;
 
   /**
@@ -62,7 +66,7 @@ public final class GenerationQueue {
         throw new GenieException(
             CoreErrorCode.SHUTTING_DOWN, "Genie is shutting down; retry elsewhere");
       }
-      if (waiting >= capacity) {
+      if (waiting >= capacity + lent) {
         throw new GenieException(
             CoreErrorCode.OVERLOADED,
             slots
@@ -79,7 +83,7 @@ public final class GenerationQueue {
     }
   }
 
-  /** A slot only if one is free now: for work that can come back later (a sweep, a takeover). */
+  /** A slot only if one is free now: for work that can come back later (a takeover). */
   public boolean tryAcquire() {
     synchronized (lock) {
       if (free == 0) {
@@ -87,6 +91,34 @@ public final class GenerationQueue {
       }
       free--;
       return true;
+    }
+  }
+
+  /**
+   * Up to {@code most} free slots for a sweep that does not know yet whether it has work for them.
+   * Callers who find no slot free meanwhile wait, and the line takes as many more before it refuses
+   * anyone: what the sweep finds no work for comes back at once, so a sweep never turns a caller
+   * away.
+   */
+  public int lend(int most) {
+    synchronized (lock) {
+      int granted = Math.min(most, free);
+      free -= granted;
+      lent += granted;
+      return granted;
+    }
+  }
+
+  /** Ends a loan of {@code count} slots, of which {@code kept} now run generations. */
+  public void endLoan(int count, int kept) {
+    if (kept > count) {
+      throw new IllegalArgumentException("kept " + kept + " of " + count + " lent; this is a bug");
+    }
+    synchronized (lock) {
+      lent -= count;
+    }
+    for (int unused = kept; unused < count; unused++) {
+      release();
     }
   }
 
