@@ -61,4 +61,15 @@ class PoolGateTest {
         .hasMessageContaining("SqlStoreSettings.poolSize")
         .hasMessageContaining("SqlStoreSettings.connectionTimeout");
   }
+
+  @Test
+  void aRequestWhoseDeadlinePassedInAnEarlierQueueGetsNoFreshWaitAtTheGate() {
+    PoolGate gate = new PoolGate(1);
+    Deadline spent = Deadline.after(Duration.ZERO, Statements.FAILOVER_WAIT);
+    gate.enter("first", spent); // a free connection is taken however late
+
+    assertThatThrownBy(() -> gate.enter("complete result r1", spent))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("SqlStoreSettings.failoverWait");
+  }
 }
