@@ -20,10 +20,10 @@ import dev.genie.persistence.sql.internal.CompletedPrompts;
 import dev.genie.persistence.sql.internal.Completions;
 import dev.genie.persistence.sql.internal.ConnectionPool;
 import dev.genie.persistence.sql.internal.ConnectionSettings;
+import dev.genie.persistence.sql.internal.Leases;
 import dev.genie.persistence.sql.internal.MyBatis;
 import dev.genie.persistence.sql.internal.PromptMapper;
 import dev.genie.persistence.sql.internal.PromptRow;
-import dev.genie.persistence.sql.internal.Renewals;
 import dev.genie.persistence.sql.internal.Schema;
 import dev.genie.persistence.sql.internal.SqlKeyStore;
 import dev.genie.persistence.sql.internal.StatementTime;
@@ -45,7 +45,6 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.ibatis.session.Configuration;
 import org.postgresql.Driver;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -61,8 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlPromptStore implements PromptStore {
   public static final String NAME = "sql";
-
-  private static final Logger log = LoggerFactory.getLogger(SqlPromptStore.class);
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -80,7 +77,7 @@ public final class SqlPromptStore implements PromptStore {
   private final StatementTime time;
   private final Claims claims;
   private final Completions completions;
-  private final Renewals renewals;
+  private final Leases leases;
   private final ChangeListener listener;
   private final SqlKeyStore keys;
   private final BatchSizes batchSizes = new BatchSizes();
@@ -105,7 +102,7 @@ public final class SqlPromptStore implements PromptStore {
             maxBatch,
             batchesInFlight(settings),
             batchSizes::completions);
-    this.renewals = new Renewals(statements, time);
+    this.leases = new Leases(statements, time);
     this.listener = new ChangeListener(this::connectForListening, watchers);
     this.keys = new SqlKeyStore(pool.dataSource());
   }
@@ -160,81 +157,23 @@ public final class SqlPromptStore implements PromptStore {
 
   @Override
   public Optional<Claim> takeOver(Fence observed, LeaseTerms terms) {
-    Function<PromptMapper, PromptRow> takeOver =
-        mapper ->
-            mapper.takeOver(
-                observed.resultId(),
-                observed.token(),
-                terms.owner(),
-                time.at(terms.now()),
-                StatementTime.micros(terms.duration()),
-                terms.maxAttempts());
-    return Optional.ofNullable(
-            inSession(
-                "take over result " + observed.resultId(),
-                takeOver,
-                mapper -> {
-                  PromptRow taken = takeOver.apply(mapper);
-                  if (taken != null) {
-                    return taken;
-                  }
-                  // A lost attempt that took it has moved the token on: its lease names us.
-                  PromptRow lost =
-                      mapper.heldBy(terms.owner(), observed.resultId()).stream()
-                          .findFirst()
-                          .orElse(null);
-                  if (lost != null) {
-                    log.info(
-                        "the answer to the takeover of result {} was lost; its lease is {}",
-                        lost.resultId,
-                        terms.owner());
-                  }
-                  return lost;
-                }))
-        .map(row -> Claim.granted(row.toStoredPrompt(), false));
+    return leases.takeOver(observed, terms);
   }
 
   @Override
   public List<Claim> takeOverExpired(LeaseTerms terms, int limit) {
-    Function<PromptMapper, List<PromptRow>> sweep =
-        mapper ->
-            mapper.takeOverExpired(
-                terms.owner(), time.at(terms.now()), StatementTime.micros(terms.duration()), limit);
-    List<PromptRow> rows =
-        inSession(
-            "take over expired leases",
-            sweep,
-            mapper -> {
-              // What a lost attempt took is ours already; the rest of the limit is taken now.
-              List<PromptRow> taken = new ArrayList<>(mapper.heldBy(terms.owner(), null));
-              if (!taken.isEmpty()) {
-                log.info(
-                    "the answer to a sweep was lost; it had taken {} results, under {}",
-                    taken.size(),
-                    terms.owner());
-              }
-              if (taken.size() < limit) {
-                taken.addAll(
-                    mapper.takeOverExpired(
-                        terms.owner(),
-                        time.at(terms.now()),
-                        StatementTime.micros(terms.duration()),
-                        limit - taken.size()));
-              }
-              return taken;
-            });
-    return rows.stream().map(row -> Claim.granted(row.toStoredPrompt(), false)).toList();
+    return leases.takeOverExpired(terms, limit);
   }
 
   @Override
   public boolean renew(Fence fence, LeaseTerms terms) {
-    return renewals.renew(fence, terms);
+    return leases.renew(fence, terms);
   }
 
   /** Renews them all in one statement. */
   @Override
   public Set<Fence> renew(Collection<Fence> fences, LeaseTerms terms) {
-    return renewals.renew(fences, terms);
+    return leases.renew(fences, terms);
   }
 
   @Override
@@ -394,12 +333,6 @@ public final class SqlPromptStore implements PromptStore {
 
   private <T> T inSession(String action, Function<PromptMapper, T> work) {
     return statements.run(action, work);
-  }
-
-  /** A statement whose retries run {@code again}, which finds what a lost attempt was granted. */
-  private <T> T inSession(
-      String action, Function<PromptMapper, T> first, Function<PromptMapper, T> again) {
-    return statements.run(action, statements.admit(), first, again);
   }
 
   /**
