@@ -6,6 +6,7 @@ import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.sql.SqlStoreSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.Function;
@@ -94,8 +95,8 @@ public final class Statements {
       Deadline deadline,
       Function<PromptMapper, T> first,
       Function<PromptMapper, T> again) {
-    long retryUntil = outage.admit(action) ? deadline.admitted() + failoverWait.toNanos() : 0;
-    boolean mayRetry = retryUntil != 0;
+    boolean mayRetry = outage.admit(action);
+    long retryUntil = deadline.admitted() + failoverWait.toNanos();
     Deadline waitUntil = deadline;
     long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
     Function<PromptMapper, T> work = first;
@@ -132,7 +133,7 @@ public final class Statements {
    */
   private <T> T once(String action, Deadline deadline, Function<PromptMapper, T> work) {
     gate.enter(action, deadline);
-    try (SqlSession session = sessions.openSession(borrow(deadline))) {
+    try (SqlSession session = sessions.openSession(borrow(action, deadline))) {
       if (!pooled) {
         return work.apply(session.getMapper(PromptMapper.class));
       }
@@ -157,12 +158,27 @@ public final class Statements {
    * autocommit on a direct connection; through a pooler, in a transaction, which the pool ends when
    * the connection comes back.
    */
-  private Connection borrow(Deadline deadline) throws SQLException {
+  private Connection borrow(String action, Deadline deadline) throws SQLException {
     long millis = Math.max(1, deadline.nanosLeft() / 1_000_000);
-    Connection connection =
-        !dataSource.isClosed() && dataSource.getHikariPoolMXBean() instanceof HikariPool pool
-            ? pool.getConnection(millis)
-            : dataSource.getConnection(); // closed: it fails at once, as a closed pool does
+    Connection connection;
+    try {
+      connection =
+          !dataSource.isClosed() && dataSource.getHikariPoolMXBean() instanceof HikariPool pool
+              ? pool.getConnection(millis)
+              : dataSource.getConnection(); // closed: it fails at once, as a closed pool does
+    } catch (SQLTransientConnectionException e) {
+      // Still a connection failure underneath, which a failover retry recognizes.
+      throw new StoreUnavailableException(
+          "could not "
+              + action
+              + ": no connection within "
+              + deadline.budgetMillis()
+              + " ms of its admission ("
+              + deadline.setting()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
     if (pooled) {
       try {
         connection.setAutoCommit(false);
