@@ -12,6 +12,7 @@ import dev.genie.persistence.StoreException;
 import dev.genie.persistence.sql.DatabaseUrl;
 import dev.genie.persistence.sql.SqlPromptStore;
 import dev.genie.persistence.sql.SqlStoreSettings;
+import dev.genie.persistence.sql.internal.StorePool;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,7 +46,7 @@ class CompletedPromptsIT {
     Claim fromDatabase = store.claim(done, terms);
     store.claim(pending, terms);
 
-    store.dataSource().close(); // from here on, only memory can answer
+    StorePool.of(store).close(); // from here on, only memory can answer
     Claim fromMemory = store.claim(done, terms);
 
     assertThat(fromDatabase.lease()).isEmpty();
@@ -66,7 +67,7 @@ class CompletedPromptsIT {
     store.complete(first.lease().orElseThrow(), ENVELOPE, now);
     store.claim(done, terms);
 
-    store.dataSource().close();
+    StorePool.of(store).close();
 
     assertThatThrownBy(() -> store.claim(done, terms)).isInstanceOf(StoreException.class);
     store.close();

@@ -14,6 +14,7 @@ import dev.genie.it.support.ServerLog;
 import dev.genie.it.support.StoredRows;
 import dev.genie.it.support.TestDatabase;
 import dev.genie.persistence.sql.SqlPromptStore;
+import dev.genie.persistence.sql.internal.StorePool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +58,7 @@ class DatabaseFaultsIT extends InstancesOnPostgres {
 
     String statementTimeout;
     String lockTimeout;
-    try (Connection pooled = store.dataSource().getConnection();
+    try (Connection pooled = StorePool.of(store).getConnection();
         Statement statement = pooled.createStatement()) {
       statementTimeout = show(statement, "statement_timeout");
       lockTimeout = show(statement, "lock_timeout");

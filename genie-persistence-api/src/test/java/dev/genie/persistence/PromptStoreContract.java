@@ -237,6 +237,44 @@ public abstract class PromptStoreContract {
   }
 
   @Test
+  void renewingManyRenewsTheCurrentLeasesOnlyAndNotATakenOverOrCompletedOne() {
+    Fence live = store.claim(prompt("many live"), terms("owner-a", t0)).lease().orElseThrow();
+    Fence alsoLive =
+        store.claim(prompt("many also live"), terms("owner-a", t0)).lease().orElseThrow();
+    Fence stale =
+        store.claim(prompt("many taken over"), terms("owner-a", t0)).lease().orElseThrow();
+    Fence done = store.claim(prompt("many completed"), terms("owner-a", t0)).lease().orElseThrow();
+    Instant pastFirstLease = t0.plus(LEASE).plusMillis(1);
+    Fence takenOver =
+        store.takeOver(stale, terms("owner-b", pastFirstLease)).orElseThrow().lease().orElseThrow();
+    assertThat(store.complete(done, ENVELOPE, t0.plusSeconds(1))).isPresent();
+    Instant renewedAt = t0.plusSeconds(20);
+
+    Set<Fence> renewed =
+        store.renew(List.of(live, alsoLive, stale, done), terms("owner-a", renewedAt));
+
+    assertThat(renewed).containsExactlyInAnyOrder(live, alsoLive);
+    assertThat(store.renew(List.of(), terms("owner-a", renewedAt))).isEmpty();
+    for (Fence fence : List.of(live, alsoLive)) {
+      assertThat(store.takeOver(fence, terms("owner-c", pastFirstLease))).as("renewed").isEmpty();
+    }
+    Result taken = resultOf(takenOver);
+    assertThat(taken.leaseExpiresAt()).isEqualTo(pastFirstLease.plus(LEASE));
+    assertThat(taken.fencingToken()).isEqualTo(takenOver.token());
+    assertThat(resultOf(done).status()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(resultOf(done).leaseExpiresAt()).isNull();
+    assertThat(resultOf(live).leaseExpiresAt()).isEqualTo(renewedAt.plus(LEASE));
+  }
+
+  private Result resultOf(Fence fence) {
+    return store.list(100, Optional.empty()).items().stream()
+        .map(StoredPrompt::result)
+        .filter(result -> result.id().equals(fence.resultId()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void aSweepTakesOverOnlyExpiredPendingLeasesUpToItsLimit() {
     List<Fence> expiring = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

@@ -1,6 +1,7 @@
 package dev.genie.persistence.sql;
 
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.genie.persistence.sql.internal.StorePool;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -21,7 +22,7 @@ public final class SqlStoreMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    store.dataSource().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    StorePool.of(store).setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     Map<String, DistributionSummary> batchSizes =
         Map.of(
             BatchSizes.CLAIM, batchSize(registry, BatchSizes.CLAIM),

@@ -1,6 +1,6 @@
 package dev.genie.persistence.sql.internal;
 
-import java.time.Duration;
+import dev.genie.persistence.StoreUnavailableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * batch takes everything queued up to the bound. More than one batch in flight keeps a busy machine
  * from serializing every request behind the wake-up of the next leader. Each caller returns only
  * once the batch that holds its request has run, committed and settled its entry. A request that no
- * batch has taken within the queue timeout (a batch ahead of it is stuck) leaves the queue and
- * fails, as one that waited that long for a pooled connection would.
+ * batch has taken by its {@link Deadline} (a batch ahead of it is stuck) leaves the queue and
+ * fails, as one that waited that long for a pooled connection would; a batch waits for its
+ * connection no longer than its oldest request's deadline.
  *
  * @param <R> what a caller asks for
  * @param <T> what it is answered
@@ -30,7 +31,7 @@ public final class GroupCommit<R, T> {
   private final int maxBatch;
   private final Consumer<List<Entry<R, T>>> runner;
   private final IntConsumer sizes;
-  private final long queueTimeoutNanos;
+  private final Function<R, Deadline> deadline;
   private final Function<R, RuntimeException> queuedTooLong;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Entry<R, T>> queue = new ArrayDeque<>();
@@ -43,7 +44,7 @@ public final class GroupCommit<R, T> {
    * @param runner runs one batch and settles each entry of it; what it throws fails every entry it
    *     left unsettled
    * @param sizes told the size of every batch run
-   * @param queueTimeout how long a request may wait for a batch to take it
+   * @param deadline when a request must have been taken by a batch: its deadline
    * @param queuedTooLong what a request that waited that long fails with
    */
   public GroupCommit(
@@ -51,7 +52,7 @@ public final class GroupCommit<R, T> {
       int maxInFlight,
       Consumer<List<Entry<R, T>>> runner,
       IntConsumer sizes,
-      Duration queueTimeout,
+      Function<R, Deadline> deadline,
       Function<R, RuntimeException> queuedTooLong) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("a batch holds at least one request: " + maxBatch);
@@ -63,7 +64,7 @@ public final class GroupCommit<R, T> {
     this.maxLeaders = maxInFlight;
     this.runner = runner;
     this.sizes = sizes;
-    this.queueTimeoutNanos = queueTimeout.toNanos();
+    this.deadline = deadline;
     this.queuedTooLong = queuedTooLong;
   }
 
@@ -85,7 +86,7 @@ public final class GroupCommit<R, T> {
     } finally {
       lock.unlock();
     }
-    long deadline = System.nanoTime() + queueTimeoutNanos;
+    long until = deadline.apply(request).at();
     boolean queued = true;
     while (true) {
       if (lead) {
@@ -94,7 +95,7 @@ public final class GroupCommit<R, T> {
       if (entry.isSettled()) {
         return entry.answer();
       }
-      Turn turn = entry.awaitTurn(queued ? deadline : 0);
+      Turn turn = entry.awaitTurn(queued ? until : 0);
       lead = turn == Turn.LEAD;
       if (turn == Turn.TIMED_OUT) {
         lock.lock();
@@ -110,6 +111,25 @@ public final class GroupCommit<R, T> {
         queued = false; // a batch holds it, or it was just handed the lead
       }
     }
+  }
+
+  /**
+   * For a request that no batch took by its deadline: one ahead of it is stuck.
+   *
+   * @param kind what the batches carry, as "claims"
+   */
+  public static StoreUnavailableException queuedTooLong(
+      String action, String kind, Deadline deadline) {
+    return new StoreUnavailableException(
+        "could not "
+            + action
+            + ": it waited "
+            + deadline.budgetMillis()
+            + " ms behind a batch of "
+            + kind
+            + " whose connection stayed busy ("
+            + deadline.setting()
+            + ", SqlStoreSettings.groupCommitMax)");
   }
 
   /** How many requests wait for a batch to take them. */

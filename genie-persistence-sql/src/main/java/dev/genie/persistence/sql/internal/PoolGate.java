@@ -1,7 +1,6 @@
 package dev.genie.persistence.sql.internal;
 
 import dev.genie.persistence.StoreUnavailableException;
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -14,30 +13,30 @@ import java.util.concurrent.TimeUnit;
 public final class PoolGate {
   private final Semaphore permits;
   private final int size;
-  private final Duration timeout;
 
-  public PoolGate(int size, Duration timeout) {
+  public PoolGate(int size) {
     this.permits = new Semaphore(size, true);
     this.size = size;
-    this.timeout = timeout;
   }
 
   /**
-   * Waits for a free connection, up to the connection timeout.
+   * Waits for a free connection, up to the request's deadline.
    *
    * @throws StoreUnavailableException when every connection stayed busy that long
    */
-  public void enter(String action) {
+  public void enter(String action, Deadline deadline) {
     try {
-      if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!permits.tryAcquire(deadline.nanosLeft(), TimeUnit.NANOSECONDS)) {
         throw new StoreUnavailableException(
             "could not "
                 + action
                 + ": all "
                 + size
-                + " connections stayed busy for "
-                + timeout.toMillis()
-                + " ms (SqlStoreSettings.poolSize, SqlStoreSettings.connectionTimeout)");
+                + " connections stayed busy until it had waited "
+                + deadline.budgetMillis()
+                + " ms (SqlStoreSettings.poolSize, "
+                + deadline.setting()
+                + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

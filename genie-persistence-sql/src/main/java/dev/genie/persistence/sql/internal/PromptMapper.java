@@ -72,6 +72,13 @@ public interface PromptMapper {
       @Param("now") Instant now,
       @Param("leaseMicros") long leaseMicros);
 
+  /** Renews the leases of the results whose token is current; returns those renewed. */
+  List<PromptRow> renewBatch(
+      @Param("resultIds") String[] resultIds,
+      @Param("tokens") Long[] tokens,
+      @Param("now") Instant now,
+      @Param("leaseMicros") long leaseMicros);
+
   PromptRow complete(
       @Param("resultId") String resultId,
       @Param("token") long token,

@@ -84,7 +84,7 @@ class GroupCommitTest {
               answerUpperCase(batch);
             },
             sizes::add,
-            Duration.ofMinutes(1),
+            request -> Deadline.after(Duration.ofMinutes(1), "a minute"),
             request -> new IllegalStateException("queued too long: " + request));
     List<Future<String>> answers = new ArrayList<>();
     answers.add(callers.submit(() -> group.submit("a")));
@@ -200,7 +200,7 @@ class GroupCommitTest {
             1,
             holdingTheFirstBatch(),
             sizes::add,
-            Duration.ofMillis(50),
+            request -> Deadline.after(Duration.ofMillis(50), "fifty milliseconds"),
             request -> new StoreUnavailableException("waited too long: " + request));
     Future<String> stuck = callers.submit(() -> group.submit("stuck"));
     awaitBatches(1);
@@ -223,7 +223,7 @@ class GroupCommitTest {
         1,
         runner,
         sizes::add,
-        Duration.ofMinutes(1),
+        request -> Deadline.after(Duration.ofMinutes(1), "a minute"),
         request -> new IllegalStateException("queued too long: " + request));
   }
 

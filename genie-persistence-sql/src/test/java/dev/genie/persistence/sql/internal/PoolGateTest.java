@@ -16,15 +16,16 @@ class PoolGateTest {
 
   @Test
   void admitsAsManyAsThePoolHoldsAndTheNextWhenOneLeaves() throws Exception {
-    PoolGate gate = new PoolGate(2, Duration.ofSeconds(5));
-    gate.enter("first");
-    gate.enter("second");
+    PoolGate gate = new PoolGate(2);
+    Deadline deadline = Deadline.after(Duration.ofSeconds(5), Statements.CONNECTION_TIMEOUT);
+    gate.enter("first", deadline);
+    gate.enter("second", deadline);
 
     CountDownLatch entered = new CountDownLatch(1);
     Thread third =
         new Thread(
             () -> {
-              gate.enter("third");
+              gate.enter("third", deadline);
               entered.countDown();
             });
     third.start();
@@ -50,13 +51,25 @@ class PoolGateTest {
 
   @Test
   void aWaitPastTheConnectionTimeoutSaysWhichSettingsToChange() {
-    PoolGate gate = new PoolGate(1, Duration.ofMillis(20));
-    gate.enter("first");
+    PoolGate gate = new PoolGate(1);
+    Deadline deadline = Deadline.after(Duration.ofMillis(20), Statements.CONNECTION_TIMEOUT);
+    gate.enter("first", deadline);
 
-    assertThatThrownBy(() -> gate.enter("claim prompt abc"))
+    assertThatThrownBy(() -> gate.enter("claim prompt abc", deadline))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("claim prompt abc")
         .hasMessageContaining("SqlStoreSettings.poolSize")
         .hasMessageContaining("SqlStoreSettings.connectionTimeout");
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedInAnEarlierQueueGetsNoFreshWaitAtTheGate() {
+    PoolGate gate = new PoolGate(1);
+    Deadline spent = Deadline.after(Duration.ZERO, Statements.FAILOVER_WAIT);
+    gate.enter("first", spent); // a free connection is taken however late
+
+    assertThatThrownBy(() -> gate.enter("complete result r1", spent))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("SqlStoreSettings.failoverWait");
   }
 }
