@@ -1,8 +1,8 @@
-package dev.genie.http.internal;
+package dev.genie.http.internal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genie.http.internal.WorkLimit.Admitted;
+import dev.genie.http.internal.limits.WorkLimit.Admitted;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
