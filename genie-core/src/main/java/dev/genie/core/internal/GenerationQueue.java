@@ -114,11 +114,12 @@ public final class GenerationQueue {
     if (kept > count) {
       throw new IllegalArgumentException("kept " + kept + " of " + count + " lent; this is a bug");
     }
-    synchronized (lock) {
-      lent -= count;
-    }
+    // Hands the unused slots on before the line shrinks back, so no caller is refused meanwhile.
     for (int unused = kept; unused < count; unused++) {
       release();
+    }
+    synchronized (lock) {
+      lent -= count;
     }
   }
 
