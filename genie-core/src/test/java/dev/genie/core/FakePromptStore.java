@@ -28,12 +28,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An in-memory store for core's tests, held to the same contract as the real ones. */
 final class FakePromptStore implements PromptStore {
+  /** Prompts that {@link #find} no longer finds, as a failover loses one not yet durable. */
+  final Set<String> lostPrompts = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Prompt> promptsByKey = new HashMap<>();
   private final Map<String, Prompt> promptsById = new HashMap<>();
   private final Map<String, Result> resultsByPromptId = new HashMap<>();
@@ -202,6 +206,9 @@ final class FakePromptStore implements PromptStore {
   @Override
   public synchronized Optional<StoredPrompt> find(String promptId) {
     checkAvailable();
+    if (lostPrompts.contains(promptId)) {
+      return Optional.empty();
+    }
     return Optional.ofNullable(promptsById.get(promptId)).map(this::state);
   }
 

@@ -1,12 +1,14 @@
 package dev.genie.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genie.core.generate.SampleGenerator;
 import dev.genie.core.internal.PendingResults;
 import dev.genie.persistence.Claim;
 import dev.genie.persistence.LeaseTerms;
 import dev.genie.persistence.Result;
+import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +90,25 @@ class PendingResultsTest {
     assertThat(wait.settled().get().result().envelope()).isEqualTo("{\"version\":1}");
     assertThat(store.openWatches.get()).as("closed once settled").isZero();
     assertThat(pending.watched()).isZero();
+  }
+
+  /**
+   * A prompt seen on a primary that crashed before its standby confirmed the prompt's creation is
+   * gone after the failover: its waiters are answered as by a store that cannot serve.
+   */
+  @Test
+  void aPromptLostInAFailoverEndsItsWaitAsAStoreThatCannotServe() {
+    PendingResults pending = pendingResults(Runnable::run);
+    Claim claim = pendingClaim();
+    PendingResults.Wait wait = pending.join(claim.state());
+    store.lostPrompts.add(claim.state().prompt().id());
+
+    store.complete(claim.lease().orElseThrow(), "{\"version\":1}", NOW); // wakes the wait
+
+    assertThat(wait.settled()).isCompletedExceptionally();
+    assertThatThrownBy(() -> wait.settled().join())
+        .hasCauseInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("send the prompt again");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.genie.persistence.PromptStore;
 import dev.genie.persistence.Result;
 import dev.genie.persistence.ResultStatus;
 import dev.genie.persistence.ResultWatch;
+import dev.genie.persistence.StoreUnavailableException;
 import dev.genie.persistence.StoredPrompt;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,17 +106,23 @@ public final class PendingResults {
   }
 
   /**
-   * The prompt {@code promptId} as stored now: a prompt that was seen is never deleted.
+   * The prompt {@code promptId} as stored now. A prompt is never deleted, but one can be seen
+   * before its creation is durable: on a primary that then crashes before its standby confirmed the
+   * creator's commit, which the creator was never told of either. Its waiters are answered as by a
+   * store that cannot serve, and send the prompt again.
    *
-   * @throws IllegalStateException when it is not there
+   * @throws StoreUnavailableException when it is not there
    */
   public StoredPrompt current(String promptId) {
     return store
         .find(promptId)
         .orElseThrow(
             () ->
-                new IllegalStateException(
-                    "prompt " + promptId + " vanished from the store; this is a bug"));
+                new StoreUnavailableException(
+                    "prompt "
+                        + promptId
+                        + " is no longer in the store: it was seen before its creation was"
+                        + " durable, and a failover lost it; send the prompt again"));
   }
 
   /** How many results callers of this process are waiting for. */
