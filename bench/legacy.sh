@@ -81,7 +81,7 @@ trap cleanup EXIT
 # start JAR DATADIR LOG: starts Genie on the legacy store; sets PID, PORT and READY_MS (exec to a
 # 200 from /health), or returns 1 with the reason in FAILED when it exits first.
 start() {
-  local jar="$1" dir="$2" log="$3" started deadline
+  local jar="$1" dir="$2" log="$3" started
   pause 0
   : >"$log"
   now_us
@@ -90,22 +90,13 @@ start() {
     GENIE_LOG_DIR="$dir.logs" GENIE_HOST=127.0.0.1 GENIE_PORT=0 \
     "$ROOT/bin/genie" >"$log" 2>&1 &
   PID=$!
-  deadline=$((started + 600 * 1000000))
-  SERVING_PORT=""
-  until [[ -n "$SERVING_PORT" ]] && health_ok "$SERVING_PORT" 2>/dev/null; do
-    if ! kill -0 "$PID" 2>/dev/null; then
+  if ! await_healthy "$PID" "$log" "$started" 600; then
+    if [[ $FAILED == exited ]]; then
       FAILED="exited: $(grep -m1 -o 'OutOfMemoryError[^"]*\|GENIE STARTUP CHECK FAILED.*' "$log" | head -c 120 || true)"
       PID=""
-      return 1
     fi
-    now_us
-    if ((NOW_US > deadline)); then
-      FAILED="no 200 from /health within 600 s"
-      return 1
-    fi
-    [[ -z "$SERVING_PORT" ]] && serving_port "$log"
-    pause 0.005
-  done
+    return 1
+  fi
   now_us
   READY_MS=$(((NOW_US - started) / 1000))
   PORT=$SERVING_PORT

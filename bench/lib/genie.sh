@@ -49,10 +49,34 @@ health_ok() {
   [[ $status == "HTTP/1.1 200"* ]]
 }
 
+# await_healthy PID LOG STARTED_US SECONDS: returns once GET /health answers 200 on the port that
+# PID's LOG names, in SERVING_PORT; returns 1 with FAILED "exited" when PID ends first, or a reason
+# when SECONDS pass after STARTED_US.
+await_healthy() {
+  local pid="$1" log="$2" deadline=$(($3 + $4 * 1000000))
+  SERVING_PORT=""
+  until [[ -n "$SERVING_PORT" ]] && health_ok "$SERVING_PORT" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      FAILED="exited"
+      return 1
+    fi
+    now_us
+    if ((NOW_US > deadline)); then
+      FAILED="no 200 from /health within $4 s"
+      return 1
+    fi
+    if [[ -z "$SERVING_PORT" ]]; then
+      serving_port "$log"
+      [[ -n "$SERVING_PORT" ]] && continue # bound: ask /health at once
+    fi
+    pause 0.005
+  done
+}
+
 # genie_start LOGFILE: starts Genie on a free port and returns once GET /health answers 200.
 # Sets GENIE_PID, GENIE_PORT_FOUND and GENIE_READY_MS (from exec to a healthy /health).
 genie_start() {
-  local log="$1" started deadline
+  local log="$1" started
   genie_launch_command
   pause 0 # opens the pause's pipe now, not while timing
   : >"$log" # no port from an earlier start
@@ -62,25 +86,15 @@ genie_start() {
     GENIE_LOG_DIR="$OUT/logs" GENIE_DATA_DIR="$OUT/genie-data" \
     "${LAUNCH[@]}" >"$log" 2>&1 &
   GENIE_PID=$!
-  deadline=$((started + 120 * 1000000))
-  SERVING_PORT=""
-  until [[ -n "$SERVING_PORT" ]] && health_ok "$SERVING_PORT" 2>/dev/null; do
-    if ! kill -0 "$GENIE_PID" 2>/dev/null; then
+  if ! await_healthy "$GENIE_PID" "$log" "$started" 120; then
+    if [[ $FAILED == exited ]]; then
       echo "Genie exited before serving; the end of $log:" >&2
       tail -n 20 "$log" >&2
-      return 1
-    fi
-    now_us
-    if ((NOW_US > deadline)); then
+    else
       echo "Genie did not answer 200 on /health within 120 s; see $log" >&2
-      return 1
     fi
-    if [[ -z "$SERVING_PORT" ]]; then
-      serving_port "$log"
-      [[ -n "$SERVING_PORT" ]] && continue # bound: ask /health at once
-    fi
-    pause 0.005
-  done
+    return 1
+  fi
   now_us
   GENIE_READY_MS=$(((NOW_US - started) / 1000))
   GENIE_PORT_FOUND=$SERVING_PORT
